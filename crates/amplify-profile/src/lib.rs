@@ -1,0 +1,29 @@
+//! The AWS shared `config` and `credentials` files, read the way the AWS CLI reads them, and a profile
+//! resolved into a [`ProfileChain`]: base credentials plus the STS AssumeRole hops that lead to the
+//! profile's role. This crate does no network I/O and knows nothing of prompts; the STS service
+//! (`amplify-sts`) runs the chain.
+//!
+//! ```
+//! use amplify_profile::{FileLocations, ProfileSet};
+//! let files = FileLocations::from_env("/home/dev".as_ref(), |_| None);
+//! let set = ProfileSet::from_texts(
+//!     &files,
+//!     Some("[profile bizcorprole]\nrole_arn = arn:aws:iam::111122223333:role/Biz\nsource_profile = devcorpuser\n"),
+//!     Some("[devcorpuser]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n"),
+//! )
+//! .unwrap();
+//! let chain = set.resolve("bizcorprole").unwrap();
+//! assert_eq!(chain.hops[0].role_arn, "arn:aws:iam::111122223333:role/Biz");
+//! ```
+
+mod chain;
+mod error;
+pub mod keys;
+mod location;
+pub mod parse;
+mod profiles;
+
+pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
+pub use error::{LoadError, ParseError, ParseErrorKind, ResolveError};
+pub use location::{FileLocations, Location, profile_from_env};
+pub use profiles::{Profile, ProfileSet, Property, Warning};

@@ -1,0 +1,310 @@
+//! The literal parse of one shared file, with the AWS CLI's rules (botocore reads these files with Python's
+//! `configparser.RawConfigParser`): `[header]` lines, `key = value` or `key: value` split at the first
+//! delimiter, keys lower-cased, whole-line `#`/`;` comments only, indented lines continuing the previous
+//! value, a value that starts on the next line being a nested map, and a `[DEFAULT]` section whose keys
+//! apply to every other section. Duplicate sections and keys are errors, as they are for the AWS CLI.
+//!
+//! Nothing here knows what a profile is: [`crate::profiles`] turns sections into profiles and warnings.
+//! Errors never quote a line of the file, because a broken line may hold a secret key.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{ParseError, ParseErrorKind};
+use crate::location::Location;
+
+/// The section whose keys configparser applies to every section of the file.
+pub const DEFAULT_SECTION: &str = "DEFAULT";
+
+/// A file as read, before any meaning is given to its sections.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedFile {
+    pub sections: Vec<RawSection>,
+    /// The keys of `[DEFAULT]` sections, which every section inherits.
+    pub defaults: Vec<RawProperty>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawSection {
+    /// The text between the brackets, exactly as written.
+    pub header: String,
+    pub line: usize,
+    pub properties: Vec<RawProperty>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawProperty {
+    /// Lower-cased, as the AWS CLI stores it.
+    pub key: String,
+    pub value: Value,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    /// `key =` followed by indented `name = value` lines (for example `s3 =` then `max_concurrent_requests = 20`).
+    Map(Vec<(String, String)>),
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            Value::Map(_) => None,
+        }
+    }
+}
+
+/// Python's `str.isspace`, which is what configparser strips: Unicode white space plus the four
+/// information separators U+001C..U+001F.
+pub(crate) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+/// Splits like Python's universal newlines: `\r\n`, `\n` and a lone `\r` each end a line.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = &rest[..end];
+        let skip = if rest[end..].starts_with("\r\n") { 2 } else { usize::from(end < rest.len()) };
+        rest = &rest[end + skip..];
+        Some(line)
+    })
+}
+
+/// One value being read: its lines are joined with `\n` when the next key, header or the end arrives.
+struct Pending {
+    target: Target,
+    key: String,
+    line: usize,
+    lines: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Defaults,
+    Section(usize),
+}
+
+/// Parses `text`, the contents of `path` (used only to locate errors).
+pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
+    let path: Arc<Path> = Arc::from(path);
+    let err = |line: usize, kind: ParseErrorKind| ParseError { location: Location { path: path.clone(), line }, kind };
+    // A byte order mark is not part of the first header. (botocore fails on it; see docs/profiles.md.)
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+
+    let mut file = ParsedFile::default();
+    let mut current: Option<Target> = None;
+    let mut pending: Option<Pending> = None;
+    let mut indent_level = 0usize;
+    // (section header or DEFAULT, key) -> line first seen, for the duplicate check.
+    let mut seen_keys: std::collections::HashMap<(Option<usize>, String), usize> = Default::default();
+
+    for (index, raw) in lines(text).enumerate() {
+        let number = index + 1;
+        let stripped = py_strip(raw);
+        let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
+        if stripped.is_empty() || is_comment {
+            // An empty line inside a value is kept (configparser's `empty_lines_in_values`); a comment is not.
+            if !is_comment && let Some(value) = pending.as_mut() {
+                value.lines.push(String::new());
+            }
+            continue;
+        }
+        let indent = raw.chars().take_while(|c| is_py_space(*c)).count();
+        if let Some(value) = pending.as_mut()
+            && indent > indent_level
+        {
+            value.lines.push(stripped.to_string());
+            continue;
+        }
+        indent_level = indent;
+
+        if let Some(header) = section_header(stripped) {
+            finish(&mut file, pending.take(), &err)?;
+            if header == DEFAULT_SECTION {
+                current = Some(Target::Defaults);
+                continue;
+            }
+            if let Some(first) = file.sections.iter().find(|s| s.header == header) {
+                return Err(err(
+                    number,
+                    ParseErrorKind::DuplicateSection { header: header.to_string(), first_line: first.line },
+                ));
+            }
+            file.sections.push(RawSection { header: header.to_string(), line: number, properties: Vec::new() });
+            current = Some(Target::Section(file.sections.len() - 1));
+            continue;
+        }
+
+        let Some(target) = current else {
+            return Err(err(number, ParseErrorKind::NoSectionHeader));
+        };
+        let Some(split) = stripped.find(['=', ':']) else {
+            return Err(err(number, ParseErrorKind::NotKeyValue));
+        };
+        let key = stripped[..split].trim_end_matches(is_py_space);
+        if key.is_empty() {
+            return Err(err(number, ParseErrorKind::EmptyKey));
+        }
+        let key = key.to_lowercase();
+        let value = py_strip(&stripped[split + 1..]);
+        let section_index = match target {
+            Target::Defaults => None,
+            Target::Section(i) => Some(i),
+        };
+        if let Some(&first_line) = seen_keys.get(&(section_index, key.clone())) {
+            let section = match target {
+                Target::Defaults => DEFAULT_SECTION.to_string(),
+                Target::Section(i) => file.sections[i].header.clone(),
+            };
+            return Err(err(number, ParseErrorKind::DuplicateKey { section, key, first_line }));
+        }
+        seen_keys.insert((section_index, key.clone()), number);
+        finish(&mut file, pending.take(), &err)?;
+        pending = Some(Pending { target, key, line: number, lines: vec![value.to_string()] });
+    }
+    finish(&mut file, pending.take(), &err)?;
+    Ok(file)
+}
+
+/// configparser's section pattern `\[(?P<header>.+)\]`, matched at the start of the stripped line: the
+/// header runs to the last `]`, and anything after it is ignored.
+fn section_header(stripped: &str) -> Option<&str> {
+    let inner = stripped.strip_prefix('[')?;
+    let close = inner.rfind(']')?;
+    (close > 0).then(|| &inner[..close])
+}
+
+fn finish(
+    file: &mut ParsedFile,
+    pending: Option<Pending>,
+    err: &impl Fn(usize, ParseErrorKind) -> ParseError,
+) -> Result<(), ParseError> {
+    let Some(pending) = pending else { return Ok(()) };
+    let joined = pending.lines.join("\n");
+    let joined = joined.trim_end_matches(is_py_space);
+    let value = if joined.starts_with('\n') {
+        let mut map = Vec::new();
+        for line in joined.split('\n') {
+            let line = py_strip(line);
+            if line.is_empty() {
+                continue;
+            }
+            let Some((k, v)) = line.split_once('=') else {
+                return Err(err(pending.line, ParseErrorKind::NestedNotKeyValue { key: pending.key }));
+            };
+            map.push((py_strip(k).to_string(), py_strip(v).to_string()));
+        }
+        Value::Map(map)
+    } else {
+        Value::Text(joined.to_string())
+    };
+    let property = RawProperty { key: pending.key, value, line: pending.line };
+    match pending.target {
+        Target::Defaults => file.defaults.push(property),
+        Target::Section(i) => file.sections[i].properties.push(property),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> ParsedFile {
+        parse(Path::new("/home/dev/.aws/config"), text).unwrap()
+    }
+
+    fn text(file: &ParsedFile, section: usize, key: &str) -> Option<String> {
+        file.sections[section].properties.iter().find(|p| p.key == key).map(|p| match &p.value {
+            Value::Text(t) => t.clone(),
+            Value::Map(m) => format!("{m:?}"),
+        })
+    }
+
+    #[test]
+    fn seed_profiles() {
+        let file = parse_ok(
+            "[profile bizcorprole]\nrole_arn=arn:aws:iam::111122223333:role/Biz\nsource_profile=devcorpuser\n\n[profile devcorpuser]\nregion=us-east-1\n",
+        );
+        assert_eq!(file.sections.len(), 2);
+        assert_eq!(file.sections[0].header, "profile bizcorprole");
+        assert_eq!(file.sections[1].line, 5);
+        assert_eq!(text(&file, 0, "source_profile").as_deref(), Some("devcorpuser"));
+        assert_eq!(file.sections[0].properties[1].line, 3);
+    }
+
+    #[test]
+    fn delimiters_case_and_whitespace() {
+        let file = parse_ok("[a]\n  Region :  us-west-2  \nx=a:b=c\nempty =\n");
+        assert_eq!(text(&file, 0, "region").as_deref(), Some("us-west-2"));
+        assert_eq!(text(&file, 0, "x").as_deref(), Some("a:b=c"));
+        assert_eq!(text(&file, 0, "empty").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn inline_comments_are_part_of_the_value() {
+        let file = parse_ok("[a]\n# whole line\n; also\nregion = us-east-1 # not a comment\n");
+        assert_eq!(text(&file, 0, "region").as_deref(), Some("us-east-1 # not a comment"));
+    }
+
+    #[test]
+    fn continuation_and_nested_maps() {
+        let file = parse_ok("[a]\nlong = one\n  two\n\n  three\n\ns3 =\n  max_concurrent_requests = 20\n  Addressing_Style=path\nnext=1\n");
+        assert_eq!(text(&file, 0, "long").as_deref(), Some("one\ntwo\n\nthree"));
+        let s3 = &file.sections[0].properties[1];
+        assert_eq!(
+            s3.value,
+            Value::Map(vec![
+                ("max_concurrent_requests".into(), "20".into()),
+                ("Addressing_Style".into(), "path".into())
+            ])
+        );
+        assert_eq!(text(&file, 0, "next").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn line_ends_and_bom() {
+        let file = parse_ok("\u{feff}[a]\r\nk=v\r\n[b]\rk=w\r");
+        assert_eq!(file.sections.len(), 2);
+        assert_eq!(text(&file, 1, "k").as_deref(), Some("w"));
+        assert_eq!(file.sections[1].line, 3);
+    }
+
+    #[test]
+    fn header_runs_to_the_last_bracket() {
+        let file = parse_ok("[profile a]b] trailing\nk=v\n[DEFAULT]\nregion=eu-west-1\n");
+        assert_eq!(file.sections[0].header, "profile a]b");
+        assert_eq!(file.defaults[0].key, "region");
+    }
+
+    #[test]
+    fn errors_name_the_line_and_never_quote_it() {
+        let cases = [
+            ("k=v\n", 1, "before any [section]"),
+            ("[a]\naws_secret_access_key wJalrXUtnFEMI\n", 2, "neither"),
+            ("[a]\n=v\n", 2, "no key"),
+            ("[a]\nk=1\n[b]\n[a]\n", 4, "line 1"),
+            ("[a]\nk=1\nK=2\n", 3, "line 2"),
+            ("[a]\ns3 =\n  nope\n", 2, "s3"),
+        ];
+        for (input, line, needle) in cases {
+            let error = parse(Path::new("/h/.aws/config"), input).unwrap_err();
+            let message = format!("{error} {}", error.hint());
+            assert_eq!(error.location.line, line, "{input:?}: {message}");
+            assert!(message.contains(needle), "{input:?}: {message}");
+            assert!(message.contains("/h/.aws/config"), "{message}");
+            assert!(!message.contains("wJalrXUtnFEMI"), "{message}");
+        }
+    }
+}

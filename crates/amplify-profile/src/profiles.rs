@@ -1,0 +1,337 @@
+//! From the sections of the two files to profiles, as the AWS CLI sees them (botocore's
+//! `build_profile_map`): `[profile NAME]` and `[default]` in the config file, every section of the
+//! credentials file, the credentials file's values overriding the config file's, `[DEFAULT]` keys inherited
+//! by every section. A section that cannot be a profile is not an error: it becomes a [`Warning`] with its
+//! line, and the rest of the file still works.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::error::LoadError;
+use crate::location::{FileLocations, Location};
+use crate::parse::{self, ParsedFile, RawProperty, RawSection, Value};
+
+/// A key's value and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    pub value: Value,
+    pub location: Location,
+}
+
+/// One profile, merged from both files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    name: String,
+    properties: IndexMap<String, Property>,
+    /// The header line of its section in each file that has one.
+    sections: Vec<Location>,
+}
+
+impl Profile {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A text value; `None` when the key is absent or is a nested map.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.properties.get(key).and_then(|p| p.value.as_text())
+    }
+
+    pub fn property(&self, key: &str) -> Option<&Property> {
+        self.properties.get(key)
+    }
+
+    pub fn properties(&self) -> impl Iterator<Item = (&str, &Property)> {
+        self.properties.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Where the profile is defined: its section header in the config file, then in the credentials file.
+    pub fn sections(&self) -> &[Location] {
+        &self.sections
+    }
+
+    /// Where `key` was written, else where the profile starts.
+    pub fn location_of(&self, key: &str) -> Location {
+        self.properties.get(key).map(|p| p.location.clone()).unwrap_or_else(|| self.sections[0].clone())
+    }
+
+    fn merge(&mut self, section: Location, properties: impl IntoIterator<Item = (String, Property)>) {
+        self.sections.push(section);
+        self.properties.extend(properties);
+    }
+}
+
+/// Something in a file that the AWS CLI ignores or reads in a surprising way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Every profile of the config and credentials files, in the order a person reads them: the config file's
+/// first, then those that exist only in the credentials file.
+#[derive(Clone, Debug)]
+pub struct ProfileSet {
+    pub(crate) profiles: IndexMap<String, Profile>,
+    pub(crate) sso_sessions: IndexMap<String, Profile>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) files: FileLocations,
+}
+
+impl ProfileSet {
+    /// Reads both files; a missing file counts as empty, as it does for the AWS CLI.
+    pub fn load(files: &FileLocations) -> Result<Self, LoadError> {
+        let config = read_optional(&files.config)?;
+        let credentials = read_optional(&files.credentials)?;
+        Self::from_texts(files, config.as_deref(), credentials.as_deref()).map_err(LoadError::from)
+    }
+
+    /// Builds the set from the files' contents (for tests and benchmarks that keep files in memory).
+    pub fn from_texts(
+        files: &FileLocations,
+        config: Option<&str>,
+        credentials: Option<&str>,
+    ) -> Result<Self, crate::ParseError> {
+        let mut set = ProfileSet {
+            profiles: IndexMap::new(),
+            sso_sessions: IndexMap::new(),
+            warnings: Vec::new(),
+            files: files.clone(),
+        };
+        if let Some(text) = config {
+            let parsed = parse::parse(&files.config, text)?;
+            set.add_config(Arc::from(files.config.as_path()), parsed);
+        }
+        if let Some(text) = credentials {
+            let parsed = parse::parse(&files.credentials, text)?;
+            set.add_credentials(Arc::from(files.credentials.as_path()), parsed);
+        }
+        Ok(set)
+    }
+
+    pub fn files(&self) -> &FileLocations {
+        &self.files
+    }
+
+    pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.profiles.keys().map(String::as_str)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    pub fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions.get(name)
+    }
+
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.profiles.is_empty()
+    }
+
+    fn warn(&mut self, path: &Arc<Path>, line: usize, message: String) {
+        self.warnings.push(Warning { location: Location { path: path.clone(), line }, message });
+    }
+
+    fn add_config(&mut self, path: Arc<Path>, parsed: ParsedFile) {
+        for section in &parsed.sections {
+            let header = section.header.as_str();
+            let line = section.line;
+            let properties = properties(&path, section, &parsed.defaults);
+            let profile_name = if header == "default" {
+                Some("default".to_string())
+            } else if header.starts_with("profile") {
+                match shell_words(header) {
+                    Some(parts) if parts.len() == 2 => {
+                        if parts[0] != "profile" {
+                            self.warn(
+                                &path,
+                                line,
+                                format!("[{header}] is read as the profile `{}`; write [profile {}] if that is meant", parts[1], parts[1]),
+                            );
+                        }
+                        Some(parts[1].clone())
+                    }
+                    Some(parts) if parts.len() > 2 => {
+                        self.warn(&path, line, format!("[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]", parts[1..].join(" ")));
+                        None
+                    }
+                    Some(_) => {
+                        self.warn(&path, line, format!("[{header}] is ignored: it names no profile; write [profile NAME]"));
+                        None
+                    }
+                    None => {
+                        self.warn(&path, line, format!("[{header}] is ignored: its quotes are not balanced"));
+                        None
+                    }
+                }
+            } else if header.starts_with("sso-session") {
+                if let Some(parts) = shell_words(header).filter(|p| p.len() == 2) {
+                    let name = parts[1].clone();
+                    let location = Location { path: path.clone(), line };
+                    self.sso_sessions.insert(name.clone(), Profile { name, properties: properties.iter().cloned().collect(), sections: vec![location] });
+                } else {
+                    self.warn(&path, line, format!("[{header}] is ignored: write [sso-session NAME]"));
+                }
+                None
+            } else if header.starts_with("services") {
+                None
+            } else {
+                let trimmed = header.trim();
+                let advice = if trimmed != header {
+                    format!("remove the spaces inside the brackets: [{trimmed}]")
+                } else {
+                    format!("in the config file a profile's header is [profile {header}]")
+                };
+                self.warn(&path, line, format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"));
+                None
+            };
+            let Some(name) = profile_name else { continue };
+            let location = Location { path: path.clone(), line };
+            if let Some(previous) = self.profiles.get(&name) {
+                // `[default]` and `[profile default]`: the later section replaces the earlier one.
+                let earlier = previous.sections[0].line;
+                self.warn(&path, line, format!("this section replaces the profile `{name}` defined at line {earlier}"));
+            }
+            self.profiles.insert(name.clone(), Profile { name, properties: properties.into_iter().collect(), sections: vec![location] });
+        }
+    }
+
+    fn add_credentials(&mut self, path: Arc<Path>, parsed: ParsedFile) {
+        for section in &parsed.sections {
+            let name = section.header.clone();
+            if let Some(rest) = name.strip_prefix("profile ") {
+                self.warn(
+                    &path,
+                    section.line,
+                    format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"),
+                );
+            }
+            let location = Location { path: path.clone(), line: section.line };
+            let properties = properties(&path, section, &parsed.defaults);
+            self.profiles
+                .entry(name.clone())
+                .or_insert_with(|| Profile { name, properties: IndexMap::new(), sections: Vec::new() })
+                .merge(location, properties);
+        }
+    }
+}
+
+/// A section's own keys followed by the `[DEFAULT]` keys it does not set itself.
+fn properties(path: &Arc<Path>, section: &RawSection, defaults: &[RawProperty]) -> Vec<(String, Property)> {
+    let own = section.properties.iter();
+    let inherited = defaults.iter().filter(|d| !section.properties.iter().any(|p| p.key == d.key));
+    own.chain(inherited)
+        .map(|p| {
+            (p.key.clone(), Property { value: p.value.clone(), location: Location { path: path.clone(), line: p.line } })
+        })
+        .collect()
+}
+
+/// A header split like a POSIX shell word list (Python's `shlex.split`), as botocore does.
+fn shell_words(header: &str) -> Option<Vec<String>> {
+    shlex::split(header)
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(LoadError::Read { path: path.to_path_buf(), source }),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
+        LoadError::NotUtf8 { path: path.to_path_buf(), line }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> FileLocations {
+        FileLocations { config: "/h/.aws/config".into(), credentials: "/h/.aws/credentials".into() }
+    }
+
+    fn set(config: &str, credentials: &str) -> ProfileSet {
+        ProfileSet::from_texts(&files(), Some(config), Some(credentials)).unwrap()
+    }
+
+    #[test]
+    fn both_files_in_reading_order_with_credentials_overriding() {
+        let s = set(
+            "[profile bizcorprole]\nrole_arn=arn:aws:iam::111122223333:role/Biz\nsource_profile=devcorpuser\nregion=us-east-1\n[profile devcorpuser]\nregion=us-east-1\naws_access_key_id=FROMCONFIG\n",
+            "[devcorpuser]\naws_access_key_id=AKIAFROMCREDS\naws_secret_access_key=s\n[onlycreds]\naws_access_key_id=A\naws_secret_access_key=B\n",
+        );
+        assert_eq!(s.names().collect::<Vec<_>>(), ["bizcorprole", "devcorpuser", "onlycreds"]);
+        let dev = s.get("devcorpuser").unwrap();
+        assert_eq!(dev.get("aws_access_key_id"), Some("AKIAFROMCREDS"));
+        assert_eq!(dev.get("region"), Some("us-east-1"));
+        assert_eq!(dev.location_of("aws_access_key_id").to_string(), "/h/.aws/credentials:2");
+        assert_eq!(dev.location_of("region").to_string(), "/h/.aws/config:6");
+        assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    }
+
+    #[test]
+    fn profile_headers_follow_the_aws_cli() {
+        let s = set(
+            "[profile team.dev]\nregion=a\n[profile \"My Box\"]\nregion=b\n[profilefoo]\nregion=c\n[bizcorprole]\nregion=d\n[sso-session corp]\nsso_start_url=https://x\n[services dev]\ns3 =\n  endpoint_url = http://localhost\n",
+            "",
+        );
+        assert_eq!(s.names().collect::<Vec<_>>(), ["team.dev", "My Box"]);
+        assert!(s.sso_session("corp").is_some());
+        let lines: Vec<usize> = s.warnings().iter().map(|w| w.location.line).collect();
+        assert_eq!(lines, [5, 7]);
+        assert!(s.warnings()[1].message.contains("[profile bizcorprole]"), "{}", s.warnings()[1]);
+    }
+
+    #[test]
+    fn later_default_section_wins() {
+        let s = set("[default]\nregion=a\n[profile default]\nregion=b\n", "");
+        assert_eq!(s.get("default").unwrap().get("region"), Some("b"));
+        assert_eq!(s.warnings().len(), 1);
+        let s = set("[profile default]\nregion=b\n[default]\nregion=a\n", "");
+        assert_eq!(s.get("default").unwrap().get("region"), Some("a"));
+    }
+
+    #[test]
+    fn default_section_applies_to_every_profile() {
+        let s = set("[DEFAULT]\nregion=eu-west-1\n[profile a]\n[profile b]\nregion=us-east-2\n", "");
+        assert_eq!(s.get("a").unwrap().get("region"), Some("eu-west-1"));
+        assert_eq!(s.get("b").unwrap().get("region"), Some("us-east-2"));
+    }
+
+    #[test]
+    fn prefixed_section_in_credentials_is_literal_with_a_warning() {
+        let s = set("", "[profile x]\naws_access_key_id=A\n");
+        assert!(s.get("profile x").is_some());
+        assert_eq!(s.warnings().len(), 1);
+    }
+
+    #[test]
+    fn missing_files_are_empty_and_unreadable_ones_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = FileLocations { config: dir.path().join("config"), credentials: dir.path().join("credentials") };
+        assert!(ProfileSet::load(&files).unwrap().is_empty());
+        std::fs::write(&files.config, b"[default]\nregion=\xff\xfe\n").unwrap();
+        let error = ProfileSet::load(&files).unwrap_err();
+        assert!(matches!(error, LoadError::NotUtf8 { line: 2, .. }), "{error}");
+        std::fs::remove_file(&files.config).unwrap();
+        std::fs::create_dir(&files.config).unwrap();
+        assert!(matches!(ProfileSet::load(&files).unwrap_err(), LoadError::Read { .. }));
+    }
+}
