@@ -1,1 +1,30 @@
-//! placeholder
+//! The files of an Amplify project, as the original Amplify CLI writes and reads them, so that projects move
+//! freely between it and `amplify-rs`: `amplify/.config/{project-config,local-env-info,local-aws-info}.json`,
+//! `amplify/team-provider-info.json`, both `amplify-meta.json`, `backend-config.json`, `tags.json`,
+//! `cli.json`, the javascript frontend's `aws-exports.js` and `amplifyconfiguration.json`, and the
+//! `.gitignore` block.
+//!
+//! Keys this crate does not know (such as the original's `whyContinueWithGen1`) are kept as they are. Every
+//! file is replaced atomically, and a new project appears all at once: its `amplify/` folder is built
+//! under a temporary name and renamed into place last, so an interrupted `init` leaves no half-project.
+//! Nothing here talks to AWS or to a terminal.
+
+mod atomic;
+mod auth;
+mod editor;
+mod error;
+mod frontend;
+mod gitignore;
+mod names;
+mod project;
+
+pub use atomic::{write_atomic, write_json_atomic, write_private_json};
+pub use auth::{AccessKeysFile, AwsAuth};
+pub use editor::{EDITORS, Editor};
+pub use error::ProjectError;
+pub use frontend::{Framework, Frontend, JsConfig, guess_framework, suggested_type};
+pub use gitignore::{GITIGNORE_ENTRIES, update_gitignore};
+pub use names::{
+    ENV_NAME_RULE, PROJECT_NAME_RULE, default_project_name, is_valid_env_name, is_valid_project_name, make_id,
+};
+pub use project::{NewEnvironment, NewProject, Project, StackOutputs, find_root};

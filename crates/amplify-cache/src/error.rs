@@ -1,0 +1,76 @@
+//! Errors and warnings of the cache. A warning is something the user should know but that does not stop
+//! the command: the cache is an optimisation, and credentials can always be obtained again.
+
+use std::fmt;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot create the cache folder {}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the credential cache {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write the credential cache {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot lock {}", path.display())]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CacheError {
+    pub fn hint(&self) -> String {
+        let path = match self {
+            CacheError::CreateDir { path, .. }
+            | CacheError::Read { path, .. }
+            | CacheError::Write { path, .. }
+            | CacheError::Lock { path, .. } => path,
+        };
+        format!("check the permissions of {} (it should belong to you, mode 0600 for files and 0700 for folders)", path.display())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CacheWarning {
+    /// The file is not a JSON object. Nothing is read from it; the next write moves it aside.
+    Unreadable { path: PathBuf, reason: String },
+    /// A write found the file unreadable and moved it aside before writing a new one.
+    MovedAside { path: PathBuf, to: PathBuf, reason: String },
+    /// Our own section has an unexpected shape and was rebuilt; other programs' entries were kept.
+    OwnSectionReset { path: PathBuf, reason: String },
+}
+
+impl fmt::Display for CacheWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CacheWarning::Unreadable { path, reason } => write!(
+                f,
+                "the credential cache {} is unreadable ({reason}); it is ignored and will be moved aside at the next write",
+                path.display()
+            ),
+            CacheWarning::MovedAside { path, to, reason } => write!(
+                f,
+                "the credential cache {} was unreadable ({reason}); it was moved to {} and a new one was started",
+                path.display(),
+                to.display()
+            ),
+            CacheWarning::OwnSectionReset { path, reason } => {
+                write!(f, "the \"amplify-rs\" entry of {} was reset ({reason}); other entries were kept", path.display())
+            }
+        }
+    }
+}

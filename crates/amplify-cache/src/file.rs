@@ -1,0 +1,338 @@
+//! Reading and writing `cache.json`: lock-free reads of an atomically replaced file, locked
+//! read-modify-write for changes, and the per-project lock held while credentials are obtained.
+
+use std::fs::File;
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use amplify_creds::{Credentials, Secret};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::error::{CacheError, CacheWarning};
+use crate::project::ProjectKey;
+
+/// The top-level key this program owns in the shared file.
+const OWN_KEY: &str = "amplify-rs";
+const FORMAT_VERSION: u64 = 1;
+
+/// Temporary credentials of one chain, as cached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedCredentials {
+    /// The profile they were obtained for.
+    pub profile: String,
+    /// The role of the last hop.
+    pub role_arn: String,
+    pub credentials: Credentials,
+}
+
+/// The result of a read: what was found, and what the user should be told.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    pub entry: Option<CachedCredentials>,
+    pub warnings: Vec<CacheWarning>,
+}
+
+#[derive(Debug, Default)]
+pub struct Removal {
+    /// How many cached credentials of the project were removed.
+    pub removed: usize,
+    pub warnings: Vec<CacheWarning>,
+}
+
+/// Our section of the file.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct OwnSection {
+    version: u64,
+    /// Project key -> entry key -> entry.
+    projects: Map<String, Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    profile: String,
+    role_arn: String,
+    access_key_id: String,
+    secret_access_key: Secret,
+    session_token: Secret,
+    expiration: String,
+}
+
+/// The cache file and its locks.
+#[derive(Clone, Debug)]
+pub struct CredentialCache {
+    path: PathBuf,
+}
+
+/// Held while a project's credentials are being obtained; dropping it lets the next process in.
+#[derive(Debug)]
+pub struct ProjectLock {
+    _file: File,
+}
+
+impl CredentialCache {
+    /// `HOME/.amplify/awscloudformation/cache.json`.
+    pub fn in_home(home: &Path) -> Self {
+        Self::at(home.join(".amplify").join("awscloudformation").join("cache.json"))
+    }
+
+    pub fn at(path: PathBuf) -> Self {
+        Self { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The credentials cached for `identity` in `project`, if they are still reusable at `now`.
+    pub fn lookup(&self, project: &ProjectKey, identity: &str, now: OffsetDateTime) -> Result<Lookup, CacheError> {
+        let mut warnings = Vec::new();
+        let Some(root) = self.read(&mut warnings)? else { return Ok(Lookup { entry: None, warnings }) };
+        let own = own_section(&self.path, &root, &mut warnings);
+        let entry = own
+            .projects
+            .get(project.as_str())
+            .and_then(|entries| entries.get(entry_key(identity)))
+            .and_then(|value| serde_json::from_value::<Entry>(value.clone()).ok())
+            .and_then(Entry::into_cached)
+            .filter(|cached| cached.credentials.is_reusable(now));
+        Ok(Lookup { entry, warnings })
+    }
+
+    /// Files temporary credentials under `project` and `identity`, and prunes this program's expired
+    /// entries. Long-lived credentials (no session token or expiration) are never cached: there is nothing
+    /// to gain, and the keys already live in the credentials file.
+    pub fn store(
+        &self,
+        project: &ProjectKey,
+        identity: &str,
+        entry: &CachedCredentials,
+        now: OffsetDateTime,
+    ) -> Result<Vec<CacheWarning>, CacheError> {
+        let value = Entry::from_cached(entry).map(|e| serde_json::to_value(e).expect("entries serialize"));
+        self.update(|own| {
+            let Some(value) = value else { return };
+            let entries = own.projects.entry(project.as_str()).or_insert_with(|| Value::Object(Map::new()));
+            if !entries.is_object() {
+                *entries = Value::Object(Map::new());
+            }
+            entries.as_object_mut().expect("just made an object").insert(entry_key(identity).into(), value);
+            prune(own, now);
+        })
+        .map(|(_, warnings)| warnings)
+    }
+
+    /// Removes every entry of `project`, and nothing else.
+    pub fn remove_project(&self, project: &ProjectKey) -> Result<Removal, CacheError> {
+        if !self.path.exists() {
+            return Ok(Removal::default());
+        }
+        let mut removed = 0;
+        let (_, warnings) = self.update(|own| {
+            if let Some(entries) = own.projects.shift_remove(project.as_str()) {
+                removed = entries.as_object().map_or(0, Map::len);
+            }
+        })?;
+        Ok(Removal { removed, warnings })
+    }
+
+    /// Takes the per-project lock, calling `on_wait` first if another process holds it.
+    pub fn lock_project(&self, project: &ProjectKey, on_wait: impl FnOnce()) -> Result<ProjectLock, CacheError> {
+        let dir = self.dir().join("locks");
+        ensure_private_dir(&dir)?;
+        let path = dir.join(format!("{}.lock", project.digest()));
+        let file = open_lock_file(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                on_wait();
+                file.lock().map_err(|source| CacheError::Lock { path: path.clone(), source })?;
+            }
+            Err(std::fs::TryLockError::Error(source)) => return Err(CacheError::Lock { path, source }),
+        }
+        Ok(ProjectLock { _file: file })
+    }
+
+    /// Reads the whole file. `None` when it is missing or unreadable as JSON (with a warning).
+    fn read(&self, warnings: &mut Vec<CacheWarning>) -> Result<Option<Map<String, Value>>, CacheError> {
+        match parse_file(&self.path)? {
+            Parsed::Missing => Ok(None),
+            Parsed::Object(root) => Ok(Some(root)),
+            Parsed::Corrupt(reason) => {
+                warnings.push(CacheWarning::Unreadable { path: self.path.clone(), reason });
+                Ok(None)
+            }
+        }
+    }
+
+    /// Locked read-modify-write of our section; every other key of the file is written back as read.
+    fn update<T>(&self, change: impl FnOnce(&mut OwnSection) -> T) -> Result<(T, Vec<CacheWarning>), CacheError> {
+        let dir = self.dir().to_path_buf();
+        ensure_private_dir(&dir)?;
+        let lock_path = self.path.with_extension("json.lock");
+        let lock = open_lock_file(&lock_path)?;
+        lock.lock().map_err(|source| CacheError::Lock { path: lock_path.clone(), source })?;
+
+        let mut warnings = Vec::new();
+        let mut root = match parse_file(&self.path)? {
+            Parsed::Missing => Map::new(),
+            Parsed::Object(root) => root,
+            Parsed::Corrupt(reason) => {
+                let to = self.move_aside()?;
+                warnings.push(CacheWarning::MovedAside { path: self.path.clone(), to, reason });
+                Map::new()
+            }
+        };
+        let mut own = own_section(&self.path, &root, &mut warnings);
+        let result = change(&mut own);
+        own.version = FORMAT_VERSION;
+        root.insert(OWN_KEY.into(), serde_json::to_value(&own).expect("our section serializes"));
+        self.write_atomically(&Value::Object(root))?;
+        drop(lock);
+        Ok((result, warnings))
+    }
+
+    fn move_aside(&self) -> Result<PathBuf, CacheError> {
+        let stamp = OffsetDateTime::now_utc().unix_timestamp();
+        let mut to = self.path.with_extension(format!("json.corrupt-{stamp}"));
+        let mut n = 1;
+        while to.exists() {
+            to = self.path.with_extension(format!("json.corrupt-{stamp}-{n}"));
+            n += 1;
+        }
+        std::fs::rename(&self.path, &to).map_err(|source| CacheError::Write { path: self.path.clone(), source })?;
+        Ok(to)
+    }
+
+    fn write_atomically(&self, root: &Value) -> Result<(), CacheError> {
+        let write_err = |source| CacheError::Write { path: self.path.clone(), source };
+        let mut text = serde_json::to_string_pretty(root).expect("JSON values serialize");
+        text.push('\n');
+        // tempfile creates the file with mode 0600 on Unix.
+        let mut temp = tempfile::Builder::new().prefix(".cache.json.").tempfile_in(self.dir()).map_err(write_err)?;
+        temp.write_all(text.as_bytes()).map_err(write_err)?;
+        temp.as_file().sync_all().map_err(write_err)?;
+        temp.persist(&self.path).map_err(|e| write_err(e.error))?;
+        File::open(self.dir()).and_then(|dir| dir.sync_all()).map_err(write_err)?;
+        Ok(())
+    }
+}
+
+enum Parsed {
+    Missing,
+    Object(Map<String, Value>),
+    Corrupt(String),
+}
+
+fn parse_file(path: &Path) -> Result<Parsed, CacheError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Parsed::Missing),
+        Err(source) => return Err(CacheError::Read { path: path.to_path_buf(), source }),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Parsed::Corrupt("the file is empty".into()));
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(root)) => Ok(Parsed::Object(root)),
+        Ok(_) => Ok(Parsed::Corrupt("it is JSON but not an object".into())),
+        // serde_json's message names the line and column, never the content.
+        Err(e) => Ok(Parsed::Corrupt(format!("not JSON: {e}"))),
+    }
+}
+
+fn own_section(path: &Path, root: &Map<String, Value>, warnings: &mut Vec<CacheWarning>) -> OwnSection {
+    match root.get(OWN_KEY) {
+        None => OwnSection::default(),
+        Some(value) => match serde_json::from_value::<OwnSection>(value.clone()) {
+            Ok(own) if own.version == FORMAT_VERSION => own,
+            Ok(own) => {
+                warnings.push(CacheWarning::OwnSectionReset {
+                    path: path.to_path_buf(),
+                    reason: format!("format version {} is not {FORMAT_VERSION}", own.version),
+                });
+                OwnSection::default()
+            }
+            Err(e) => {
+                warnings.push(CacheWarning::OwnSectionReset { path: path.to_path_buf(), reason: e.to_string() });
+                OwnSection::default()
+            }
+        },
+    }
+}
+
+/// Drops this program's entries that can no longer be reused, and projects left empty.
+fn prune(own: &mut OwnSection, now: OffsetDateTime) {
+    for entries in own.projects.values_mut() {
+        if let Some(map) = entries.as_object_mut() {
+            map.retain(|_, value| {
+                serde_json::from_value::<Entry>(value.clone())
+                    .ok()
+                    .and_then(Entry::into_cached)
+                    .is_some_and(|cached| cached.credentials.remaining(now).is_some_and(|left| left.is_positive()))
+            });
+        }
+    }
+    own.projects.retain(|_, entries| entries.as_object().is_some_and(|m| !m.is_empty()));
+}
+
+fn entry_key(identity: &str) -> &str {
+    // Identities hold role ARNs and key ids: readable, unique, and safe as JSON keys.
+    identity
+}
+
+impl Entry {
+    fn from_cached(cached: &CachedCredentials) -> Option<Self> {
+        let c = &cached.credentials;
+        Some(Self {
+            profile: cached.profile.clone(),
+            role_arn: cached.role_arn.clone(),
+            access_key_id: c.access_key_id.clone(),
+            secret_access_key: c.secret_access_key.clone(),
+            session_token: c.session_token.clone()?,
+            expiration: c.expiration?.format(&Rfc3339).ok()?,
+        })
+    }
+
+    fn into_cached(self) -> Option<CachedCredentials> {
+        let expiration = OffsetDateTime::parse(&self.expiration, &Rfc3339).ok()?;
+        Some(CachedCredentials {
+            profile: self.profile,
+            role_arn: self.role_arn,
+            credentials: Credentials {
+                access_key_id: self.access_key_id,
+                secret_access_key: self.secret_access_key,
+                session_token: Some(self.session_token),
+                expiration: Some(expiration),
+            },
+        })
+    }
+}
+
+fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
+    let err = |source| CacheError::CreateDir { path: dir.to_path_buf(), source };
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(err)?;
+    let meta = std::fs::metadata(dir).map_err(err)?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+    }
+    Ok(())
+}
+
+fn open_lock_file(path: &Path) -> Result<File, CacheError> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|source| CacheError::Lock { path: path.to_path_buf(), source })
+}

@@ -1,0 +1,90 @@
+//! The block `amplify init` keeps in the project's `.gitignore`, between its two markers. An old block is
+//! replaced; every other line of the file stays as it was.
+
+use std::path::Path;
+
+use crate::atomic::write_atomic;
+use crate::error::ProjectError;
+
+const BEGIN: &str = "#amplify-do-not-edit-begin";
+const END: &str = "#amplify-do-not-edit-end";
+
+pub const GITIGNORE_ENTRIES: &[&str] = &[
+    "amplify/\\#current-cloud-backend",
+    "amplify/.config/local-*",
+    "amplify/logs",
+    "amplify/mock-data",
+    "amplify/mock-api-resources",
+    "amplify/backend/amplify-meta.json",
+    "amplify/backend/.temp",
+    "build/",
+    "dist/",
+    "node_modules/",
+    "aws-exports.js",
+    "awsconfiguration.json",
+    "amplifyconfiguration.json",
+    "amplifyconfiguration.dart",
+    "amplify-build-config.json",
+    "amplify-gradle-config.json",
+    "amplifytools.xcconfig",
+    ".secret-*",
+    "**.sample",
+];
+
+fn block() -> String {
+    let mut lines = vec![BEGIN];
+    lines.extend_from_slice(GITIGNORE_ENTRIES);
+    lines.push(END);
+    lines.join("\n")
+}
+
+/// The new contents of a `.gitignore` that held `existing`.
+pub(crate) fn with_block(existing: Option<&str>) -> String {
+    let Some(existing) = existing else { return block() };
+    let mut kept = Vec::new();
+    let mut inside = false;
+    for line in existing.lines() {
+        match line.trim() {
+            BEGIN => inside = true,
+            END if inside => inside = false,
+            _ if !inside => kept.push(line),
+            _ => {}
+        }
+    }
+    let rest = kept.join("\n");
+    let rest = rest.trim_end();
+    if rest.is_empty() { block() } else { format!("{rest}\n\n{}", block()) }
+}
+
+/// Writes the block into `root/.gitignore`.
+pub fn update_gitignore(root: &Path) -> Result<(), ProjectError> {
+    let path = root.join(".gitignore");
+    let existing = match fs_err::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => return Err(ProjectError::Read { path, source }),
+    };
+    write_atomic(&path, with_block(existing.as_deref()).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_file_is_the_block_alone() {
+        let text = with_block(None);
+        assert!(text.starts_with(BEGIN) && text.ends_with(END));
+        assert_eq!(text.lines().count(), GITIGNORE_ENTRIES.len() + 2);
+    }
+
+    #[test]
+    fn an_old_block_is_replaced_and_other_lines_kept() {
+        let existing = format!("node_modules\n.env\n\n{BEGIN}\nold-entry\n{END}\n# mine\n*.log\n");
+        let text = with_block(Some(&existing));
+        assert!(!text.contains("old-entry"));
+        assert!(text.starts_with("node_modules\n.env\n\n# mine\n*.log\n\n#amplify-do-not-edit-begin"), "{text}");
+        assert_eq!(text.matches(BEGIN).count(), 1);
+        assert_eq!(with_block(Some(&text)), text, "idempotent");
+    }
+}

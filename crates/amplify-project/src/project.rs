@@ -1,0 +1,439 @@
+//! A project on disk: finding its root, reading its files, writing a new one all at once, adding an
+//! environment, and saving the settings `configure project` changes.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use crate::atomic::{to_json_text, write_atomic, write_json_atomic};
+use crate::auth::AwsAuth;
+use crate::editor::Editor;
+use crate::error::ProjectError;
+use crate::frontend::Frontend;
+use crate::gitignore::update_gitignore;
+
+const CLI_JSON: &str = include_str!("templates/cli.json");
+const PROJECT_CONFIG_VERSION: &str = "3.1";
+const PROVIDER: &str = "awscloudformation";
+
+/// The root stack's outputs, as they go into `team-provider-info.json` and `amplify-meta.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StackOutputs(pub Map<String, Value>);
+
+impl StackOutputs {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(Value::as_str)
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.get("Region")
+    }
+
+    pub fn stack_name(&self) -> Option<&str> {
+        self.get("StackName")
+    }
+}
+
+/// Relative paths of the project's files.
+mod paths {
+    pub const DOT_CONFIG: &str = "amplify/.config";
+    pub const PROJECT_CONFIG: &str = "amplify/.config/project-config.json";
+    pub const LOCAL_ENV_INFO: &str = "amplify/.config/local-env-info.json";
+    pub const LOCAL_AWS_INFO: &str = "amplify/.config/local-aws-info.json";
+    pub const TEAM_PROVIDER_INFO: &str = "amplify/team-provider-info.json";
+    pub const BACKEND_META: &str = "amplify/backend/amplify-meta.json";
+    pub const CURRENT_META: &str = "amplify/#current-cloud-backend/amplify-meta.json";
+}
+
+/// The nearest folder at or above `start` that holds an Amplify project: `amplify/.config/` with
+/// `project-config.json`, or with a `local-env-info.json` whose `projectPath` is that folder.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| is_root(dir)).map(Path::to_path_buf)
+}
+
+fn is_root(dir: &Path) -> bool {
+    if !dir.join(paths::DOT_CONFIG).is_dir() {
+        return false;
+    }
+    if dir.join(paths::PROJECT_CONFIG).is_file() {
+        return true;
+    }
+    let Ok(text) = std::fs::read_to_string(dir.join(paths::LOCAL_ENV_INFO)) else { return false };
+    let Ok(info) = serde_json::from_str::<Value>(&text) else { return false };
+    info.get("projectPath").and_then(Value::as_str).is_some_and(|p| Path::new(p) == dir)
+}
+
+fn read_json(path: &Path) -> Result<Map<String, Value>, ProjectError> {
+    let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ProjectError::Invalid { path: path.to_path_buf(), problem: "it is not a JSON object".into() }),
+        Err(e) => Err(ProjectError::Json { path: path.to_path_buf(), message: e.to_string() }),
+    }
+}
+
+fn read_json_or_empty(path: &Path) -> Result<Map<String, Value>, ProjectError> {
+    if path.exists() { read_json(path) } else { Ok(Map::new()) }
+}
+
+/// Everything `init` decided for a new project.
+#[derive(Clone, Debug)]
+pub struct NewProject {
+    pub root: PathBuf,
+    pub name: String,
+    pub env: String,
+    pub editor: Editor,
+    pub frontend: Frontend,
+    pub auth: AwsAuth,
+    pub outputs: StackOutputs,
+}
+
+/// Everything `init` decided for a new environment of an existing project.
+#[derive(Clone, Debug)]
+pub struct NewEnvironment {
+    pub env: String,
+    pub auth: AwsAuth,
+    pub outputs: StackOutputs,
+}
+
+impl NewProject {
+    fn project_config(&self) -> Value {
+        let mut config = Map::new();
+        config.insert("projectName".into(), self.name.clone().into());
+        config.insert("version".into(), PROJECT_CONFIG_VERSION.into());
+        set_frontend(&mut config, &self.frontend);
+        Value::Object(config)
+    }
+
+    /// Writes the whole project. The `amplify/` folder is assembled under a temporary name and renamed
+    /// into place last: until then the folder is not a project, and after it is a complete one.
+    pub fn write(&self) -> Result<Project, ProjectError> {
+        let amplify_dir = self.root.join("amplify");
+        if amplify_dir.exists() {
+            return Err(ProjectError::AmplifyDirInTheWay { path: amplify_dir });
+        }
+        let stage = tempfile::Builder::new()
+            .prefix(".amplify-init-")
+            .tempdir_in(&self.root)
+            .map_err(|source| ProjectError::Write { path: self.root.clone(), source })?;
+        let staged = |relative: &str| stage.path().join(relative.strip_prefix("amplify/").unwrap_or(relative));
+        let meta = json!({"providers": {PROVIDER: Value::Object(self.outputs.0.clone())}});
+        let tags = json!([
+            {"Key": "user:Stack", "Value": "{project-env}"},
+            {"Key": "user:Application", "Value": "{project-name}"}
+        ]);
+        let env_info = json!({
+            "projectPath": self.root.display().to_string(),
+            "defaultEditor": self.editor.id,
+            "envName": self.env,
+        });
+        let files: Vec<(&str, Value)> = vec![
+            (paths::PROJECT_CONFIG, self.project_config()),
+            (paths::LOCAL_ENV_INFO, env_info),
+            (paths::LOCAL_AWS_INFO, json!({ &self.env: self.auth.to_json() })),
+            (paths::TEAM_PROVIDER_INFO, json!({ &self.env: { PROVIDER: Value::Object(self.outputs.0.clone()) } })),
+            (paths::BACKEND_META, meta.clone()),
+            (paths::CURRENT_META, meta),
+            ("amplify/backend/backend-config.json", json!({})),
+            ("amplify/backend/tags.json", tags.clone()),
+            ("amplify/#current-cloud-backend/tags.json", tags),
+        ];
+        for (relative, value) in &files {
+            write_json_atomic(&staged(relative), value)?;
+        }
+        write_atomic(&staged("amplify/cli.json"), CLI_JSON.trim_end().as_bytes())?;
+
+        // Outside amplify/: harmless if the rename below never happens, and rewritten by the next init.
+        if let Some(region) = self.outputs.region() {
+            write_frontend_files(&self.root, &self.frontend, region)?;
+        }
+        update_gitignore(&self.root)?;
+
+        let stage = stage.keep();
+        if let Err(source) = std::fs::rename(&stage, &amplify_dir) {
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(ProjectError::Write { path: amplify_dir, source });
+        }
+        Project::load(&self.root)
+    }
+}
+
+/// A project's files, read.
+#[derive(Clone, Debug)]
+pub struct Project {
+    root: PathBuf,
+    config: Map<String, Value>,
+    env_info: Map<String, Value>,
+    aws_info: Map<String, Value>,
+    team_provider: Map<String, Value>,
+}
+
+impl Project {
+    pub fn load(root: &Path) -> Result<Project, ProjectError> {
+        let project = Project {
+            root: root.to_path_buf(),
+            config: read_json(&root.join(paths::PROJECT_CONFIG))?,
+            env_info: read_json(&root.join(paths::LOCAL_ENV_INFO))?,
+            aws_info: read_json_or_empty(&root.join(paths::LOCAL_AWS_INFO))?,
+            team_provider: read_json_or_empty(&root.join(paths::TEAM_PROVIDER_INFO))?,
+        };
+        project.project_name()?;
+        project.env_name()?;
+        project.frontend()?;
+        Ok(project)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn invalid(&self, file: &str, problem: impl Into<String>) -> ProjectError {
+        ProjectError::Invalid { path: self.root.join(file), problem: problem.into() }
+    }
+
+    pub fn project_name(&self) -> Result<&str, ProjectError> {
+        self.config
+            .get("projectName")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.invalid(paths::PROJECT_CONFIG, "it has no \"projectName\""))
+    }
+
+    /// The current environment.
+    pub fn env_name(&self) -> Result<&str, ProjectError> {
+        self.env_info
+            .get("envName")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.invalid(paths::LOCAL_ENV_INFO, "it has no \"envName\""))
+    }
+
+    /// The editor as stored (an id such as `vscode`, or the original's display name).
+    pub fn editor(&self) -> Option<Editor> {
+        self.env_info.get("defaultEditor").and_then(Value::as_str).and_then(Editor::from_stored)
+    }
+
+    pub fn frontend(&self) -> Result<Frontend, ProjectError> {
+        Frontend::from_project_config(&self.config).map_err(|problem| self.invalid(paths::PROJECT_CONFIG, problem))
+    }
+
+    /// How `env` gets credentials; `None` when `local-aws-info.json` has no entry for it.
+    pub fn auth(&self, env: &str) -> Result<Option<AwsAuth>, ProjectError> {
+        self.aws_info
+            .get(env)
+            .map(|value| {
+                AwsAuth::from_json(value)
+                    .map_err(|problem| self.invalid(paths::LOCAL_AWS_INFO, format!("environment \"{env}\": {problem}")))
+            })
+            .transpose()
+    }
+
+    /// The environments recorded in `team-provider-info.json`.
+    pub fn environments(&self) -> Vec<String> {
+        self.team_provider.keys().cloned().collect()
+    }
+
+    /// The root stack outputs of `env`.
+    pub fn outputs(&self, env: &str) -> Option<StackOutputs> {
+        self.team_provider.get(env)?.get(PROVIDER)?.as_object().cloned().map(StackOutputs)
+    }
+
+    /// Region of the current environment's stack.
+    pub fn region(&self) -> Option<String> {
+        let env = self.env_name().ok()?;
+        self.outputs(env)?.region().map(str::to_string)
+    }
+
+    pub fn set_project_name(&mut self, name: &str) {
+        self.config.insert("projectName".into(), name.into());
+    }
+
+    pub fn set_editor(&mut self, editor: Editor) {
+        self.env_info.insert("defaultEditor".into(), editor.id.into());
+    }
+
+    pub fn set_frontend(&mut self, frontend: &Frontend) {
+        set_frontend(&mut self.config, frontend);
+    }
+
+    pub fn set_auth(&mut self, env: &str, auth: &AwsAuth) {
+        self.aws_info.insert(env.into(), auth.to_json());
+    }
+
+    /// Rewrites what `configure project` changes: project-config.json, local-aws-info.json,
+    /// local-env-info.json (in that order, the last one naming the current environment), and the frontend's
+    /// configuration files.
+    pub fn save_settings(&self) -> Result<(), ProjectError> {
+        write_json_atomic(&self.root.join(paths::PROJECT_CONFIG), &Value::Object(self.config.clone()))?;
+        write_json_atomic(&self.root.join(paths::LOCAL_AWS_INFO), &Value::Object(self.aws_info.clone()))?;
+        write_json_atomic(&self.root.join(paths::LOCAL_ENV_INFO), &Value::Object(self.env_info.clone()))?;
+        if let Some(region) = self.region() {
+            write_frontend_files(&self.root, &self.frontend()?, &region)?;
+        }
+        Ok(())
+    }
+
+    /// Records a new environment and makes it the current one. `local-env-info.json`, which names the current
+    /// environment, is written last: an interruption before it leaves the old environment current and whole.
+    pub fn add_environment(&mut self, new: &NewEnvironment) -> Result<(), ProjectError> {
+        let outputs = Value::Object(new.outputs.0.clone());
+        let entry = self.team_provider.entry(new.env.clone()).or_insert_with(|| json!({}));
+        if let Some(map) = entry.as_object_mut() {
+            map.insert(PROVIDER.into(), outputs.clone());
+        } else {
+            *entry = json!({ PROVIDER: outputs.clone() });
+        }
+        write_json_atomic(&self.root.join(paths::TEAM_PROVIDER_INFO), &Value::Object(self.team_provider.clone()))?;
+        self.aws_info.insert(new.env.clone(), new.auth.to_json());
+        write_json_atomic(&self.root.join(paths::LOCAL_AWS_INFO), &Value::Object(self.aws_info.clone()))?;
+        for meta in [paths::BACKEND_META, paths::CURRENT_META] {
+            let path = self.root.join(meta);
+            let mut value = read_json_or_empty(&path)?;
+            let providers = value.entry("providers").or_insert_with(|| json!({}));
+            if !providers.is_object() {
+                *providers = json!({});
+            }
+            providers.as_object_mut().expect("an object").insert(PROVIDER.into(), outputs.clone());
+            write_json_atomic(&path, &Value::Object(value))?;
+        }
+        if let Some(region) = new.outputs.region() {
+            write_frontend_files(&self.root, &self.frontend()?, region)?;
+        }
+        self.env_info.insert("envName".into(), new.env.clone().into());
+        write_json_atomic(&self.root.join(paths::LOCAL_ENV_INFO), &Value::Object(self.env_info.clone()))
+    }
+}
+
+fn set_frontend(config: &mut Map<String, Value>, frontend: &Frontend) {
+    if let Some(old) = config.get("frontend").and_then(Value::as_str).map(str::to_string)
+        && old != frontend.type_name()
+    {
+        config.shift_remove(&old);
+    }
+    // Keep the original's key order: projectName, version, frontend, <block>, providers.
+    let providers = config.shift_remove("providers").unwrap_or_else(|| json!([PROVIDER]));
+    config.insert("frontend".into(), frontend.type_name().into());
+    match frontend.block() {
+        Some(block) => {
+            config.insert(frontend.type_name().into(), block);
+        }
+        None => {
+            config.shift_remove(frontend.type_name());
+        }
+    }
+    config.insert("providers".into(), providers);
+}
+
+/// The javascript frontend's `aws-exports.js` and `amplifyconfiguration.json` in its source folder, keeping
+/// keys that other categories or the user added to an existing `aws-exports.js`.
+fn write_frontend_files(root: &Path, frontend: &Frontend, region: &str) -> Result<(), ProjectError> {
+    let Frontend::Javascript { config, .. } = frontend else { return Ok(()) };
+    let dir = root.join(&config.source_dir);
+    let exports_path = dir.join("aws-exports.js");
+    let mut exports = fs_err::read_to_string(&exports_path).ok().and_then(|text| parse_aws_exports(&text)).unwrap_or_default();
+    exports.insert("aws_project_region".into(), region.into());
+    let object = serde_json::to_string_pretty(&Value::Object(exports)).expect("serializes").replace("\n  ", "\n    ");
+    let js = format!(
+        "/* eslint-disable */\n// WARNING: DO NOT EDIT. This file is automatically generated by AWS Amplify. It will be overwritten.\n\nconst awsmobile = {object};\n\n\nexport default awsmobile;\n"
+    );
+    write_atomic(&exports_path, js.as_bytes())?;
+    write_atomic(&dir.join("amplifyconfiguration.json"), to_json_text(&json!({"aws_project_region": region})).as_bytes())
+}
+
+fn parse_aws_exports(text: &str) -> Option<Map<String, Value>> {
+    let start = text.find("const awsmobile = ")? + "const awsmobile = ".len();
+    let end = text[start..].find("};")? + start + 1;
+    match serde_json::from_str(&text[start..end]).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::Framework;
+
+    fn outputs(env: &str, region: &str) -> StackOutputs {
+        let stack = format!("amplify-myapp-{env}-12345");
+        let value = json!({
+            "Region": region,
+            "StackName": stack,
+            "StackId": format!("arn:aws:cloudformation:{region}:111122223333:stack/{stack}/uuid"),
+            "DeploymentBucketName": format!("{stack}-deployment"),
+        });
+        StackOutputs(value.as_object().unwrap().clone())
+    }
+
+    fn new_project(root: &Path) -> NewProject {
+        NewProject {
+            root: root.to_path_buf(),
+            name: "myapp".into(),
+            env: "dev".into(),
+            editor: Editor::default_editor(),
+            frontend: Frontend::Javascript { framework: Framework::React, config: Framework::React.defaults() },
+            auth: AwsAuth::Profile { profile_name: "bizcorprole".into() },
+            outputs: outputs("dev", "us-east-1"),
+        }
+    }
+
+    #[test]
+    fn a_new_project_appears_whole_and_is_found_from_below() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("myapp");
+        std::fs::create_dir_all(root.join("src/components")).unwrap();
+        assert_eq!(find_root(&root.join("src/components")), None);
+        let project = new_project(&root).write().unwrap();
+        assert_eq!(find_root(&root.join("src/components")).as_deref(), Some(root.as_path()));
+        assert_eq!(project.project_name().unwrap(), "myapp");
+        assert_eq!(project.auth("dev").unwrap().unwrap().profile_name(), Some("bizcorprole"));
+        let leftovers: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with('.') && n != ".gitignore")
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        let exports = std::fs::read_to_string(root.join("src/aws-exports.js")).unwrap();
+        assert!(exports.contains("const awsmobile = {\n    \"aws_project_region\": \"us-east-1\"\n};\n\n\nexport default awsmobile;\n"), "{exports}");
+    }
+
+    #[test]
+    fn an_unrelated_amplify_folder_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("amplify")).unwrap();
+        std::fs::write(dir.path().join("amplify/notes.txt"), "mine").unwrap();
+        let error = new_project(dir.path()).write().unwrap_err();
+        assert!(matches!(error, ProjectError::AmplifyDirInTheWay { .. }), "{error}");
+        assert_eq!(std::fs::read_to_string(dir.path().join("amplify/notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn adding_an_environment_keeps_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut project = new_project(dir.path()).write().unwrap();
+        std::fs::write(dir.path().join("src/aws-exports.js"), std::fs::read_to_string(dir.path().join("src/aws-exports.js")).unwrap().replace("\"aws_project_region\"", "\"custom_key\": \"kept\",\n    \"aws_project_region\"")).unwrap();
+        project
+            .add_environment(&NewEnvironment {
+                env: "prod".into(),
+                auth: AwsAuth::General,
+                outputs: outputs("prod", "eu-west-1"),
+            })
+            .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        assert_eq!(project.env_name().unwrap(), "prod");
+        assert_eq!(project.environments(), ["dev", "prod"]);
+        assert_eq!(project.auth("dev").unwrap().unwrap().profile_name(), Some("bizcorprole"));
+        assert_eq!(project.auth("prod").unwrap(), Some(AwsAuth::General));
+        let exports = std::fs::read_to_string(dir.path().join("src/aws-exports.js")).unwrap();
+        assert!(exports.contains("\"custom_key\": \"kept\"") && exports.contains("eu-west-1"), "{exports}");
+    }
+
+    #[test]
+    fn frontend_change_replaces_the_block_and_keeps_unknown_keys() {
+        let mut config = Map::new();
+        config.insert("whyContinueWithGen1".into(), "Prefer not to answer".into());
+        config.insert("projectName".into(), "myapp".into());
+        set_frontend(&mut config, &Frontend::Javascript { framework: Framework::None, config: Framework::None.defaults() });
+        set_frontend(&mut config, &Frontend::Flutter { res_dir: "./lib/".into() });
+        let keys: Vec<&str> = config.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["whyContinueWithGen1", "projectName", "frontend", "flutter", "providers"]);
+    }
+}

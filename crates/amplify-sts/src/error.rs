@@ -1,0 +1,72 @@
+//! Errors of getting credentials, each naming the profile and role involved and, through
+//! [`StsError::hint`], what the user can do about it.
+
+use amplify_cache::CacheError;
+use amplify_profile::ResolveError;
+
+use crate::mfa::MfaError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StsError {
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error("cannot get an MFA code for profile {profile}")]
+    Mfa {
+        profile: String,
+        #[source]
+        source: MfaError,
+    },
+    #[error("STS refused to let profile {profile} assume {role_arn}: {code}: {message}")]
+    AssumeRole { profile: String, role_arn: String, code: String, message: String, signed_by: String },
+    #[error("STS rejected the MFA code for profile {profile} {attempts} times: {message}")]
+    MfaRejected { profile: String, attempts: u32, message: String },
+    #[error("cannot reach STS to assume {role_arn} for profile {profile}")]
+    Unreachable {
+        profile: String,
+        role_arn: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("STS answered AssumeRole for {role_arn} without credentials")]
+    EmptyResponse { role_arn: String },
+    #[error("cannot get the base credentials of profile {profile}")]
+    BaseCredentials {
+        profile: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("GetCallerIdentity failed: {code}: {message}")]
+    CallerIdentity { code: String, message: String },
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+}
+
+impl StsError {
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            StsError::Resolve(error) => error.hint(),
+            StsError::Mfa { source: MfaError::Unavailable(how), .. } => how.clone(),
+            StsError::Mfa { .. } => return None,
+            StsError::AssumeRole { code, signed_by, role_arn, .. } => match code.as_str() {
+                "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => format!(
+                    "the access keys of profile {signed_by} are not valid: check aws_access_key_id and aws_secret_access_key in the credentials file"
+                ),
+                "ExpiredToken" | "ExpiredTokenException" => {
+                    format!("the session of profile {signed_by} has expired: renew it, then run the command again")
+                }
+                "AccessDenied" => format!(
+                    "check that {role_arn} trusts the identity of profile {signed_by}, and that external_id and mfa_serial match what the role requires"
+                ),
+                _ => return None,
+            },
+            StsError::MfaRejected { .. } => {
+                "check that mfa_serial names your own MFA device and that your device's clock is right".into()
+            }
+            StsError::Unreachable { .. } => {
+                "check your network connection, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them".into()
+            }
+            StsError::Cache(error) => error.hint(),
+            _ => return None,
+        })
+    }
+}

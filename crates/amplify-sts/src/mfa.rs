@@ -1,0 +1,43 @@
+//! Where MFA codes come from. The STS service asks a [`MfaCodeSource`] each time a hop needs a code, and
+//! again (up to [`MAX_MFA_ATTEMPTS`](crate::aws::MAX_MFA_ATTEMPTS) times) when STS rejects one.
+
+use amplify_creds::Secret;
+
+/// What a source is asked for.
+#[derive(Clone, Debug)]
+pub struct MfaRequest<'a> {
+    /// The profile whose role needs the code.
+    pub profile: &'a str,
+    pub role_arn: &'a str,
+    pub mfa_serial: &'a str,
+    /// 1 for the first ask; more after STS rejected a code.
+    pub attempt: u32,
+    /// Why the previous code was rejected, as STS said it.
+    pub rejected_because: Option<&'a str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MfaError {
+    /// No code can be had (no terminal, no flag, no variable); the message says how to give one.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The user gave up (Ctrl-C or Esc at the prompt).
+    #[error("MFA code entry was cancelled")]
+    Cancelled,
+}
+
+pub trait MfaCodeSource {
+    /// A 6-digit code for `request.mfa_serial`.
+    fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError>;
+}
+
+/// Checks a code the way the original does: exactly six digits.
+pub fn validate_code(code: &str) -> Result<(), &'static str> {
+    if code.len() != 6 {
+        return Err("Must have length equal to 6");
+    }
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("Must only contain digits");
+    }
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! A fake HOME holding the seed's two profiles, a project folder inside it, and commands of the binary
+//! under test with a clean environment: the developer's `AWS_*` variables never reach a test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::moto::Moto;
+use crate::pty::Pty;
+
+/// Biz Corp's role, in account 111122223333.
+pub const SEED_ROLE_ARN: &str = "arn:aws:iam::111122223333:role/BizCorpAmplifyRole";
+/// Dev Corp's user's virtual MFA device, in account 444455556666.
+pub const SEED_MFA_SERIAL: &str = "arn:aws:iam::444455556666:mfa/devcorpuser";
+/// Dev Corp user's secret key: tests grep every output for it.
+pub const SEED_SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY";
+
+/// `~/.aws/config` as the seed document writes it.
+pub const SEED_CONFIG: &str = "[profile bizcorprole]
+role_arn=arn:aws:iam::111122223333:role/BizCorpAmplifyRole
+source_profile=devcorpuser
+mfa_serial=arn:aws:iam::444455556666:mfa/devcorpuser
+external_id=bizcorp-7f3a9c
+region=us-east-1
+
+[profile devcorpuser]
+region=us-east-1
+";
+
+/// `~/.aws/credentials` as the seed document writes it.
+pub const SEED_CREDENTIALS: &str = "[devcorpuser]
+aws_access_key_id=AKIADEVCORPUSER00001
+aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY
+";
+
+/// The workspace root, found from this crate's manifest folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("crates/<name> is two levels down").to_path_buf()
+}
+
+#[derive(Debug)]
+pub struct TestContext {
+    binary: PathBuf,
+    home: tempfile::TempDir,
+    moto: Option<Moto>,
+    extra_env: Vec<(String, String)>,
+}
+
+impl TestContext {
+    /// A fresh HOME with an empty `.aws` folder and a project folder `myapp`.
+    pub fn new(binary: impl Into<PathBuf>) -> Self {
+        let home = tempfile::Builder::new().prefix("amplify-rs-test-").tempdir().expect("temporary HOME");
+        fs_err::create_dir_all(home.path().join(".aws")).unwrap();
+        fs_err::create_dir_all(home.path().join("myapp")).unwrap();
+        Self { binary: binary.into(), home, moto: None, extra_env: Vec::new() }
+    }
+
+    /// The seed's `bizcorprole` and `devcorpuser` profiles in `~/.aws`.
+    pub fn with_seed_profiles(self) -> Self {
+        self.write_aws_files(SEED_CONFIG, SEED_CREDENTIALS);
+        self
+    }
+
+    /// Starts a moto server for this test; its endpoint is given to every command.
+    pub fn with_moto(mut self) -> Self {
+        self.moto = Some(Moto::start());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.extra_env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn write_aws_files(&self, config: &str, credentials: &str) {
+        fs_err::write(self.home().join(".aws/config"), config).unwrap();
+        fs_err::write(self.home().join(".aws/credentials"), credentials).unwrap();
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// The canonical HOME path, as the binary sees it after resolving symbolic links.
+    pub fn canonical_home(&self) -> PathBuf {
+        fs_err::canonicalize(self.home()).unwrap()
+    }
+
+    /// `HOME/myapp`, the folder commands run in unless told otherwise.
+    pub fn project_dir(&self) -> PathBuf {
+        self.home().join("myapp")
+    }
+
+    pub fn moto(&self) -> &Moto {
+        self.moto.as_ref().expect("this test did not start moto: call with_moto()")
+    }
+
+    pub fn cache_path(&self) -> PathBuf {
+        self.home().join(".amplify/awscloudformation/cache.json")
+    }
+
+    /// The binary with HOME, a clean environment and the moto endpoint, run in the project folder.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.binary);
+        command.args(args).current_dir(self.project_dir()).env_clear();
+        for (key, value) in self.base_env() {
+            command.env(key, value);
+        }
+        command
+    }
+
+    fn base_env(&self) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("HOME".to_string(), self.home().display().to_string()),
+            ("PATH".to_string(), std::env::var("PATH").unwrap_or_default()),
+            ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+            ("LANG".to_string(), "C.UTF-8".to_string()),
+        ];
+        if let Some(moto) = &self.moto {
+            env.push(("AWS_ENDPOINT_URL".to_string(), moto.endpoint()));
+        }
+        env.extend(self.extra_env.iter().cloned());
+        env
+    }
+
+    /// Runs the binary without a terminal, stdin closed.
+    pub fn run(&self, args: &[&str]) -> CommandOutput {
+        let output = self.command(args).stdin(std::process::Stdio::null()).output().expect("the binary runs");
+        CommandOutput {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the binary in a pseudo-terminal of 30 rows and 100 columns.
+    pub fn pty(&self, args: &[&str]) -> Pty {
+        let mut command = self.command(args);
+        command.env("TERM", "xterm-256color");
+        Pty::spawn(command, 30, 100)
+    }
+
+    /// `text` with this test's HOME replaced by `[HOME]`, for messages that name files.
+    pub fn normalize(&self, text: &str) -> String {
+        let canonical = self.canonical_home().display().to_string();
+        text.replace(&canonical, "[HOME]").replace(&self.home().display().to_string(), "[HOME]")
+    }
+
+    /// Reads a JSON file of the project.
+    pub fn project_json(&self, relative: &str) -> serde_json::Value {
+        let text = fs_err::read_to_string(self.project_dir().join(relative)).unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{relative} is not JSON: {e}\n{text}"))
+    }
+}
+
+/// What a command printed and how it ended.
+#[derive(Debug)]
+pub struct CommandOutput {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CommandOutput {
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}

@@ -1,0 +1,169 @@
+//! A moto server of our own on a free loopback port, from the project's `.venv`, and its recorder read as the
+//! requests a user would check: the action, its parameters, and which access key signed it.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+
+use crate::context::repo_root;
+
+#[derive(Debug)]
+pub struct Moto {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    _log_dir: tempfile::TempDir,
+}
+
+/// One request moto received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// `AssumeRole`, `CreateStack`, ...
+    pub action: String,
+    /// The form parameters (`RoleArn`, `ExternalId`, `Tags.member.1.Key`, ...).
+    pub params: BTreeMap<String, String>,
+    /// The access key id in the SigV4 `Authorization` header.
+    pub access_key: String,
+    pub region: String,
+    pub service: String,
+    /// Whether an `X-Amz-Security-Token` was sent (temporary credentials).
+    pub has_session_token: bool,
+}
+
+/// Where moto's server script is: `AMPLIFY_RS_MOTO_SERVER`, else the project's `.venv`.
+fn moto_server_path() -> PathBuf {
+    if let Ok(path) = std::env::var("AMPLIFY_RS_MOTO_SERVER") {
+        return PathBuf::from(path);
+    }
+    repo_root().join(".venv/bin/moto_server")
+}
+
+impl Moto {
+    /// Starts moto and waits until it answers (a few seconds at most).
+    pub fn start() -> Self {
+        let server = moto_server_path();
+        assert!(
+            server.exists(),
+            "{} is missing: run `cargo xtask test` (or `cargo xtask setup`), which installs moto into .venv",
+            server.display()
+        );
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let log_dir = tempfile::tempdir().unwrap();
+            let log = log_dir.path().join("moto.log");
+            let child = Command::new(&server)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(fs_err::File::create(&log).unwrap().into_parts().0)
+                .stderr(Stdio::from(fs_err::File::options().append(true).open(&log).unwrap().into_parts().0))
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
+            let mut moto = Moto { child, port, log, _log_dir: log_dir };
+            if moto.wait_ready(Duration::from_secs(30)) {
+                return moto;
+            }
+            // Most likely another process took the port between our probe and moto's bind: try another.
+            let _ = moto.child.kill();
+        }
+        panic!("moto server did not start on any of 5 ports");
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if ureq::get(&format!("{}/moto-api/data.json", self.endpoint())).call().is_ok() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn post(&self, path: &str, body: &str) {
+        ureq::post(&format!("{}{path}", self.endpoint()))
+            .send(body)
+            .unwrap_or_else(|e| panic!("moto {path}: {e}\n{}", self.log_tail()));
+    }
+
+    pub fn start_recording(&self) {
+        self.post("/moto-api/recorder/reset-recording", "");
+        self.post("/moto-api/recorder/start-recording", "");
+    }
+
+    /// Stops the recorder and returns what it saw, in order.
+    pub fn recording(&self) -> Vec<Recorded> {
+        self.post("/moto-api/recorder/stop-recording", "");
+        let text = ureq::get(&format!("{}/moto-api/recorder/download-recording", self.endpoint()))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        text.lines().filter(|l| !l.trim().is_empty()).filter_map(parse_recorded).collect()
+    }
+
+    /// The recorded requests of one action.
+    pub fn calls(recording: &[Recorded], action: &str) -> Vec<Recorded> {
+        recording.iter().filter(|r| r.action == action).cloned().collect()
+    }
+
+    fn log_tail(&self) -> String {
+        let text = fs_err::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse_recorded(line: &str) -> Option<Recorded> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    let headers = value.get("headers")?;
+    let header = |name: &str| {
+        headers.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
+    };
+    let body = value.get("body").and_then(|b| b.as_str()).unwrap_or_default();
+    let body = if value.get("body_encoded").and_then(|b| b.as_bool()).unwrap_or(false) {
+        base64::engine::general_purpose::STANDARD.decode(body).ok()?
+    } else {
+        body.as_bytes().to_vec()
+    };
+    let params: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    // Query-protocol calls name the action in the body; others in the X-Amz-Target header.
+    let action = params
+        .get("Action")
+        .cloned()
+        .or_else(|| header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(t).to_string()))?;
+    let authorization = header("Authorization").unwrap_or_default();
+    let scope = authorization.split("Credential=").nth(1).unwrap_or_default();
+    let scope: Vec<&str> = scope.split([',', ' ']).next().unwrap_or_default().split('/').collect();
+    Some(Recorded {
+        action,
+        access_key: scope.first().copied().unwrap_or_default().to_string(),
+        region: scope.get(2).copied().unwrap_or_default().to_string(),
+        service: scope.get(3).copied().unwrap_or_default().to_string(),
+        has_session_token: header("X-Amz-Security-Token").is_some(),
+        params,
+    })
+}
