@@ -40,7 +40,10 @@ impl CacheError {
             | CacheError::Write { path, .. }
             | CacheError::Lock { path, .. } => path,
         };
-        format!("check the permissions of {} (it should belong to you, mode 0600 for files and 0700 for folders)", path.display())
+        format!(
+            "check the permissions of {} (it should belong to you, mode 0600 for files and 0700 for folders)",
+            path.display()
+        )
     }
 }
 
@@ -49,7 +52,11 @@ pub enum CacheWarning {
     /// The file is not a JSON object. Nothing is read from it; the next write moves it aside.
     Unreadable { path: PathBuf, reason: String },
     /// A write found the file unreadable and moved it aside before writing a new one.
-    MovedAside { path: PathBuf, to: PathBuf, reason: String },
+    MovedAside {
+        path: PathBuf,
+        to: PathBuf,
+        reason: String,
+    },
     /// Our own section has an unexpected shape and was rebuilt; other programs' entries were kept.
     OwnSectionReset { path: PathBuf, reason: String },
 }
@@ -69,7 +76,11 @@ impl fmt::Display for CacheWarning {
                 to.display()
             ),
             CacheWarning::OwnSectionReset { path, reason } => {
-                write!(f, "the \"amplify-rs\" entry of {} was reset ({reason}); other entries were kept", path.display())
+                write!(
+                    f,
+                    "the \"amplify-rs\" entry of {} was reset ({reason}); other entries were kept",
+                    path.display()
+                )
             }
         }
     }

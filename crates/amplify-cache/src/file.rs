@@ -77,7 +77,11 @@ pub struct ProjectLock {
 impl CredentialCache {
     /// `HOME/.amplify/awscloudformation/cache.json`.
     pub fn in_home(home: &Path) -> Self {
-        Self::at(home.join(".amplify").join("awscloudformation").join("cache.json"))
+        Self::at(
+            home.join(".amplify")
+                .join("awscloudformation")
+                .join("cache.json"),
+        )
     }
 
     pub fn at(path: PathBuf) -> Self {
@@ -93,9 +97,19 @@ impl CredentialCache {
     }
 
     /// The credentials cached for `identity` in `project`, if they are still reusable at `now`.
-    pub fn lookup(&self, project: &ProjectKey, identity: &str, now: OffsetDateTime) -> Result<Lookup, CacheError> {
+    pub fn lookup(
+        &self,
+        project: &ProjectKey,
+        identity: &str,
+        now: OffsetDateTime,
+    ) -> Result<Lookup, CacheError> {
         let mut warnings = Vec::new();
-        let Some(root) = self.read(&mut warnings)? else { return Ok(Lookup { entry: None, warnings }) };
+        let Some(root) = self.read(&mut warnings)? else {
+            return Ok(Lookup {
+                entry: None,
+                warnings,
+            });
+        };
         let own = own_section(&self.path, &root, &mut warnings);
         let entry = own
             .projects
@@ -117,14 +131,21 @@ impl CredentialCache {
         entry: &CachedCredentials,
         now: OffsetDateTime,
     ) -> Result<Vec<CacheWarning>, CacheError> {
-        let value = Entry::from_cached(entry).map(|e| serde_json::to_value(e).expect("entries serialize"));
+        let value =
+            Entry::from_cached(entry).map(|e| serde_json::to_value(e).expect("entries serialize"));
         self.update(|own| {
             let Some(value) = value else { return };
-            let entries = own.projects.entry(project.as_str()).or_insert_with(|| Value::Object(Map::new()));
+            let entries = own
+                .projects
+                .entry(project.as_str())
+                .or_insert_with(|| Value::Object(Map::new()));
             if !entries.is_object() {
                 *entries = Value::Object(Map::new());
             }
-            entries.as_object_mut().expect("just made an object").insert(entry_key(identity).into(), value);
+            entries
+                .as_object_mut()
+                .expect("just made an object")
+                .insert(entry_key(identity).into(), value);
             prune(own, now);
         })
         .map(|(_, warnings)| warnings)
@@ -145,7 +166,11 @@ impl CredentialCache {
     }
 
     /// Takes the per-project lock, calling `on_wait` first if another process holds it.
-    pub fn lock_project(&self, project: &ProjectKey, on_wait: impl FnOnce()) -> Result<ProjectLock, CacheError> {
+    pub fn lock_project(
+        &self,
+        project: &ProjectKey,
+        on_wait: impl FnOnce(),
+    ) -> Result<ProjectLock, CacheError> {
         let dir = self.dir().join("locks");
         ensure_private_dir(&dir)?;
         let path = dir.join(format!("{}.lock", project.digest()));
@@ -154,32 +179,49 @@ impl CredentialCache {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 on_wait();
-                file.lock().map_err(|source| CacheError::Lock { path: path.clone(), source })?;
+                file.lock().map_err(|source| CacheError::Lock {
+                    path: path.clone(),
+                    source,
+                })?;
             }
-            Err(std::fs::TryLockError::Error(source)) => return Err(CacheError::Lock { path, source }),
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(CacheError::Lock { path, source });
+            }
         }
         Ok(ProjectLock { _file: file })
     }
 
     /// Reads the whole file. `None` when it is missing or unreadable as JSON (with a warning).
-    fn read(&self, warnings: &mut Vec<CacheWarning>) -> Result<Option<Map<String, Value>>, CacheError> {
+    fn read(
+        &self,
+        warnings: &mut Vec<CacheWarning>,
+    ) -> Result<Option<Map<String, Value>>, CacheError> {
         match parse_file(&self.path)? {
             Parsed::Missing => Ok(None),
             Parsed::Object(root) => Ok(Some(root)),
             Parsed::Corrupt(reason) => {
-                warnings.push(CacheWarning::Unreadable { path: self.path.clone(), reason });
+                warnings.push(CacheWarning::Unreadable {
+                    path: self.path.clone(),
+                    reason,
+                });
                 Ok(None)
             }
         }
     }
 
     /// Locked read-modify-write of our section; every other key of the file is written back as read.
-    fn update<T>(&self, change: impl FnOnce(&mut OwnSection) -> T) -> Result<(T, Vec<CacheWarning>), CacheError> {
+    fn update<T>(
+        &self,
+        change: impl FnOnce(&mut OwnSection) -> T,
+    ) -> Result<(T, Vec<CacheWarning>), CacheError> {
         let dir = self.dir().to_path_buf();
         ensure_private_dir(&dir)?;
         let lock_path = self.path.with_extension("json.lock");
         let lock = open_lock_file(&lock_path)?;
-        lock.lock().map_err(|source| CacheError::Lock { path: lock_path.clone(), source })?;
+        lock.lock().map_err(|source| CacheError::Lock {
+            path: lock_path.clone(),
+            source,
+        })?;
 
         let mut warnings = Vec::new();
         let mut root = match parse_file(&self.path)? {
@@ -187,14 +229,21 @@ impl CredentialCache {
             Parsed::Object(root) => root,
             Parsed::Corrupt(reason) => {
                 let to = self.move_aside()?;
-                warnings.push(CacheWarning::MovedAside { path: self.path.clone(), to, reason });
+                warnings.push(CacheWarning::MovedAside {
+                    path: self.path.clone(),
+                    to,
+                    reason,
+                });
                 Map::new()
             }
         };
         let mut own = own_section(&self.path, &root, &mut warnings);
         let result = change(&mut own);
         own.version = FORMAT_VERSION;
-        root.insert(OWN_KEY.into(), serde_json::to_value(&own).expect("our section serializes"));
+        root.insert(
+            OWN_KEY.into(),
+            serde_json::to_value(&own).expect("our section serializes"),
+        );
         self.write_atomically(&Value::Object(root))?;
         drop(lock);
         Ok((result, warnings))
@@ -205,23 +254,36 @@ impl CredentialCache {
         let mut to = self.path.with_extension(format!("json.corrupt-{stamp}"));
         let mut n = 1;
         while to.exists() {
-            to = self.path.with_extension(format!("json.corrupt-{stamp}-{n}"));
+            to = self
+                .path
+                .with_extension(format!("json.corrupt-{stamp}-{n}"));
             n += 1;
         }
-        std::fs::rename(&self.path, &to).map_err(|source| CacheError::Write { path: self.path.clone(), source })?;
+        std::fs::rename(&self.path, &to).map_err(|source| CacheError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
         Ok(to)
     }
 
     fn write_atomically(&self, root: &Value) -> Result<(), CacheError> {
-        let write_err = |source| CacheError::Write { path: self.path.clone(), source };
+        let write_err = |source| CacheError::Write {
+            path: self.path.clone(),
+            source,
+        };
         let mut text = serde_json::to_string_pretty(root).expect("JSON values serialize");
         text.push('\n');
         // tempfile creates the file with mode 0600 on Unix.
-        let mut temp = tempfile::Builder::new().prefix(".cache.json.").tempfile_in(self.dir()).map_err(write_err)?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(".cache.json.")
+            .tempfile_in(self.dir())
+            .map_err(write_err)?;
         temp.write_all(text.as_bytes()).map_err(write_err)?;
         temp.as_file().sync_all().map_err(write_err)?;
         temp.persist(&self.path).map_err(|e| write_err(e.error))?;
-        File::open(self.dir()).and_then(|dir| dir.sync_all()).map_err(write_err)?;
+        File::open(self.dir())
+            .and_then(|dir| dir.sync_all())
+            .map_err(write_err)?;
         Ok(())
     }
 }
@@ -236,7 +298,12 @@ fn parse_file(path: &Path) -> Result<Parsed, CacheError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Parsed::Missing),
-        Err(source) => return Err(CacheError::Read { path: path.to_path_buf(), source }),
+        Err(source) => {
+            return Err(CacheError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Parsed::Corrupt("the file is empty".into()));
@@ -249,7 +316,11 @@ fn parse_file(path: &Path) -> Result<Parsed, CacheError> {
     }
 }
 
-fn own_section(path: &Path, root: &Map<String, Value>, warnings: &mut Vec<CacheWarning>) -> OwnSection {
+fn own_section(
+    path: &Path,
+    root: &Map<String, Value>,
+    warnings: &mut Vec<CacheWarning>,
+) -> OwnSection {
     match root.get(OWN_KEY) {
         None => OwnSection::default(),
         Some(value) => match serde_json::from_value::<OwnSection>(value.clone()) {
@@ -262,7 +333,10 @@ fn own_section(path: &Path, root: &Map<String, Value>, warnings: &mut Vec<CacheW
                 OwnSection::default()
             }
             Err(e) => {
-                warnings.push(CacheWarning::OwnSectionReset { path: path.to_path_buf(), reason: e.to_string() });
+                warnings.push(CacheWarning::OwnSectionReset {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                });
                 OwnSection::default()
             }
         },
@@ -277,11 +351,17 @@ fn prune(own: &mut OwnSection, now: OffsetDateTime) {
                 serde_json::from_value::<Entry>(value.clone())
                     .ok()
                     .and_then(Entry::into_cached)
-                    .is_some_and(|cached| cached.credentials.remaining(now).is_some_and(|left| left.is_positive()))
+                    .is_some_and(|cached| {
+                        cached
+                            .credentials
+                            .remaining(now)
+                            .is_some_and(|left| left.is_positive())
+                    })
             });
         }
     }
-    own.projects.retain(|_, entries| entries.as_object().is_some_and(|m| !m.is_empty()));
+    own.projects
+        .retain(|_, entries| entries.as_object().is_some_and(|m| !m.is_empty()));
 }
 
 fn entry_key(identity: &str) -> &str {
@@ -318,8 +398,15 @@ impl Entry {
 }
 
 fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
-    let err = |source| CacheError::CreateDir { path: dir.to_path_buf(), source };
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(err)?;
+    let err = |source| CacheError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(err)?;
     let meta = std::fs::metadata(dir).map_err(err)?;
     if meta.permissions().mode() & 0o077 != 0 {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
@@ -334,5 +421,8 @@ fn open_lock_file(path: &Path) -> Result<File, CacheError> {
         .write(true)
         .mode(0o600)
         .open(path)
-        .map_err(|source| CacheError::Lock { path: path.to_path_buf(), source })
+        .map_err(|source| CacheError::Lock {
+            path: path.to_path_buf(),
+            source,
+        })
 }

@@ -44,7 +44,11 @@ impl fmt::Display for ProjectKey {
 
 /// The first 16 hex digits of the SHA-256 of `text`.
 pub(crate) fn hex16(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -58,7 +62,13 @@ mod tests {
         std::fs::create_dir(&real).unwrap();
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        assert_eq!(ProjectKey::for_root(&real).unwrap(), ProjectKey::for_root(&link).unwrap());
-        assert_ne!(ProjectKey::for_root(&real).unwrap(), ProjectKey::for_root(dir.path()).unwrap());
+        assert_eq!(
+            ProjectKey::for_root(&real).unwrap(),
+            ProjectKey::for_root(&link).unwrap()
+        );
+        assert_ne!(
+            ProjectKey::for_root(&real).unwrap(),
+            ProjectKey::for_root(dir.path()).unwrap()
+        );
     }
 }

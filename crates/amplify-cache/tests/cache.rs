@@ -41,35 +41,86 @@ fn read(cache: &CredentialCache) -> Value {
 #[test]
 fn each_project_has_its_own_entries() {
     let (_home, cache, a, b) = setup();
-    assert!(cache.lookup(&a, IDENTITY, NOW).unwrap().entry.is_none(), "no file yet");
-    cache.store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW).unwrap();
+    assert!(
+        cache.lookup(&a, IDENTITY, NOW).unwrap().entry.is_none(),
+        "no file yet"
+    );
+    cache
+        .store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW)
+        .unwrap();
     let found = cache.lookup(&a, IDENTITY, NOW).unwrap().entry.unwrap();
     assert_eq!(found.credentials.access_key_id, "ASIAA");
-    assert_eq!(found.credentials.session_token.unwrap().expose(), "token-of-ASIAA");
-    assert!(cache.lookup(&b, IDENTITY, NOW).unwrap().entry.is_none(), "same profile, other project");
-    assert!(cache.lookup(&a, "another chain", NOW).unwrap().entry.is_none());
+    assert_eq!(
+        found.credentials.session_token.unwrap().expose(),
+        "token-of-ASIAA"
+    );
+    assert!(
+        cache.lookup(&b, IDENTITY, NOW).unwrap().entry.is_none(),
+        "same profile, other project"
+    );
+    assert!(
+        cache
+            .lookup(&a, "another chain", NOW)
+            .unwrap()
+            .entry
+            .is_none()
+    );
 
-    cache.store(&b, IDENTITY, &creds("ASIAB", Duration::hours(1)), NOW).unwrap();
+    cache
+        .store(&b, IDENTITY, &creds("ASIAB", Duration::hours(1)), NOW)
+        .unwrap();
     let removal = cache.remove_project(&a).unwrap();
     assert_eq!(removal.removed, 1);
     assert!(cache.lookup(&a, IDENTITY, NOW).unwrap().entry.is_none());
-    assert_eq!(cache.lookup(&b, IDENTITY, NOW).unwrap().entry.unwrap().credentials.access_key_id, "ASIAB");
+    assert_eq!(
+        cache
+            .lookup(&b, IDENTITY, NOW)
+            .unwrap()
+            .entry
+            .unwrap()
+            .credentials
+            .access_key_id,
+        "ASIAB"
+    );
     assert_eq!(cache.remove_project(&a).unwrap().removed, 0);
 }
 
 #[test]
 fn entries_are_reused_only_with_more_than_five_minutes_left() {
     let (_home, cache, a, _) = setup();
-    cache.store(&a, IDENTITY, &creds("ASIAA", Duration::minutes(20)), NOW).unwrap();
-    assert!(cache.lookup(&a, IDENTITY, NOW + Duration::minutes(14)).unwrap().entry.is_some());
-    assert!(cache.lookup(&a, IDENTITY, NOW + Duration::minutes(15)).unwrap().entry.is_none());
+    cache
+        .store(&a, IDENTITY, &creds("ASIAA", Duration::minutes(20)), NOW)
+        .unwrap();
+    assert!(
+        cache
+            .lookup(&a, IDENTITY, NOW + Duration::minutes(14))
+            .unwrap()
+            .entry
+            .is_some()
+    );
+    assert!(
+        cache
+            .lookup(&a, IDENTITY, NOW + Duration::minutes(15))
+            .unwrap()
+            .entry
+            .is_none()
+    );
 }
 
 #[test]
 fn expired_entries_of_ours_are_pruned_on_write() {
     let (_home, cache, a, b) = setup();
-    cache.store(&a, IDENTITY, &creds("ASIAOLD", Duration::minutes(15)), NOW).unwrap();
-    cache.store(&b, IDENTITY, &creds("ASIANEW", Duration::hours(1)), NOW + Duration::minutes(20)).unwrap();
+    cache
+        .store(&a, IDENTITY, &creds("ASIAOLD", Duration::minutes(15)), NOW)
+        .unwrap();
+    cache
+        .store(
+            &b,
+            IDENTITY,
+            &creds("ASIANEW", Duration::hours(1)),
+            NOW + Duration::minutes(20),
+        )
+        .unwrap();
     let projects = &read(&cache)["amplify-rs"]["projects"];
     assert!(projects.get("/work/projects/a").is_none(), "{projects}");
     assert!(projects.get("/work/projects/b").is_some());
@@ -88,9 +139,13 @@ fn other_programs_entries_survive_every_write() {
     std::fs::create_dir_all(cache.path().parent().unwrap()).unwrap();
     std::fs::write(cache.path(), serde_json::to_string(&original).unwrap()).unwrap();
 
-    cache.store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW).unwrap();
+    cache
+        .store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW)
+        .unwrap();
     cache.remove_project(&a).unwrap();
-    cache.store(&a, IDENTITY, &creds("ASIAA2", Duration::hours(1)), NOW).unwrap();
+    cache
+        .store(&a, IDENTITY, &creds("ASIAA2", Duration::hours(1)), NOW)
+        .unwrap();
 
     let after = read(&cache);
     let after = after.as_object().unwrap();
@@ -98,7 +153,16 @@ fn other_programs_entries_survive_every_write() {
         assert_eq!(&after[key], value, "{key} changed");
     }
     let keys: Vec<&str> = after.keys().map(String::as_str).collect();
-    assert_eq!(keys, ["arn:aws:iam::111122223333:role/Biz", "zzz-other-tool", "aaa-numbers", "amplify-rs"], "order kept");
+    assert_eq!(
+        keys,
+        [
+            "arn:aws:iam::111122223333:role/Biz",
+            "zzz-other-tool",
+            "aaa-numbers",
+            "amplify-rs"
+        ],
+        "order kept"
+    );
 }
 
 #[test]
@@ -108,7 +172,9 @@ fn file_is_private_and_a_loose_folder_is_tightened() {
     let dir = cache.path().parent().unwrap();
     std::fs::create_dir_all(dir).unwrap();
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    cache.store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW).unwrap();
+    cache
+        .store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW)
+        .unwrap();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(cache.path()), 0o600);
     assert_eq!(mode(dir), 0o700);
@@ -130,11 +196,26 @@ fn a_corrupt_file_is_a_warning_and_is_moved_aside_not_lost() {
 
         let lookup = cache.lookup(&a, IDENTITY, NOW).unwrap();
         assert!(lookup.entry.is_none());
-        assert!(matches!(lookup.warnings.as_slice(), [CacheWarning::Unreadable { .. }]), "{junk:?}: {:?}", lookup.warnings);
+        assert!(
+            matches!(
+                lookup.warnings.as_slice(),
+                [CacheWarning::Unreadable { .. }]
+            ),
+            "{junk:?}: {:?}",
+            lookup.warnings
+        );
 
-        let warnings = cache.store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW).unwrap();
-        let [CacheWarning::MovedAside { to, .. }] = warnings.as_slice() else { panic!("{junk:?}: {warnings:?}") };
-        assert_eq!(std::fs::read_to_string(to).unwrap(), junk, "the unreadable file is kept as it was");
+        let warnings = cache
+            .store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW)
+            .unwrap();
+        let [CacheWarning::MovedAside { to, .. }] = warnings.as_slice() else {
+            panic!("{junk:?}: {warnings:?}")
+        };
+        assert_eq!(
+            std::fs::read_to_string(to).unwrap(),
+            junk,
+            "the unreadable file is kept as it was"
+        );
         assert!(cache.lookup(&a, IDENTITY, NOW).unwrap().entry.is_some());
     }
 }
@@ -144,8 +225,13 @@ fn a_mangled_own_section_is_reset_without_touching_others() {
     let (_home, cache, a, _) = setup();
     std::fs::create_dir_all(cache.path().parent().unwrap()).unwrap();
     std::fs::write(cache.path(), r#"{"amplify-rs": "oops", "other": {"k": 1}}"#).unwrap();
-    let warnings = cache.store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW).unwrap();
-    assert!(matches!(warnings.as_slice(), [CacheWarning::OwnSectionReset { .. }]), "{warnings:?}");
+    let warnings = cache
+        .store(&a, IDENTITY, &creds("ASIAA", Duration::hours(1)), NOW)
+        .unwrap();
+    assert!(
+        matches!(warnings.as_slice(), [CacheWarning::OwnSectionReset { .. }]),
+        "{warnings:?}"
+    );
     assert_eq!(read(&cache)["other"], json!({"k": 1}));
     assert!(cache.lookup(&a, IDENTITY, NOW).unwrap().entry.is_some());
 }
@@ -153,9 +239,15 @@ fn a_mangled_own_section_is_reset_without_touching_others() {
 #[test]
 fn project_lock_waits_for_the_holder() {
     let (_home, cache, a, b) = setup();
-    let held = cache.lock_project(&a, || panic!("nobody holds it yet")).unwrap();
+    let held = cache
+        .lock_project(&a, || panic!("nobody holds it yet"))
+        .unwrap();
     // Another project's lock is independent.
-    drop(cache.lock_project(&b, || panic!("independent lock")).unwrap());
+    drop(
+        cache
+            .lock_project(&b, || panic!("independent lock"))
+            .unwrap(),
+    );
     let (tx, rx) = std::sync::mpsc::channel();
     let other = cache.clone();
     let key = a.clone();
@@ -165,8 +257,14 @@ fn project_lock_waits_for_the_holder() {
         tx.send(waited).unwrap();
     });
     std::thread::sleep(std::time::Duration::from_millis(200));
-    assert!(rx.try_recv().is_err(), "the waiter must block while the lock is held");
+    assert!(
+        rx.try_recv().is_err(),
+        "the waiter must block while the lock is held"
+    );
     drop(held);
-    assert!(rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap(), "on_wait was called");
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap(),
+        "on_wait was called"
+    );
     waiter.join().unwrap();
 }

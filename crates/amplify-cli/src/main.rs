@@ -1,1 +1,89 @@
-fn main() {}
+//! `amplify-rs`: the thin binary. It reads the command line, sets up output and logging, runs one command
+//! on a single-threaded runtime, and turns a failure into a message and an exit code. Prompts and progress
+//! live in `printer`, `prompt` and `commands`; everything else is in the library crates.
+
+mod cli;
+mod commands;
+mod context;
+mod credentials;
+mod errors;
+mod headless;
+mod printer;
+mod prompt;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::cli::{AwsCommand, Cli, Command, ConfigureCommand};
+use crate::context::Ctx;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to stdout with success; a wrong command line is a usage error.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                errors::code::USAGE
+            } else {
+                errors::code::OK
+            });
+        }
+    };
+    install_interrupt_handler();
+    init_logging(cli.global.verbose);
+    match run(cli) {
+        Ok(()) => ExitCode::from(errors::code::OK),
+        Err(error) => errors::report(&error),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx::new(&cli.global)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        match &cli.command {
+            Command::Init(args) => commands::init::run(&ctx, args).await,
+            Command::Configure(ConfigureCommand::Project) => {
+                commands::configure::project(&ctx).await
+            }
+            Command::Awscloudformation(AwsCommand::ResetCache) => commands::reset_cache::run(&ctx),
+        }
+    })
+}
+
+/// Ctrl-C reaches the process as SIGINT (dialoguer re-raises it from a prompt): put the cursor back, say that
+/// nothing was written, and exit 130. Files are only ever written atomically at the end of a command.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        let term = console::Term::stderr();
+        let _ = term.show_cursor();
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "\n{}",
+                console::style("Interrupted: nothing was written.").yellow()
+            );
+        }
+        std::process::exit(i32::from(errors::code::INTERRUPTED));
+    });
+}
+
+/// `--verbose` logs this project's crates at debug level on stderr. The AWS SDK's own logs stay at warn:
+/// at debug they would print request details.
+fn init_logging(verbose: bool) {
+    let filter = if verbose {
+        "warn,amplify_sts=debug,amplify_stack=debug,amplify_cli=debug"
+    } else {
+        "off"
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
+}

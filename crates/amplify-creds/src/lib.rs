@@ -69,7 +69,12 @@ impl fmt::Debug for Credentials {
 impl Credentials {
     /// Long-lived keys, as an IAM user's access keys in the credentials file.
     pub fn long_lived(access_key_id: impl Into<String>, secret_access_key: Secret) -> Self {
-        Self { access_key_id: access_key_id.into(), secret_access_key, session_token: None, expiration: None }
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key,
+            session_token: None,
+            expiration: None,
+        }
     }
 
     /// Time left before expiry, `None` for long-lived credentials.
@@ -104,7 +109,10 @@ mod tests {
         let printed = format!("{creds:?} {:#?}", creds);
         assert!(!printed.contains("wJalrXUtnFEMI"), "{printed}");
         assert!(!printed.contains("FQoGZXIvYXdz"), "{printed}");
-        assert!(printed.contains("ASIAEXAMPLE"), "the key id is not secret and helps debugging: {printed}");
+        assert!(
+            printed.contains("ASIAEXAMPLE"),
+            "the key id is not secret and helps debugging: {printed}"
+        );
         assert!(printed.contains("REDACTED"));
     }
 
@@ -114,7 +122,10 @@ mod tests {
         let creds = temporary(expiration);
         assert!(creds.is_reusable(expiration - Duration::minutes(5) - Duration::seconds(1)));
         assert!(!creds.is_reusable(expiration - Duration::minutes(5)));
-        assert!(!creds.is_reusable(expiration - Duration::seconds(61)), "the original's 60 s window is too short");
+        assert!(
+            !creds.is_reusable(expiration - Duration::seconds(61)),
+            "the original's 60 s window is too short"
+        );
         assert!(!creds.is_reusable(expiration + Duration::hours(1)));
     }
 

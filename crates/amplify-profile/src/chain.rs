@@ -17,11 +17,19 @@ use crate::profiles::{Profile, ProfileSet};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BaseCredentials {
     /// `aws_access_key_id` and `aws_secret_access_key` (and maybe `aws_session_token`) in a profile.
-    Static { profile: String, access_key_id: String, secret_access_key: Secret, session_token: Option<Secret> },
+    Static {
+        profile: String,
+        access_key_id: String,
+        secret_access_key: Secret,
+        session_token: Option<Secret>,
+    },
     /// `credential_process`: a command printing the credentials as JSON.
     Process { profile: String, command: String },
     /// `credential_source` on a role profile: the environment, EC2 instance metadata or the ECS agent.
-    CredentialSource { profile: String, source: CredentialSource },
+    CredentialSource {
+        profile: String,
+        source: CredentialSource,
+    },
     /// IAM Identity Center (`sso_session` or the legacy `sso_*` keys).
     Sso { profile: String },
     /// `web_identity_token_file` with `role_arn`.
@@ -41,10 +49,15 @@ impl BaseCredentials {
 
     fn describe(&self) -> String {
         match self {
-            BaseCredentials::Static { session_token: None, .. } => "static keys".into(),
+            BaseCredentials::Static {
+                session_token: None,
+                ..
+            } => "static keys".into(),
             BaseCredentials::Static { .. } => "static session keys".into(),
             BaseCredentials::Process { .. } => "credential_process".into(),
-            BaseCredentials::CredentialSource { source, .. } => format!("credential_source {}", source.as_str()),
+            BaseCredentials::CredentialSource { source, .. } => {
+                format!("credential_source {}", source.as_str())
+            }
             BaseCredentials::Sso { .. } => "SSO".into(),
             BaseCredentials::WebIdentity { .. } => "web identity".into(),
         }
@@ -111,10 +124,18 @@ impl ProfileChain {
 
     /// A few words for a picker: `static keys`, `role Biz via devcorpuser (static keys), MFA`.
     pub fn describe(&self) -> String {
-        let Some(last) = self.hops.last() else { return self.base.describe() };
+        let Some(last) = self.hops.last() else {
+            return self.base.describe();
+        };
         let role_name = last.role_arn.rsplit('/').next().unwrap_or(&last.role_arn);
         let mut text = format!("role {role_name}");
-        let sources: Vec<&str> = self.hops.iter().rev().skip(1).map(|h| h.profile.as_str()).collect();
+        let sources: Vec<&str> = self
+            .hops
+            .iter()
+            .rev()
+            .skip(1)
+            .map(|h| h.profile.as_str())
+            .collect();
         let via = sources.first().copied().unwrap_or(self.base.profile());
         if via != self.profile {
             let _ = write!(text, " via {via}");
@@ -132,7 +153,11 @@ impl ProfileChain {
     /// same identity may share cached credentials. Holds no secret (the access key id is not one).
     pub fn identity(&self) -> String {
         let mut id = match &self.base {
-            BaseCredentials::Static { profile, access_key_id, .. } => format!("static:{profile}:{access_key_id}"),
+            BaseCredentials::Static {
+                profile,
+                access_key_id,
+                ..
+            } => format!("static:{profile}:{access_key_id}"),
             other => format!("{}:{}", other.describe(), other.profile()),
         };
         for hop in &self.hops {
@@ -143,7 +168,9 @@ impl ProfileChain {
                 hop.role_session_name.as_deref().unwrap_or(""),
                 hop.external_id.as_deref().unwrap_or(""),
                 hop.mfa_serial.as_deref().unwrap_or(""),
-                hop.duration_seconds.map(|d| d.to_string()).unwrap_or_default(),
+                hop.duration_seconds
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             );
         }
         id
@@ -153,13 +180,18 @@ impl ProfileChain {
 impl ProfileSet {
     /// Resolves `name` into its chain without any network call.
     pub fn resolve(&self, name: &str) -> Result<ProfileChain, ResolveError> {
-        let first = self.get(name).ok_or_else(|| ResolveError::ProfileNotFound {
-            name: name.to_string(),
-            available: self.names().map(str::to_string).collect(),
-            config: self.files.config.clone(),
-            credentials: self.files.credentials.clone(),
-        })?;
-        let region = first.get(settings::REGION).filter(|r| !r.is_empty()).map(str::to_string);
+        let first = self
+            .get(name)
+            .ok_or_else(|| ResolveError::ProfileNotFound {
+                name: name.to_string(),
+                available: self.names().map(str::to_string).collect(),
+                config: self.files.config.clone(),
+                credentials: self.files.credentials.clone(),
+            })?;
+        let region = first
+            .get(settings::REGION)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
         let mut visited: Vec<String> = Vec::new();
         let mut hops = Vec::new();
         let mut current = first;
@@ -185,51 +217,81 @@ impl ProfileSet {
                         });
                     }
                     (None, Some(value)) => {
-                        let source = CredentialSource::parse(value).ok_or_else(|| ResolveError::InvalidCredentialSource {
-                            profile: current.name().into(),
-                            value: value.into(),
-                            location: current.location_of(role::CREDENTIAL_SOURCE),
+                        let source = CredentialSource::parse(value).ok_or_else(|| {
+                            ResolveError::InvalidCredentialSource {
+                                profile: current.name().into(),
+                                value: value.into(),
+                                location: current.location_of(role::CREDENTIAL_SOURCE),
+                            }
                         })?;
-                        break BaseCredentials::CredentialSource { profile: current.name().into(), source };
+                        break BaseCredentials::CredentialSource {
+                            profile: current.name().into(),
+                            source,
+                        };
                     }
                     (Some(source_name), None) => {
                         if source_name == current.name() {
                             // A profile may be its own source only through its static keys.
                             match static_keys_of(current)? {
                                 Some(base) => break base,
-                                None => return Err(ResolveError::Loop { visited: with(&visited, source_name) }),
+                                None => {
+                                    return Err(ResolveError::Loop {
+                                        visited: with(&visited, source_name),
+                                    });
+                                }
                             }
                         }
                         if visited.iter().any(|v| v == source_name) {
-                            return Err(ResolveError::Loop { visited: with(&visited, source_name) });
+                            return Err(ResolveError::Loop {
+                                visited: with(&visited, source_name),
+                            });
                         }
                         referenced_by = Some(current.name().to_string());
-                        current = self.get(source_name).ok_or_else(|| ResolveError::SourceProfileNotFound {
-                            profile: current.name().into(),
-                            source_profile: source_name.into(),
-                            location: current.location_of(role::SOURCE_PROFILE),
-                            available: self.names().map(str::to_string).collect(),
+                        current = self.get(source_name).ok_or_else(|| {
+                            ResolveError::SourceProfileNotFound {
+                                profile: current.name().into(),
+                                source_profile: source_name.into(),
+                                location: current.location_of(role::SOURCE_PROFILE),
+                                available: self.names().map(str::to_string).collect(),
+                            }
                         })?;
                         continue;
                     }
                 }
             }
             if is_web_identity {
-                break BaseCredentials::WebIdentity { profile: current.name().into() };
+                break BaseCredentials::WebIdentity {
+                    profile: current.name().into(),
+                };
             }
             if is_sso(current) {
-                break BaseCredentials::Sso { profile: current.name().into() };
+                break BaseCredentials::Sso {
+                    profile: current.name().into(),
+                };
             }
             if let Some(command) = current.get(source::CREDENTIAL_PROCESS) {
-                break BaseCredentials::Process { profile: current.name().into(), command: command.into() };
+                break BaseCredentials::Process {
+                    profile: current.name().into(),
+                    command: command.into(),
+                };
             }
             match static_keys_of(current)? {
                 Some(base) => break base,
-                None => return Err(ResolveError::NoCredentials { profile: current.name().into(), referenced_by }),
+                None => {
+                    return Err(ResolveError::NoCredentials {
+                        profile: current.name().into(),
+                        referenced_by,
+                    });
+                }
             }
         };
         hops.reverse();
-        Ok(ProfileChain { profile: name.to_string(), region, base, hops })
+        Ok(ProfileChain {
+            profile: name.to_string(),
+            region,
+            base,
+            hops,
+        })
     }
 }
 
@@ -240,20 +302,32 @@ fn with(visited: &[String], next: &str) -> Vec<String> {
 }
 
 fn is_sso(profile: &Profile) -> bool {
-    [source::SSO_SESSION, source::SSO_START_URL, source::SSO_ACCOUNT_ID, source::SSO_ROLE_NAME]
-        .iter()
-        .any(|key| profile.get(key).is_some())
+    [
+        source::SSO_SESSION,
+        source::SSO_START_URL,
+        source::SSO_ACCOUNT_ID,
+        source::SSO_ROLE_NAME,
+    ]
+    .iter()
+    .any(|key| profile.get(key).is_some())
 }
 
 fn static_keys_of(profile: &Profile) -> Result<Option<BaseCredentials>, ResolveError> {
-    let id = profile.get(static_keys::ACCESS_KEY_ID).filter(|v| !v.is_empty());
-    let secret = profile.get(static_keys::SECRET_ACCESS_KEY).filter(|v| !v.is_empty());
+    let id = profile
+        .get(static_keys::ACCESS_KEY_ID)
+        .filter(|v| !v.is_empty());
+    let secret = profile
+        .get(static_keys::SECRET_ACCESS_KEY)
+        .filter(|v| !v.is_empty());
     match (id, secret) {
         (Some(id), Some(secret)) => Ok(Some(BaseCredentials::Static {
             profile: profile.name().into(),
             access_key_id: id.into(),
             secret_access_key: Secret::new(secret),
-            session_token: profile.get(static_keys::SESSION_TOKEN).filter(|v| !v.is_empty()).map(Secret::new),
+            session_token: profile
+                .get(static_keys::SESSION_TOKEN)
+                .filter(|v| !v.is_empty())
+                .map(Secret::new),
         })),
         (None, None) => Ok(None),
         (Some(_), None) => Err(ResolveError::PartialKeys {
@@ -275,7 +349,11 @@ fn role_hop(profile: &Profile) -> Result<RoleHop, ResolveError> {
     let name = profile.name().to_string();
     let role_arn = profile.get(role::ROLE_ARN).unwrap_or_default().to_string();
     if !is_role_arn(&role_arn) {
-        return Err(ResolveError::InvalidRoleArn { profile: name, value: role_arn, location: profile.location_of(role::ROLE_ARN) });
+        return Err(ResolveError::InvalidRoleArn {
+            profile: name,
+            value: role_arn,
+            location: profile.location_of(role::ROLE_ARN),
+        });
     }
     let duration_seconds = match profile.get(role::DURATION_SECONDS) {
         None => None,
@@ -300,7 +378,12 @@ fn role_hop(profile: &Profile) -> Result<RoleHop, ResolveError> {
             location: profile.location_of(role::ROLE_SESSION_NAME),
         });
     }
-    let non_empty = |key: &str| profile.get(key).filter(|v| !v.is_empty()).map(str::to_string);
+    let non_empty = |key: &str| {
+        profile
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     Ok(RoleHop {
         location: profile.location_of(role::ROLE_ARN),
         profile: name,
@@ -324,7 +407,10 @@ fn is_role_arn(arn: &str) -> bool {
 
 /// STS's RoleSessionName: 2 to 64 of `[\w+=,.@-]`.
 fn is_session_name(name: &str) -> bool {
-    (2..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+    (2..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
 }
 
 #[cfg(test)]
@@ -333,35 +419,58 @@ mod tests {
     use crate::location::FileLocations;
 
     const SEED_CONFIG: &str = "[profile bizcorprole]\nrole_arn=arn:aws:iam::111122223333:role/BizCorpAmplify\nsource_profile=devcorpuser\nmfa_serial=arn:aws:iam::444455556666:mfa/dev\nexternal_id=bizcorp-ext-42\nregion=us-east-1\n\n[profile devcorpuser]\nregion=us-east-1\n";
-    const SEED_CREDENTIALS: &str =
-        "[devcorpuser]\naws_access_key_id=AKIAIOSFODNN7EXAMPLE\naws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+    const SEED_CREDENTIALS: &str = "[devcorpuser]\naws_access_key_id=AKIAIOSFODNN7EXAMPLE\naws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
     fn set(config: &str, credentials: &str) -> ProfileSet {
-        let files = FileLocations { config: "/h/.aws/config".into(), credentials: "/h/.aws/credentials".into() };
+        let files = FileLocations {
+            config: "/h/.aws/config".into(),
+            credentials: "/h/.aws/credentials".into(),
+        };
         ProfileSet::from_texts(&files, Some(config), Some(credentials)).unwrap()
     }
 
     #[test]
     fn seed_role_profile() {
-        let chain = set(SEED_CONFIG, SEED_CREDENTIALS).resolve("bizcorprole").unwrap();
+        let chain = set(SEED_CONFIG, SEED_CREDENTIALS)
+            .resolve("bizcorprole")
+            .unwrap();
         assert_eq!(chain.region.as_deref(), Some("us-east-1"));
-        assert!(matches!(&chain.base, BaseCredentials::Static { profile, access_key_id, .. }
-            if profile == "devcorpuser" && access_key_id == "AKIAIOSFODNN7EXAMPLE"));
+        assert!(
+            matches!(&chain.base, BaseCredentials::Static { profile, access_key_id, .. }
+            if profile == "devcorpuser" && access_key_id == "AKIAIOSFODNN7EXAMPLE")
+        );
         assert_eq!(chain.hops.len(), 1);
         let hop = &chain.hops[0];
-        assert_eq!(hop.role_arn, "arn:aws:iam::111122223333:role/BizCorpAmplify");
+        assert_eq!(
+            hop.role_arn,
+            "arn:aws:iam::111122223333:role/BizCorpAmplify"
+        );
         assert_eq!(hop.external_id.as_deref(), Some("bizcorp-ext-42"));
-        assert_eq!(hop.mfa_serial.as_deref(), Some("arn:aws:iam::444455556666:mfa/dev"));
+        assert_eq!(
+            hop.mfa_serial.as_deref(),
+            Some("arn:aws:iam::444455556666:mfa/dev")
+        );
         assert_eq!(hop.location.line, 2);
         assert_eq!(chain.describe(), "role BizCorpAmplify via devcorpuser, MFA");
         assert!(!chain.identity().contains("wJalr"));
-        assert_eq!(set(SEED_CONFIG, SEED_CREDENTIALS).resolve("devcorpuser").unwrap().describe(), "static keys");
+        assert_eq!(
+            set(SEED_CONFIG, SEED_CREDENTIALS)
+                .resolve("devcorpuser")
+                .unwrap()
+                .describe(),
+            "static keys"
+        );
     }
 
     #[test]
     fn three_hops_run_from_the_base_outwards() {
         let config = "[profile c]\nrole_arn=arn:aws:iam::333333333333:role/C\nsource_profile=b\nmfa_serial=m3\n[profile b]\nrole_arn=arn:aws:iam::222222222222:role/B\nsource_profile=a\nduration_seconds=900\n[profile a]\nrole_arn=arn:aws:iam::111111111111:role/A\nsource_profile=keys\n";
-        let chain = set(config, "[keys]\naws_access_key_id=K\naws_secret_access_key=S\n").resolve("c").unwrap();
+        let chain = set(
+            config,
+            "[keys]\naws_access_key_id=K\naws_secret_access_key=S\n",
+        )
+        .resolve("c")
+        .unwrap();
         let roles: Vec<&str> = chain.hops.iter().map(|h| h.profile.as_str()).collect();
         assert_eq!(roles, ["a", "b", "c"]);
         assert_eq!(chain.hops[1].duration_seconds, Some(900));
@@ -380,12 +489,24 @@ mod tests {
     fn other_base_kinds() {
         let config = "[profile p]\ncredential_process=/bin/creds\n[profile s]\nsso_session=corp\n[profile w]\nrole_arn=arn:aws:iam::111111111111:role/W\nweb_identity_token_file=/t\n[profile e]\nrole_arn=arn:aws:iam::111111111111:role/E\ncredential_source=ec2instancemetadata\n";
         let s = set(config, "");
-        assert!(matches!(s.resolve("p").unwrap().base, BaseCredentials::Process { .. }));
-        assert!(matches!(s.resolve("s").unwrap().base, BaseCredentials::Sso { .. }));
+        assert!(matches!(
+            s.resolve("p").unwrap().base,
+            BaseCredentials::Process { .. }
+        ));
+        assert!(matches!(
+            s.resolve("s").unwrap().base,
+            BaseCredentials::Sso { .. }
+        ));
         let w = s.resolve("w").unwrap();
         assert!(matches!(w.base, BaseCredentials::WebIdentity { .. }) && w.hops.is_empty());
         let e = s.resolve("e").unwrap();
-        assert!(matches!(e.base, BaseCredentials::CredentialSource { source: CredentialSource::Ec2InstanceMetadata, .. }));
+        assert!(matches!(
+            e.base,
+            BaseCredentials::CredentialSource {
+                source: CredentialSource::Ec2InstanceMetadata,
+                ..
+            }
+        ));
         assert_eq!(e.hops.len(), 1);
     }
 
@@ -408,15 +529,47 @@ mod tests {
             assert!(error.to_string().contains(message), "{name}: {error}");
             assert!(error.hint().contains(hint), "{name}: {}", error.hint());
         };
-        check("loop1", "Visited profiles: [loop1, loop2, loop1]", "source_profile");
-        check("both", "contains both source_profile and credential_source", "/h/.aws/config:10");
-        check("nosrc", "neither source_profile nor credential_source", "/h/.aws/config:12");
+        check(
+            "loop1",
+            "Visited profiles: [loop1, loop2, loop1]",
+            "source_profile",
+        );
+        check(
+            "both",
+            "contains both source_profile and credential_source",
+            "/h/.aws/config:10",
+        );
+        check(
+            "nosrc",
+            "neither source_profile nor credential_source",
+            "/h/.aws/config:12",
+        );
         check("badsrc", "\"Laptop\"", "Ec2InstanceMetadata");
-        check("missing", "source_profile \"devcorpusr\" referenced in the profile \"missing\"", "did you mean `devcorpuser`?");
-        check("empty", "The source profile \"nokeys\" must have credentials", "the source of \"empty\"");
+        check(
+            "missing",
+            "source_profile \"devcorpusr\" referenced in the profile \"missing\"",
+            "did you mean `devcorpuser`?",
+        );
+        check(
+            "empty",
+            "The source profile \"nokeys\" must have credentials",
+            "the source of \"empty\"",
+        );
         check("dur", "duration_seconds = 60", "900");
-        check("arn", "is not an IAM role ARN", "arn:aws:iam::123456789012:role/NAME");
-        check("half", "has aws_access_key_id but no aws_secret_access_key", "/h/.aws/config");
-        check("devcorpusr", "The config profile (devcorpusr) could not be found", "did you mean `devcorpuser`?");
+        check(
+            "arn",
+            "is not an IAM role ARN",
+            "arn:aws:iam::123456789012:role/NAME",
+        );
+        check(
+            "half",
+            "has aws_access_key_id but no aws_secret_access_key",
+            "/h/.aws/config",
+        );
+        check(
+            "devcorpusr",
+            "The config profile (devcorpusr) could not be found",
+            "did you mean `devcorpuser`?",
+        );
     }
 }

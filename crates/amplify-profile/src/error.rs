@@ -17,14 +17,22 @@ pub struct ParseError {
 pub enum ParseErrorKind {
     #[error("a key comes before any [section] header")]
     NoSectionHeader,
-    #[error("the line is neither `key = value`, a `[section]` header, a comment, nor an indented continuation")]
+    #[error(
+        "the line is neither `key = value`, a `[section]` header, a comment, nor an indented continuation"
+    )]
     NotKeyValue,
     #[error("the line has a `=` or `:` but no key before it")]
     EmptyKey,
     #[error("section [{header}] appears a second time (first at line {first_line})")]
     DuplicateSection { header: String, first_line: usize },
-    #[error("key `{key}` appears a second time in section [{section}] (first at line {first_line})")]
-    DuplicateKey { section: String, key: String, first_line: usize },
+    #[error(
+        "key `{key}` appears a second time in section [{section}] (first at line {first_line})"
+    )]
+    DuplicateKey {
+        section: String,
+        key: String,
+        first_line: usize,
+    },
     #[error("`{key} =` starts a nested map, but a line under it has no `=`")]
     NestedNotKeyValue { key: String },
 }
@@ -34,18 +42,28 @@ impl ParseError {
         let path = self.location.path.display();
         match &self.kind {
             ParseErrorKind::NoSectionHeader => {
-                format!("add a header such as [default] or [profile NAME] above line {} of {path}", self.location.line)
+                format!(
+                    "add a header such as [default] or [profile NAME] above line {} of {path}",
+                    self.location.line
+                )
             }
             ParseErrorKind::NotKeyValue => format!(
                 "in {path}, write line {} as `key = value`, start it with `#` to make it a comment, or indent it to continue the value above",
                 self.location.line
             ),
-            ParseErrorKind::EmptyKey => format!("put the key's name before the `=` on line {} of {path}", self.location.line),
+            ParseErrorKind::EmptyKey => format!(
+                "put the key's name before the `=` on line {} of {path}",
+                self.location.line
+            ),
             ParseErrorKind::DuplicateSection { .. } => {
-                format!("merge the two sections of {path} into one: the AWS CLI refuses this file too")
+                format!(
+                    "merge the two sections of {path} into one: the AWS CLI refuses this file too"
+                )
             }
             ParseErrorKind::DuplicateKey { .. } => {
-                format!("keep only one of the two lines in {path}: the AWS CLI refuses this file too")
+                format!(
+                    "keep only one of the two lines in {path}: the AWS CLI refuses this file too"
+                )
             }
             ParseErrorKind::NestedNotKeyValue { .. } => {
                 format!("in {path}, write each indented line under it as `name = value`")
@@ -72,10 +90,17 @@ pub enum LoadError {
 impl LoadError {
     pub fn hint(&self) -> String {
         match self {
-            LoadError::Read { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
-                format!("make {} readable by your user (chmod 600 is usual)", path.display())
+            LoadError::Read { path, source }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                format!(
+                    "make {} readable by your user (chmod 600 is usual)",
+                    path.display()
+                )
             }
-            LoadError::Read { path, .. } => format!("check that {} is a readable file", path.display()),
+            LoadError::Read { path, .. } => {
+                format!("check that {} is a readable file", path.display())
+            }
             LoadError::NotUtf8 { path, .. } => format!("save {} as UTF-8", path.display()),
             LoadError::Parse(error) => error.hint(),
         }
@@ -86,27 +111,73 @@ impl LoadError {
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
     #[error("The config profile ({name}) could not be found")]
-    ProfileNotFound { name: String, available: Vec<String>, config: PathBuf, credentials: PathBuf },
-    #[error("The source_profile \"{source_profile}\" referenced in the profile \"{profile}\" ({location}) does not exist")]
-    SourceProfileNotFound { profile: String, source_profile: String, location: Location, available: Vec<String> },
-    #[error("The profile \"{profile}\" ({location}) contains both source_profile and credential_source")]
+    ProfileNotFound {
+        name: String,
+        available: Vec<String>,
+        config: PathBuf,
+        credentials: PathBuf,
+    },
+    #[error(
+        "The source_profile \"{source_profile}\" referenced in the profile \"{profile}\" ({location}) does not exist"
+    )]
+    SourceProfileNotFound {
+        profile: String,
+        source_profile: String,
+        location: Location,
+        available: Vec<String>,
+    },
+    #[error(
+        "The profile \"{profile}\" ({location}) contains both source_profile and credential_source"
+    )]
     BothSources { profile: String, location: Location },
-    #[error("The profile \"{profile}\" ({location}) has a role_arn but neither source_profile nor credential_source")]
+    #[error(
+        "The profile \"{profile}\" ({location}) has a role_arn but neither source_profile nor credential_source"
+    )]
     NoSource { profile: String, location: Location },
-    #[error("The credential source \"{value}\" referenced in profile \"{profile}\" ({location}) is not valid")]
-    InvalidCredentialSource { profile: String, value: String, location: Location },
+    #[error(
+        "The credential source \"{value}\" referenced in profile \"{profile}\" ({location}) is not valid"
+    )]
+    InvalidCredentialSource {
+        profile: String,
+        value: String,
+        location: Location,
+    },
     #[error("The source profile \"{profile}\" must have credentials")]
-    NoCredentials { profile: String, referenced_by: Option<String> },
+    NoCredentials {
+        profile: String,
+        referenced_by: Option<String>,
+    },
     #[error("The profile \"{profile}\" ({location}) has {present} but no {missing}")]
-    PartialKeys { profile: String, present: &'static str, missing: &'static str, location: Location },
+    PartialKeys {
+        profile: String,
+        present: &'static str,
+        missing: &'static str,
+        location: Location,
+    },
     #[error("Infinite loop in credential configuration detected. Visited profiles: [{}]", visited.join(", "))]
     Loop { visited: Vec<String> },
-    #[error("duration_seconds = {value} in profile \"{profile}\" ({location}) is not a whole number between 900 and 43200")]
-    InvalidDuration { profile: String, value: String, location: Location },
+    #[error(
+        "duration_seconds = {value} in profile \"{profile}\" ({location}) is not a whole number between 900 and 43200"
+    )]
+    InvalidDuration {
+        profile: String,
+        value: String,
+        location: Location,
+    },
     #[error("role_arn = {value} in profile \"{profile}\" ({location}) is not an IAM role ARN")]
-    InvalidRoleArn { profile: String, value: String, location: Location },
-    #[error("role_session_name = {value} in profile \"{profile}\" ({location}) is not a valid session name")]
-    InvalidSessionName { profile: String, value: String, location: Location },
+    InvalidRoleArn {
+        profile: String,
+        value: String,
+        location: Location,
+    },
+    #[error(
+        "role_session_name = {value} in profile \"{profile}\" ({location}) is not a valid session name"
+    )]
+    InvalidSessionName {
+        profile: String,
+        value: String,
+        location: Location,
+    },
 }
 
 impl ResolveError {
@@ -184,7 +255,12 @@ impl ResolveError {
 pub(crate) fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
     candidates
         .iter()
-        .map(|c| (strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(distance, c)| *distance <= 2.max(c.len() / 4))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c.as_str())

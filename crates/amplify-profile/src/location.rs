@@ -34,13 +34,18 @@ impl FileLocations {
             Some(value) => expand_home(&value, home),
             None => home.join(".aws").join(default),
         };
-        Self { config: pick("AWS_CONFIG_FILE", "config"), credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials") }
+        Self {
+            config: pick("AWS_CONFIG_FILE", "config"),
+            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        }
     }
 }
 
 /// The profile the environment selects: `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (the AWS CLI's order).
 pub fn profile_from_env(var: impl Fn(&str) -> Option<String>) -> Option<String> {
-    ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"].into_iter().find_map(|name| var(name).filter(|v| !v.is_empty()))
+    ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"]
+        .into_iter()
+        .find_map(|name| var(name).filter(|v| !v.is_empty()))
 }
 
 fn expand_home(value: &str, home: &Path) -> PathBuf {
@@ -78,7 +83,10 @@ mod tests {
             _ => None,
         };
         assert_eq!(profile_from_env(both).as_deref(), Some("a"));
-        assert_eq!(profile_from_env(|k| (k == "AWS_PROFILE").then(|| "b".into())).as_deref(), Some("b"));
+        assert_eq!(
+            profile_from_env(|k| (k == "AWS_PROFILE").then(|| "b".into())).as_deref(),
+            Some("b")
+        );
         assert_eq!(profile_from_env(|_| Some(String::new())), None);
     }
 }

@@ -75,7 +75,11 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         }
         let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
         let line = &rest[..end];
-        let skip = if rest[end..].starts_with("\r\n") { 2 } else { usize::from(end < rest.len()) };
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            usize::from(end < rest.len())
+        };
         rest = &rest[end + skip..];
         Some(line)
     })
@@ -98,7 +102,13 @@ enum Target {
 /// Parses `text`, the contents of `path` (used only to locate errors).
 pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
     let path: Arc<Path> = Arc::from(path);
-    let err = |line: usize, kind: ParseErrorKind| ParseError { location: Location { path: path.clone(), line }, kind };
+    let err = |line: usize, kind: ParseErrorKind| ParseError {
+        location: Location {
+            path: path.clone(),
+            line,
+        },
+        kind,
+    };
     // A byte order mark is not part of the first header. (botocore fails on it; see docs/profiles.md.)
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 
@@ -107,7 +117,8 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
     let mut pending: Option<Pending> = None;
     let mut indent_level = 0usize;
     // (section header or DEFAULT, key) -> line first seen, for the duplicate check.
-    let mut seen_keys: std::collections::HashMap<(Option<usize>, String), usize> = Default::default();
+    let mut seen_keys: std::collections::HashMap<(Option<usize>, String), usize> =
+        Default::default();
 
     for (index, raw) in lines(text).enumerate() {
         let number = index + 1;
@@ -138,10 +149,17 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
             if let Some(first) = file.sections.iter().find(|s| s.header == header) {
                 return Err(err(
                     number,
-                    ParseErrorKind::DuplicateSection { header: header.to_string(), first_line: first.line },
+                    ParseErrorKind::DuplicateSection {
+                        header: header.to_string(),
+                        first_line: first.line,
+                    },
                 ));
             }
-            file.sections.push(RawSection { header: header.to_string(), line: number, properties: Vec::new() });
+            file.sections.push(RawSection {
+                header: header.to_string(),
+                line: number,
+                properties: Vec::new(),
+            });
             current = Some(Target::Section(file.sections.len() - 1));
             continue;
         }
@@ -167,11 +185,23 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
                 Target::Defaults => DEFAULT_SECTION.to_string(),
                 Target::Section(i) => file.sections[i].header.clone(),
             };
-            return Err(err(number, ParseErrorKind::DuplicateKey { section, key, first_line }));
+            return Err(err(
+                number,
+                ParseErrorKind::DuplicateKey {
+                    section,
+                    key,
+                    first_line,
+                },
+            ));
         }
         seen_keys.insert((section_index, key.clone()), number);
         finish(&mut file, pending.take(), &err)?;
-        pending = Some(Pending { target, key, line: number, lines: vec![value.to_string()] });
+        pending = Some(Pending {
+            target,
+            key,
+            line: number,
+            lines: vec![value.to_string()],
+        });
     }
     finish(&mut file, pending.take(), &err)?;
     Ok(file)
@@ -190,7 +220,9 @@ fn finish(
     pending: Option<Pending>,
     err: &impl Fn(usize, ParseErrorKind) -> ParseError,
 ) -> Result<(), ParseError> {
-    let Some(pending) = pending else { return Ok(()) };
+    let Some(pending) = pending else {
+        return Ok(());
+    };
     let joined = pending.lines.join("\n");
     let joined = joined.trim_end_matches(is_py_space);
     let value = if joined.starts_with('\n') {
@@ -201,7 +233,10 @@ fn finish(
                 continue;
             }
             let Some((k, v)) = line.split_once('=') else {
-                return Err(err(pending.line, ParseErrorKind::NestedNotKeyValue { key: pending.key }));
+                return Err(err(
+                    pending.line,
+                    ParseErrorKind::NestedNotKeyValue { key: pending.key },
+                ));
             };
             map.push((py_strip(k).to_string(), py_strip(v).to_string()));
         }
@@ -209,7 +244,11 @@ fn finish(
     } else {
         Value::Text(joined.to_string())
     };
-    let property = RawProperty { key: pending.key, value, line: pending.line };
+    let property = RawProperty {
+        key: pending.key,
+        value,
+        line: pending.line,
+    };
     match pending.target {
         Target::Defaults => file.defaults.push(property),
         Target::Section(i) => file.sections[i].properties.push(property),
@@ -226,10 +265,14 @@ mod tests {
     }
 
     fn text(file: &ParsedFile, section: usize, key: &str) -> Option<String> {
-        file.sections[section].properties.iter().find(|p| p.key == key).map(|p| match &p.value {
-            Value::Text(t) => t.clone(),
-            Value::Map(m) => format!("{m:?}"),
-        })
+        file.sections[section]
+            .properties
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| match &p.value {
+                Value::Text(t) => t.clone(),
+                Value::Map(m) => format!("{m:?}"),
+            })
     }
 
     #[test]
@@ -240,7 +283,10 @@ mod tests {
         assert_eq!(file.sections.len(), 2);
         assert_eq!(file.sections[0].header, "profile bizcorprole");
         assert_eq!(file.sections[1].line, 5);
-        assert_eq!(text(&file, 0, "source_profile").as_deref(), Some("devcorpuser"));
+        assert_eq!(
+            text(&file, 0, "source_profile").as_deref(),
+            Some("devcorpuser")
+        );
         assert_eq!(file.sections[0].properties[1].line, 3);
     }
 
@@ -255,12 +301,17 @@ mod tests {
     #[test]
     fn inline_comments_are_part_of_the_value() {
         let file = parse_ok("[a]\n# whole line\n; also\nregion = us-east-1 # not a comment\n");
-        assert_eq!(text(&file, 0, "region").as_deref(), Some("us-east-1 # not a comment"));
+        assert_eq!(
+            text(&file, 0, "region").as_deref(),
+            Some("us-east-1 # not a comment")
+        );
     }
 
     #[test]
     fn continuation_and_nested_maps() {
-        let file = parse_ok("[a]\nlong = one\n  two\n\n  three\n\ns3 =\n  max_concurrent_requests = 20\n  Addressing_Style=path\nnext=1\n");
+        let file = parse_ok(
+            "[a]\nlong = one\n  two\n\n  three\n\ns3 =\n  max_concurrent_requests = 20\n  Addressing_Style=path\nnext=1\n",
+        );
         assert_eq!(text(&file, 0, "long").as_deref(), Some("one\ntwo\n\nthree"));
         let s3 = &file.sections[0].properties[1];
         assert_eq!(

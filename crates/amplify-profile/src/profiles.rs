@@ -55,10 +55,17 @@ impl Profile {
 
     /// Where `key` was written, else where the profile starts.
     pub fn location_of(&self, key: &str) -> Location {
-        self.properties.get(key).map(|p| p.location.clone()).unwrap_or_else(|| self.sections[0].clone())
+        self.properties
+            .get(key)
+            .map(|p| p.location.clone())
+            .unwrap_or_else(|| self.sections[0].clone())
     }
 
-    fn merge(&mut self, section: Location, properties: impl IntoIterator<Item = (String, Property)>) {
+    fn merge(
+        &mut self,
+        section: Location,
+        properties: impl IntoIterator<Item = (String, Property)>,
+    ) {
         self.sections.push(section);
         self.properties.extend(properties);
     }
@@ -143,7 +150,13 @@ impl ProfileSet {
     }
 
     fn warn(&mut self, path: &Arc<Path>, line: usize, message: String) {
-        self.warnings.push(Warning { location: Location { path: path.clone(), line }, message });
+        self.warnings.push(Warning {
+            location: Location {
+                path: path.clone(),
+                line,
+            },
+            message,
+        });
     }
 
     fn add_config(&mut self, path: Arc<Path>, parsed: ParsedFile) {
@@ -170,21 +183,45 @@ impl ProfileSet {
                         None
                     }
                     Some(_) => {
-                        self.warn(&path, line, format!("[{header}] is ignored: it names no profile; write [profile NAME]"));
+                        self.warn(
+                            &path,
+                            line,
+                            format!(
+                                "[{header}] is ignored: it names no profile; write [profile NAME]"
+                            ),
+                        );
                         None
                     }
                     None => {
-                        self.warn(&path, line, format!("[{header}] is ignored: its quotes are not balanced"));
+                        self.warn(
+                            &path,
+                            line,
+                            format!("[{header}] is ignored: its quotes are not balanced"),
+                        );
                         None
                     }
                 }
             } else if header.starts_with("sso-session") {
                 if let Some(parts) = shell_words(header).filter(|p| p.len() == 2) {
                     let name = parts[1].clone();
-                    let location = Location { path: path.clone(), line };
-                    self.sso_sessions.insert(name.clone(), Profile { name, properties: properties.iter().cloned().collect(), sections: vec![location] });
+                    let location = Location {
+                        path: path.clone(),
+                        line,
+                    };
+                    self.sso_sessions.insert(
+                        name.clone(),
+                        Profile {
+                            name,
+                            properties: properties.iter().cloned().collect(),
+                            sections: vec![location],
+                        },
+                    );
                 } else {
-                    self.warn(&path, line, format!("[{header}] is ignored: write [sso-session NAME]"));
+                    self.warn(
+                        &path,
+                        line,
+                        format!("[{header}] is ignored: write [sso-session NAME]"),
+                    );
                 }
                 None
             } else if header.starts_with("services") {
@@ -196,17 +233,35 @@ impl ProfileSet {
                 } else {
                     format!("in the config file a profile's header is [profile {header}]")
                 };
-                self.warn(&path, line, format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"));
+                self.warn(
+                    &path,
+                    line,
+                    format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
+                );
                 None
             };
             let Some(name) = profile_name else { continue };
-            let location = Location { path: path.clone(), line };
+            let location = Location {
+                path: path.clone(),
+                line,
+            };
             if let Some(previous) = self.profiles.get(&name) {
                 // `[default]` and `[profile default]`: the later section replaces the earlier one.
                 let earlier = previous.sections[0].line;
-                self.warn(&path, line, format!("this section replaces the profile `{name}` defined at line {earlier}"));
+                self.warn(
+                    &path,
+                    line,
+                    format!("this section replaces the profile `{name}` defined at line {earlier}"),
+                );
             }
-            self.profiles.insert(name.clone(), Profile { name, properties: properties.into_iter().collect(), sections: vec![location] });
+            self.profiles.insert(
+                name.clone(),
+                Profile {
+                    name,
+                    properties: properties.into_iter().collect(),
+                    sections: vec![location],
+                },
+            );
         }
     }
 
@@ -220,23 +275,45 @@ impl ProfileSet {
                     format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"),
                 );
             }
-            let location = Location { path: path.clone(), line: section.line };
+            let location = Location {
+                path: path.clone(),
+                line: section.line,
+            };
             let properties = properties(&path, section, &parsed.defaults);
             self.profiles
                 .entry(name.clone())
-                .or_insert_with(|| Profile { name, properties: IndexMap::new(), sections: Vec::new() })
+                .or_insert_with(|| Profile {
+                    name,
+                    properties: IndexMap::new(),
+                    sections: Vec::new(),
+                })
                 .merge(location, properties);
         }
     }
 }
 
 /// A section's own keys followed by the `[DEFAULT]` keys it does not set itself.
-fn properties(path: &Arc<Path>, section: &RawSection, defaults: &[RawProperty]) -> Vec<(String, Property)> {
+fn properties(
+    path: &Arc<Path>,
+    section: &RawSection,
+    defaults: &[RawProperty],
+) -> Vec<(String, Property)> {
     let own = section.properties.iter();
-    let inherited = defaults.iter().filter(|d| !section.properties.iter().any(|p| p.key == d.key));
+    let inherited = defaults
+        .iter()
+        .filter(|d| !section.properties.iter().any(|p| p.key == d.key));
     own.chain(inherited)
         .map(|p| {
-            (p.key.clone(), Property { value: p.value.clone(), location: Location { path: path.clone(), line: p.line } })
+            (
+                p.key.clone(),
+                Property {
+                    value: p.value.clone(),
+                    location: Location {
+                        path: path.clone(),
+                        line: p.line,
+                    },
+                },
+            )
         })
         .collect()
 }
@@ -250,12 +327,20 @@ fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(LoadError::Read { path: path.to_path_buf(), source }),
+        Err(source) => {
+            return Err(LoadError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     String::from_utf8(bytes).map(Some).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
-        LoadError::NotUtf8 { path: path.to_path_buf(), line }
+        LoadError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+        }
     })
 }
 
@@ -264,7 +349,10 @@ mod tests {
     use super::*;
 
     fn files() -> FileLocations {
-        FileLocations { config: "/h/.aws/config".into(), credentials: "/h/.aws/credentials".into() }
+        FileLocations {
+            config: "/h/.aws/config".into(),
+            credentials: "/h/.aws/credentials".into(),
+        }
     }
 
     fn set(config: &str, credentials: &str) -> ProfileSet {
@@ -277,11 +365,17 @@ mod tests {
             "[profile bizcorprole]\nrole_arn=arn:aws:iam::111122223333:role/Biz\nsource_profile=devcorpuser\nregion=us-east-1\n[profile devcorpuser]\nregion=us-east-1\naws_access_key_id=FROMCONFIG\n",
             "[devcorpuser]\naws_access_key_id=AKIAFROMCREDS\naws_secret_access_key=s\n[onlycreds]\naws_access_key_id=A\naws_secret_access_key=B\n",
         );
-        assert_eq!(s.names().collect::<Vec<_>>(), ["bizcorprole", "devcorpuser", "onlycreds"]);
+        assert_eq!(
+            s.names().collect::<Vec<_>>(),
+            ["bizcorprole", "devcorpuser", "onlycreds"]
+        );
         let dev = s.get("devcorpuser").unwrap();
         assert_eq!(dev.get("aws_access_key_id"), Some("AKIAFROMCREDS"));
         assert_eq!(dev.get("region"), Some("us-east-1"));
-        assert_eq!(dev.location_of("aws_access_key_id").to_string(), "/h/.aws/credentials:2");
+        assert_eq!(
+            dev.location_of("aws_access_key_id").to_string(),
+            "/h/.aws/credentials:2"
+        );
         assert_eq!(dev.location_of("region").to_string(), "/h/.aws/config:6");
         assert!(s.warnings().is_empty(), "{:?}", s.warnings());
     }
@@ -296,7 +390,11 @@ mod tests {
         assert!(s.sso_session("corp").is_some());
         let lines: Vec<usize> = s.warnings().iter().map(|w| w.location.line).collect();
         assert_eq!(lines, [5, 7]);
-        assert!(s.warnings()[1].message.contains("[profile bizcorprole]"), "{}", s.warnings()[1]);
+        assert!(
+            s.warnings()[1].message.contains("[profile bizcorprole]"),
+            "{}",
+            s.warnings()[1]
+        );
     }
 
     #[test]
@@ -310,7 +408,10 @@ mod tests {
 
     #[test]
     fn default_section_applies_to_every_profile() {
-        let s = set("[DEFAULT]\nregion=eu-west-1\n[profile a]\n[profile b]\nregion=us-east-2\n", "");
+        let s = set(
+            "[DEFAULT]\nregion=eu-west-1\n[profile a]\n[profile b]\nregion=us-east-2\n",
+            "",
+        );
         assert_eq!(s.get("a").unwrap().get("region"), Some("eu-west-1"));
         assert_eq!(s.get("b").unwrap().get("region"), Some("us-east-2"));
     }
@@ -325,13 +426,22 @@ mod tests {
     #[test]
     fn missing_files_are_empty_and_unreadable_ones_are_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let files = FileLocations { config: dir.path().join("config"), credentials: dir.path().join("credentials") };
+        let files = FileLocations {
+            config: dir.path().join("config"),
+            credentials: dir.path().join("credentials"),
+        };
         assert!(ProfileSet::load(&files).unwrap().is_empty());
         std::fs::write(&files.config, b"[default]\nregion=\xff\xfe\n").unwrap();
         let error = ProfileSet::load(&files).unwrap_err();
-        assert!(matches!(error, LoadError::NotUtf8 { line: 2, .. }), "{error}");
+        assert!(
+            matches!(error, LoadError::NotUtf8 { line: 2, .. }),
+            "{error}"
+        );
         std::fs::remove_file(&files.config).unwrap();
         std::fs::create_dir(&files.config).unwrap();
-        assert!(matches!(ProfileSet::load(&files).unwrap_err(), LoadError::Read { .. }));
+        assert!(matches!(
+            ProfileSet::load(&files).unwrap_err(),
+            LoadError::Read { .. }
+        ));
     }
 }

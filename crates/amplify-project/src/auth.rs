@@ -37,17 +37,33 @@ impl AwsAuth {
     }
 
     pub fn from_json(value: &Value) -> Result<AwsAuth, String> {
-        let level = value.get("configLevel").and_then(Value::as_str).ok_or("it has no configLevel")?;
+        let level = value
+            .get("configLevel")
+            .and_then(Value::as_str)
+            .ok_or("it has no configLevel")?;
         match level {
             "general" => Ok(AwsAuth::General),
             "project" => {
-                if value.get("useProfile").and_then(Value::as_bool).unwrap_or(false) {
-                    let name = value.get("profileName").and_then(Value::as_str).ok_or("useProfile is true but profileName is missing")?;
-                    Ok(AwsAuth::Profile { profile_name: name.to_string() })
+                if value
+                    .get("useProfile")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+                {
+                    let name = value
+                        .get("profileName")
+                        .and_then(Value::as_str)
+                        .ok_or("useProfile is true but profileName is missing")?;
+                    Ok(AwsAuth::Profile {
+                        profile_name: name.to_string(),
+                    })
                 } else {
-                    let path =
-                        value.get("awsConfigFilePath").and_then(Value::as_str).ok_or("useProfile is false but awsConfigFilePath is missing")?;
-                    Ok(AwsAuth::AccessKeys { path: PathBuf::from(path) })
+                    let path = value
+                        .get("awsConfigFilePath")
+                        .and_then(Value::as_str)
+                        .ok_or("useProfile is false but awsConfigFilePath is missing")?;
+                    Ok(AwsAuth::AccessKeys {
+                        path: PathBuf::from(path),
+                    })
                 }
             }
             _ => Ok(AwsAuth::Other(value.clone())),
@@ -79,22 +95,35 @@ impl AccessKeysFile {
         if let Some(token) = &c.session_token {
             credentials["sessionToken"] = token.expose().into();
         }
-        write_private_json(&path, &json!({"credentials": credentials, "region": self.region}))?;
+        write_private_json(
+            &path,
+            &json!({"credentials": credentials, "region": self.region}),
+        )?;
         Ok(path)
     }
 
     /// Reads a keys file in either of the original's shapes (`{credentials:{...},region}` or flat).
     pub fn read(path: &Path) -> Result<AccessKeysFile, ProjectError> {
-        let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| ProjectError::Json { path: path.to_path_buf(), message: e.to_string() })?;
+        let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| ProjectError::Json {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let keys = value.get("credentials").unwrap_or(&value);
         let field = |v: &Value, name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
-        let invalid = |what: &str| ProjectError::Invalid { path: path.to_path_buf(), problem: format!("{what} is missing") };
+        let invalid = |what: &str| ProjectError::Invalid {
+            path: path.to_path_buf(),
+            problem: format!("{what} is missing"),
+        };
         Ok(AccessKeysFile {
             credentials: Credentials {
                 access_key_id: field(keys, "accessKeyId").ok_or_else(|| invalid("accessKeyId"))?,
-                secret_access_key: Secret::new(field(keys, "secretAccessKey").ok_or_else(|| invalid("secretAccessKey"))?),
+                secret_access_key: Secret::new(
+                    field(keys, "secretAccessKey").ok_or_else(|| invalid("secretAccessKey"))?,
+                ),
                 session_token: field(keys, "sessionToken").map(Secret::new),
                 expiration: None,
             },

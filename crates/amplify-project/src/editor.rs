@@ -8,15 +8,42 @@ pub struct Editor {
 }
 
 pub const EDITORS: &[Editor] = &[
-    Editor { id: "vscode", name: "Visual Studio Code" },
-    Editor { id: "android-studio", name: "Android Studio" },
-    Editor { id: "xcode", name: "Xcode (macOS only)" },
-    Editor { id: "atom", name: "Atom Editor" },
-    Editor { id: "sublime", name: "Sublime Text" },
-    Editor { id: "intellij", name: "IntelliJ IDEA" },
-    Editor { id: "vim", name: "Vim (via Terminal, macOS only)" },
-    Editor { id: "emacs", name: "Emacs (via Terminal, macOS only)" },
-    Editor { id: "none", name: "None" },
+    Editor {
+        id: "vscode",
+        name: "Visual Studio Code",
+    },
+    Editor {
+        id: "android-studio",
+        name: "Android Studio",
+    },
+    Editor {
+        id: "xcode",
+        name: "Xcode (macOS only)",
+    },
+    Editor {
+        id: "atom",
+        name: "Atom Editor",
+    },
+    Editor {
+        id: "sublime",
+        name: "Sublime Text",
+    },
+    Editor {
+        id: "intellij",
+        name: "IntelliJ IDEA",
+    },
+    Editor {
+        id: "vim",
+        name: "Vim (via Terminal, macOS only)",
+    },
+    Editor {
+        id: "emacs",
+        name: "Emacs (via Terminal, macOS only)",
+    },
+    Editor {
+        id: "none",
+        name: "None",
+    },
 ];
 
 impl Editor {
@@ -29,7 +56,10 @@ impl Editor {
             "idea14ce" => "intellij",
             other => other,
         };
-        EDITORS.iter().find(|e| e.id == id || e.name.eq_ignore_ascii_case(value)).copied()
+        EDITORS
+            .iter()
+            .find(|e| e.id == id || e.name.eq_ignore_ascii_case(value))
+            .copied()
     }
 
     pub fn default_editor() -> Editor {
@@ -43,8 +73,14 @@ mod tests {
 
     #[test]
     fn both_stored_forms_are_read() {
-        assert_eq!(Editor::from_stored("vscode").unwrap().name, "Visual Studio Code");
-        assert_eq!(Editor::from_stored("Visual Studio Code").unwrap().id, "vscode");
+        assert_eq!(
+            Editor::from_stored("vscode").unwrap().name,
+            "Visual Studio Code"
+        );
+        assert_eq!(
+            Editor::from_stored("Visual Studio Code").unwrap().id,
+            "vscode"
+        );
         assert_eq!(Editor::from_stored("code").unwrap().id, "vscode");
         assert_eq!(Editor::from_stored("IDEA14CE").unwrap().id, "intellij");
         assert_eq!(Editor::from_stored("notepad"), None);

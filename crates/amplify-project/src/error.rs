@@ -28,13 +28,22 @@ impl ProjectError {
     pub fn hint(&self) -> String {
         match self {
             ProjectError::Read { path, .. } | ProjectError::Write { path, .. } => {
-                format!("check that {} exists and that you can read and write it", path.display())
+                format!(
+                    "check that {} exists and that you can read and write it",
+                    path.display()
+                )
             }
             ProjectError::Json { path, .. } | ProjectError::Invalid { path, .. } => {
-                format!("fix {} by hand, or restore it from version control", path.display())
+                format!(
+                    "fix {} by hand, or restore it from version control",
+                    path.display()
+                )
             }
             ProjectError::AmplifyDirInTheWay { path } => {
-                format!("move {} out of the way, then run the command again", path.display())
+                format!(
+                    "move {} out of the way, then run the command again",
+                    path.display()
+                )
             }
         }
     }

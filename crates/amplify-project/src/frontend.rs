@@ -47,13 +47,33 @@ impl Framework {
     /// The original's build settings for each framework.
     pub fn defaults(self) -> JsConfig {
         let (source, dist, build, start) = match self {
-            Framework::React => ("src", "build", "npm run-script build", "npm run-script start"),
+            Framework::React => (
+                "src",
+                "build",
+                "npm run-script build",
+                "npm run-script start",
+            ),
             Framework::ReactNative => ("src", "/", "npm run-script build", "npm run-script start"),
             Framework::Angular => ("src", "dist", "npm run-script build", "ng serve"),
             Framework::Ionic => ("src", "www", "npm run-script build", "ionic serve"),
-            Framework::Vue => ("src", "dist", "npm run-script build", "npm run-script serve"),
-            Framework::Ember => ("./", "dist", "npm run-script build -- -e production", "npm run-script start"),
-            Framework::None => ("src", "dist", "npm run-script build", "npm run-script start"),
+            Framework::Vue => (
+                "src",
+                "dist",
+                "npm run-script build",
+                "npm run-script serve",
+            ),
+            Framework::Ember => (
+                "./",
+                "dist",
+                "npm run-script build -- -e production",
+                "npm run-script start",
+            ),
+            Framework::None => (
+                "src",
+                "dist",
+                "npm run-script build",
+                "npm run-script start",
+            ),
         };
         JsConfig {
             source_dir: source.into(),
@@ -74,10 +94,17 @@ pub struct JsConfig {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Frontend {
-    Android { res_dir: String },
-    Flutter { res_dir: String },
+    Android {
+        res_dir: String,
+    },
+    Flutter {
+        res_dir: String,
+    },
     Ios,
-    Javascript { framework: Framework, config: JsConfig },
+    Javascript {
+        framework: Framework,
+        config: JsConfig,
+    },
 }
 
 impl Frontend {
@@ -87,10 +114,17 @@ impl Frontend {
     /// The frontend of `type_name` with the original's defaults.
     pub fn default_for(type_name: &str, framework: Framework) -> Option<Frontend> {
         Some(match type_name {
-            "android" => Frontend::Android { res_dir: "app/src/main/res".into() },
-            "flutter" => Frontend::Flutter { res_dir: "./lib/".into() },
+            "android" => Frontend::Android {
+                res_dir: "app/src/main/res".into(),
+            },
+            "flutter" => Frontend::Flutter {
+                res_dir: "./lib/".into(),
+            },
             "ios" => Frontend::Ios,
-            "javascript" => Frontend::Javascript { framework, config: framework.defaults() },
+            "javascript" => Frontend::Javascript {
+                framework,
+                config: framework.defaults(),
+            },
             _ => return None,
         })
     }
@@ -109,12 +143,17 @@ impl Frontend {
         let mut lines = vec![format!("| App type: {}", self.type_name())];
         match self {
             Frontend::Android { res_dir } => lines.push(format!("| Res directory: {res_dir}")),
-            Frontend::Flutter { res_dir } => lines.push(format!("| Configuration file location: {res_dir}")),
+            Frontend::Flutter { res_dir } => {
+                lines.push(format!("| Configuration file location: {res_dir}"))
+            }
             Frontend::Ios => {}
             Frontend::Javascript { framework, config } => {
                 lines.push(format!("| Javascript framework: {}", framework.as_str()));
                 lines.push(format!("| Source Directory Path: {}", config.source_dir));
-                lines.push(format!("| Distribution Directory Path: {}", config.distribution_dir));
+                lines.push(format!(
+                    "| Distribution Directory Path: {}",
+                    config.distribution_dir
+                ));
                 lines.push(format!("| Build Command: {}", config.build_command));
                 lines.push(format!("| Start Command: {}", config.start_command));
             }
@@ -125,7 +164,9 @@ impl Frontend {
     /// The block stored under the frontend's name in `project-config.json` (none for ios).
     pub fn block(&self) -> Option<Value> {
         match self {
-            Frontend::Android { res_dir } | Frontend::Flutter { res_dir } => Some(json!({"config": {"ResDir": res_dir}})),
+            Frontend::Android { res_dir } | Frontend::Flutter { res_dir } => {
+                Some(json!({"config": {"ResDir": res_dir}}))
+            }
             Frontend::Ios => None,
             Frontend::Javascript { framework, config } => Some(json!({
                 "framework": framework.as_str(),
@@ -141,7 +182,10 @@ impl Frontend {
 
     /// Reads the frontend of a `project-config.json` object; `Err` says what is missing.
     pub fn from_project_config(config: &Map<String, Value>) -> Result<Frontend, String> {
-        let type_name = config.get("frontend").and_then(Value::as_str).ok_or("it has no \"frontend\"")?;
+        let type_name = config
+            .get("frontend")
+            .and_then(Value::as_str)
+            .ok_or("it has no \"frontend\"")?;
         let block = config.get(type_name);
         let text = |path: &[&str], default: &str| -> String {
             let mut value = block;
@@ -151,25 +195,37 @@ impl Frontend {
             value.and_then(Value::as_str).unwrap_or(default).to_string()
         };
         match type_name {
-            "android" => Ok(Frontend::Android { res_dir: text(&["config", "ResDir"], "app/src/main/res") }),
-            "flutter" => Ok(Frontend::Flutter { res_dir: text(&["config", "ResDir"], "./lib/") }),
+            "android" => Ok(Frontend::Android {
+                res_dir: text(&["config", "ResDir"], "app/src/main/res"),
+            }),
+            "flutter" => Ok(Frontend::Flutter {
+                res_dir: text(&["config", "ResDir"], "./lib/"),
+            }),
             "ios" => Ok(Frontend::Ios),
             "javascript" => {
                 let framework_name = text(&["framework"], "none");
-                let framework = Framework::parse(&framework_name)
-                    .ok_or_else(|| format!("its javascript framework \"{framework_name}\" is not one amplify-rs knows"))?;
+                let framework = Framework::parse(&framework_name).ok_or_else(|| {
+                    format!(
+                        "its javascript framework \"{framework_name}\" is not one amplify-rs knows"
+                    )
+                })?;
                 let defaults = framework.defaults();
                 Ok(Frontend::Javascript {
                     framework,
                     config: JsConfig {
                         source_dir: text(&["config", "SourceDir"], &defaults.source_dir),
-                        distribution_dir: text(&["config", "DistributionDir"], &defaults.distribution_dir),
+                        distribution_dir: text(
+                            &["config", "DistributionDir"],
+                            &defaults.distribution_dir,
+                        ),
                         build_command: text(&["config", "BuildCommand"], &defaults.build_command),
                         start_command: text(&["config", "StartCommand"], &defaults.start_command),
                     },
                 })
             }
-            other => Err(format!("its frontend \"{other}\" is not one of android, flutter, ios, javascript")),
+            other => Err(format!(
+                "its frontend \"{other}\" is not one of android, flutter, ios, javascript"
+            )),
         }
     }
 }
@@ -177,13 +233,27 @@ impl Frontend {
 /// The original's guess from `package.json`'s `dependencies`: react (react-native when both), angular
 /// (ionic with `ionic-angular`), vue, else none. Ember is never guessed.
 pub fn guess_framework(project_dir: &Path) -> Framework {
-    let Ok(text) = fs_err::read_to_string(project_dir.join("package.json")) else { return Framework::None };
-    let Ok(package) = serde_json::from_str::<Value>(&text) else { return Framework::None };
-    let Some(deps) = package.get("dependencies").and_then(Value::as_object) else { return Framework::None };
+    let Ok(text) = fs_err::read_to_string(project_dir.join("package.json")) else {
+        return Framework::None;
+    };
+    let Ok(package) = serde_json::from_str::<Value>(&text) else {
+        return Framework::None;
+    };
+    let Some(deps) = package.get("dependencies").and_then(Value::as_object) else {
+        return Framework::None;
+    };
     if deps.contains_key("react") {
-        if deps.contains_key("react-native") { Framework::ReactNative } else { Framework::React }
+        if deps.contains_key("react-native") {
+            Framework::ReactNative
+        } else {
+            Framework::React
+        }
     } else if deps.contains_key("@angular/core") {
-        if deps.contains_key("ionic-angular") { Framework::Ionic } else { Framework::Angular }
+        if deps.contains_key("ionic-angular") {
+            Framework::Ionic
+        } else {
+            Framework::Angular
+        }
     } else if deps.contains_key("vue") {
         Framework::Vue
     } else {
@@ -201,7 +271,11 @@ pub fn suggested_type(project_dir: &Path) -> &'static str {
         return "flutter";
     }
     let has_xcodeproj = std::fs::read_dir(project_dir)
-        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".xcodeproj")))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".xcodeproj"))
+        })
         .unwrap_or(false);
     if has_xcodeproj { "ios" } else { "javascript" }
 }
@@ -231,12 +305,19 @@ mod tests {
 
     #[test]
     fn project_config_round_trip() {
-        let frontend = Frontend::Javascript { framework: Framework::Vue, config: Framework::Vue.defaults() };
+        let frontend = Frontend::Javascript {
+            framework: Framework::Vue,
+            config: Framework::Vue.defaults(),
+        };
         let mut map = Map::new();
         map.insert("frontend".into(), "javascript".into());
         map.insert("javascript".into(), frontend.block().unwrap());
         assert_eq!(Frontend::from_project_config(&map).unwrap(), frontend);
         map.insert("frontend".into(), "windows".into());
-        assert!(Frontend::from_project_config(&map).unwrap_err().contains("windows"));
+        assert!(
+            Frontend::from_project_config(&map)
+                .unwrap_err()
+                .contains("windows")
+        );
     }
 }

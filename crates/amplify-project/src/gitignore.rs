@@ -40,7 +40,9 @@ fn block() -> String {
 
 /// The new contents of a `.gitignore` that held `existing`.
 pub(crate) fn with_block(existing: Option<&str>) -> String {
-    let Some(existing) = existing else { return block() };
+    let Some(existing) = existing else {
+        return block();
+    };
     let mut kept = Vec::new();
     let mut inside = false;
     for line in existing.lines() {
@@ -53,7 +55,11 @@ pub(crate) fn with_block(existing: Option<&str>) -> String {
     }
     let rest = kept.join("\n");
     let rest = rest.trim_end();
-    if rest.is_empty() { block() } else { format!("{rest}\n\n{}", block()) }
+    if rest.is_empty() {
+        block()
+    } else {
+        format!("{rest}\n\n{}", block())
+    }
 }
 
 /// Writes the block into `root/.gitignore`.
@@ -83,7 +89,10 @@ mod tests {
         let existing = format!("node_modules\n.env\n\n{BEGIN}\nold-entry\n{END}\n# mine\n*.log\n");
         let text = with_block(Some(&existing));
         assert!(!text.contains("old-entry"));
-        assert!(text.starts_with("node_modules\n.env\n\n# mine\n*.log\n\n#amplify-do-not-edit-begin"), "{text}");
+        assert!(
+            text.starts_with("node_modules\n.env\n\n# mine\n*.log\n\n#amplify-do-not-edit-begin"),
+            "{text}"
+        );
         assert_eq!(text.matches(BEGIN).count(), 1);
         assert_eq!(with_block(Some(&text)), text, "idempotent");
     }

@@ -25,6 +25,7 @@ pub use error::ProjectError;
 pub use frontend::{Framework, Frontend, JsConfig, guess_framework, suggested_type};
 pub use gitignore::{GITIGNORE_ENTRIES, update_gitignore};
 pub use names::{
-    ENV_NAME_RULE, PROJECT_NAME_RULE, default_project_name, is_valid_env_name, is_valid_project_name, make_id,
+    ENV_NAME_RULE, PROJECT_NAME_RULE, default_project_name, is_valid_env_name,
+    is_valid_project_name, make_id,
 };
 pub use project::{NewEnvironment, NewProject, Project, StackOutputs, find_root};

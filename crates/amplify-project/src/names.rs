@@ -3,8 +3,10 @@
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
-pub const PROJECT_NAME_RULE: &str = "Project name should be between 3 and 20 characters and alphanumeric";
-pub const ENV_NAME_RULE: &str = "Environment name must be between 2 and 10 characters, and lowercase only.";
+pub const PROJECT_NAME_RULE: &str =
+    "Project name should be between 3 and 20 characters and alphanumeric";
+pub const ENV_NAME_RULE: &str =
+    "Environment name must be between 2 and 10 characters, and lowercase only.";
 
 /// 3 to 20 ASCII letters and digits.
 pub fn is_valid_project_name(name: &str) -> bool {
@@ -25,7 +27,10 @@ pub fn default_project_name(folder_name: &str) -> String {
     if is_valid_project_name(folder_name) {
         return folder_name.to_string();
     }
-    let mut name: String = folder_name.chars().filter(char::is_ascii_alphanumeric).collect();
+    let mut name: String = folder_name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     if name.len() < 3 {
         name.push_str(&make_id(5));
     }
@@ -35,7 +40,11 @@ pub fn default_project_name(folder_name: &str) -> String {
 
 /// `n` random ASCII letters and digits.
 pub fn make_id(n: usize) -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(n).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(n)
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]
@@ -49,9 +58,15 @@ mod tests {
         assert!(!is_valid_project_name("ab"));
         assert!(!is_valid_project_name("a23456789012345678901"));
         assert_eq!(default_project_name("my-app"), "myapp");
-        assert_eq!(default_project_name("inventory.portal.for.biz.corp"), "inventoryportalforbi");
+        assert_eq!(
+            default_project_name("inventory.portal.for.biz.corp"),
+            "inventoryportalforbi"
+        );
         let short = default_project_name("a-b");
-        assert!(short.starts_with("ab") && short.len() == 7 && is_valid_project_name(&short), "{short}");
+        assert!(
+            short.starts_with("ab") && short.len() == 7 && is_valid_project_name(&short),
+            "{short}"
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ mod paths {
 /// The nearest folder at or above `start` that holds an Amplify project: `amplify/.config/` with
 /// `project-config.json`, or with a `local-env-info.json` whose `projectPath` is that folder.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| is_root(dir)).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| is_root(dir))
+        .map(Path::to_path_buf)
 }
 
 fn is_root(dir: &Path) -> bool {
@@ -58,22 +61,41 @@ fn is_root(dir: &Path) -> bool {
     if dir.join(paths::PROJECT_CONFIG).is_file() {
         return true;
     }
-    let Ok(text) = std::fs::read_to_string(dir.join(paths::LOCAL_ENV_INFO)) else { return false };
-    let Ok(info) = serde_json::from_str::<Value>(&text) else { return false };
-    info.get("projectPath").and_then(Value::as_str).is_some_and(|p| Path::new(p) == dir)
+    let Ok(text) = std::fs::read_to_string(dir.join(paths::LOCAL_ENV_INFO)) else {
+        return false;
+    };
+    let Ok(info) = serde_json::from_str::<Value>(&text) else {
+        return false;
+    };
+    info.get("projectPath")
+        .and_then(Value::as_str)
+        .is_some_and(|p| Path::new(p) == dir)
 }
 
 fn read_json(path: &Path) -> Result<Map<String, Value>, ProjectError> {
-    let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+    let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ProjectError::Invalid { path: path.to_path_buf(), problem: "it is not a JSON object".into() }),
-        Err(e) => Err(ProjectError::Json { path: path.to_path_buf(), message: e.to_string() }),
+        Ok(_) => Err(ProjectError::Invalid {
+            path: path.to_path_buf(),
+            problem: "it is not a JSON object".into(),
+        }),
+        Err(e) => Err(ProjectError::Json {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }),
     }
 }
 
 fn read_json_or_empty(path: &Path) -> Result<Map<String, Value>, ProjectError> {
-    if path.exists() { read_json(path) } else { Ok(Map::new()) }
+    if path.exists() {
+        read_json(path)
+    } else {
+        Ok(Map::new())
+    }
 }
 
 /// Everything `init` decided for a new project.
@@ -115,8 +137,15 @@ impl NewProject {
         let stage = tempfile::Builder::new()
             .prefix(".amplify-init-")
             .tempdir_in(&self.root)
-            .map_err(|source| ProjectError::Write { path: self.root.clone(), source })?;
-        let staged = |relative: &str| stage.path().join(relative.strip_prefix("amplify/").unwrap_or(relative));
+            .map_err(|source| ProjectError::Write {
+                path: self.root.clone(),
+                source,
+            })?;
+        let staged = |relative: &str| {
+            stage
+                .path()
+                .join(relative.strip_prefix("amplify/").unwrap_or(relative))
+        };
         let meta = json!({"providers": {PROVIDER: Value::Object(self.outputs.0.clone())}});
         let tags = json!([
             {"Key": "user:Stack", "Value": "{project-env}"},
@@ -130,8 +159,14 @@ impl NewProject {
         let files: Vec<(&str, Value)> = vec![
             (paths::PROJECT_CONFIG, self.project_config()),
             (paths::LOCAL_ENV_INFO, env_info),
-            (paths::LOCAL_AWS_INFO, json!({ &self.env: self.auth.to_json() })),
-            (paths::TEAM_PROVIDER_INFO, json!({ &self.env: { PROVIDER: Value::Object(self.outputs.0.clone()) } })),
+            (
+                paths::LOCAL_AWS_INFO,
+                json!({ &self.env: self.auth.to_json() }),
+            ),
+            (
+                paths::TEAM_PROVIDER_INFO,
+                json!({ &self.env: { PROVIDER: Value::Object(self.outputs.0.clone()) } }),
+            ),
             (paths::BACKEND_META, meta.clone()),
             (paths::CURRENT_META, meta),
             ("amplify/backend/backend-config.json", json!({})),
@@ -152,7 +187,10 @@ impl NewProject {
         let stage = stage.keep();
         if let Err(source) = std::fs::rename(&stage, &amplify_dir) {
             let _ = std::fs::remove_dir_all(&stage);
-            return Err(ProjectError::Write { path: amplify_dir, source });
+            return Err(ProjectError::Write {
+                path: amplify_dir,
+                source,
+            });
         }
         Project::load(&self.root)
     }
@@ -188,7 +226,10 @@ impl Project {
     }
 
     fn invalid(&self, file: &str, problem: impl Into<String>) -> ProjectError {
-        ProjectError::Invalid { path: self.root.join(file), problem: problem.into() }
+        ProjectError::Invalid {
+            path: self.root.join(file),
+            problem: problem.into(),
+        }
     }
 
     pub fn project_name(&self) -> Result<&str, ProjectError> {
@@ -208,11 +249,15 @@ impl Project {
 
     /// The editor as stored (an id such as `vscode`, or the original's display name).
     pub fn editor(&self) -> Option<Editor> {
-        self.env_info.get("defaultEditor").and_then(Value::as_str).and_then(Editor::from_stored)
+        self.env_info
+            .get("defaultEditor")
+            .and_then(Value::as_str)
+            .and_then(Editor::from_stored)
     }
 
     pub fn frontend(&self) -> Result<Frontend, ProjectError> {
-        Frontend::from_project_config(&self.config).map_err(|problem| self.invalid(paths::PROJECT_CONFIG, problem))
+        Frontend::from_project_config(&self.config)
+            .map_err(|problem| self.invalid(paths::PROJECT_CONFIG, problem))
     }
 
     /// How `env` gets credentials; `None` when `local-aws-info.json` has no entry for it.
@@ -220,8 +265,12 @@ impl Project {
         self.aws_info
             .get(env)
             .map(|value| {
-                AwsAuth::from_json(value)
-                    .map_err(|problem| self.invalid(paths::LOCAL_AWS_INFO, format!("environment \"{env}\": {problem}")))
+                AwsAuth::from_json(value).map_err(|problem| {
+                    self.invalid(
+                        paths::LOCAL_AWS_INFO,
+                        format!("environment \"{env}\": {problem}"),
+                    )
+                })
             })
             .transpose()
     }
@@ -233,7 +282,12 @@ impl Project {
 
     /// The root stack outputs of `env`.
     pub fn outputs(&self, env: &str) -> Option<StackOutputs> {
-        self.team_provider.get(env)?.get(PROVIDER)?.as_object().cloned().map(StackOutputs)
+        self.team_provider
+            .get(env)?
+            .get(PROVIDER)?
+            .as_object()
+            .cloned()
+            .map(StackOutputs)
     }
 
     /// Region of the current environment's stack.
@@ -247,11 +301,17 @@ impl Project {
     }
 
     pub fn set_editor(&mut self, editor: Editor) {
-        self.env_info.insert("defaultEditor".into(), editor.id.into());
+        self.env_info
+            .insert("defaultEditor".into(), editor.id.into());
     }
 
     pub fn set_frontend(&mut self, frontend: &Frontend) {
         set_frontend(&mut self.config, frontend);
+    }
+
+    /// Makes `env` the current environment (saved by [`Project::save_settings`]).
+    pub fn set_current_env(&mut self, env: &str) {
+        self.env_info.insert("envName".into(), env.into());
     }
 
     pub fn set_auth(&mut self, env: &str, auth: &AwsAuth) {
@@ -262,9 +322,18 @@ impl Project {
     /// local-env-info.json (in that order, the last one naming the current environment), and the frontend's
     /// configuration files.
     pub fn save_settings(&self) -> Result<(), ProjectError> {
-        write_json_atomic(&self.root.join(paths::PROJECT_CONFIG), &Value::Object(self.config.clone()))?;
-        write_json_atomic(&self.root.join(paths::LOCAL_AWS_INFO), &Value::Object(self.aws_info.clone()))?;
-        write_json_atomic(&self.root.join(paths::LOCAL_ENV_INFO), &Value::Object(self.env_info.clone()))?;
+        write_json_atomic(
+            &self.root.join(paths::PROJECT_CONFIG),
+            &Value::Object(self.config.clone()),
+        )?;
+        write_json_atomic(
+            &self.root.join(paths::LOCAL_AWS_INFO),
+            &Value::Object(self.aws_info.clone()),
+        )?;
+        write_json_atomic(
+            &self.root.join(paths::LOCAL_ENV_INFO),
+            &Value::Object(self.env_info.clone()),
+        )?;
         if let Some(region) = self.region() {
             write_frontend_files(&self.root, &self.frontend()?, &region)?;
         }
@@ -275,15 +344,24 @@ impl Project {
     /// environment, is written last: an interruption before it leaves the old environment current and whole.
     pub fn add_environment(&mut self, new: &NewEnvironment) -> Result<(), ProjectError> {
         let outputs = Value::Object(new.outputs.0.clone());
-        let entry = self.team_provider.entry(new.env.clone()).or_insert_with(|| json!({}));
+        let entry = self
+            .team_provider
+            .entry(new.env.clone())
+            .or_insert_with(|| json!({}));
         if let Some(map) = entry.as_object_mut() {
             map.insert(PROVIDER.into(), outputs.clone());
         } else {
             *entry = json!({ PROVIDER: outputs.clone() });
         }
-        write_json_atomic(&self.root.join(paths::TEAM_PROVIDER_INFO), &Value::Object(self.team_provider.clone()))?;
+        write_json_atomic(
+            &self.root.join(paths::TEAM_PROVIDER_INFO),
+            &Value::Object(self.team_provider.clone()),
+        )?;
         self.aws_info.insert(new.env.clone(), new.auth.to_json());
-        write_json_atomic(&self.root.join(paths::LOCAL_AWS_INFO), &Value::Object(self.aws_info.clone()))?;
+        write_json_atomic(
+            &self.root.join(paths::LOCAL_AWS_INFO),
+            &Value::Object(self.aws_info.clone()),
+        )?;
         for meta in [paths::BACKEND_META, paths::CURRENT_META] {
             let path = self.root.join(meta);
             let mut value = read_json_or_empty(&path)?;
@@ -291,25 +369,37 @@ impl Project {
             if !providers.is_object() {
                 *providers = json!({});
             }
-            providers.as_object_mut().expect("an object").insert(PROVIDER.into(), outputs.clone());
+            providers
+                .as_object_mut()
+                .expect("an object")
+                .insert(PROVIDER.into(), outputs.clone());
             write_json_atomic(&path, &Value::Object(value))?;
         }
         if let Some(region) = new.outputs.region() {
             write_frontend_files(&self.root, &self.frontend()?, region)?;
         }
-        self.env_info.insert("envName".into(), new.env.clone().into());
-        write_json_atomic(&self.root.join(paths::LOCAL_ENV_INFO), &Value::Object(self.env_info.clone()))
+        self.env_info
+            .insert("envName".into(), new.env.clone().into());
+        write_json_atomic(
+            &self.root.join(paths::LOCAL_ENV_INFO),
+            &Value::Object(self.env_info.clone()),
+        )
     }
 }
 
 fn set_frontend(config: &mut Map<String, Value>, frontend: &Frontend) {
-    if let Some(old) = config.get("frontend").and_then(Value::as_str).map(str::to_string)
+    if let Some(old) = config
+        .get("frontend")
+        .and_then(Value::as_str)
+        .map(str::to_string)
         && old != frontend.type_name()
     {
         config.shift_remove(&old);
     }
     // Keep the original's key order: projectName, version, frontend, <block>, providers.
-    let providers = config.shift_remove("providers").unwrap_or_else(|| json!([PROVIDER]));
+    let providers = config
+        .shift_remove("providers")
+        .unwrap_or_else(|| json!([PROVIDER]));
     config.insert("frontend".into(), frontend.type_name().into());
     match frontend.block() {
         Some(block) => {
@@ -324,18 +414,32 @@ fn set_frontend(config: &mut Map<String, Value>, frontend: &Frontend) {
 
 /// The javascript frontend's `aws-exports.js` and `amplifyconfiguration.json` in its source folder, keeping
 /// keys that other categories or the user added to an existing `aws-exports.js`.
-fn write_frontend_files(root: &Path, frontend: &Frontend, region: &str) -> Result<(), ProjectError> {
-    let Frontend::Javascript { config, .. } = frontend else { return Ok(()) };
+fn write_frontend_files(
+    root: &Path,
+    frontend: &Frontend,
+    region: &str,
+) -> Result<(), ProjectError> {
+    let Frontend::Javascript { config, .. } = frontend else {
+        return Ok(());
+    };
     let dir = root.join(&config.source_dir);
     let exports_path = dir.join("aws-exports.js");
-    let mut exports = fs_err::read_to_string(&exports_path).ok().and_then(|text| parse_aws_exports(&text)).unwrap_or_default();
+    let mut exports = fs_err::read_to_string(&exports_path)
+        .ok()
+        .and_then(|text| parse_aws_exports(&text))
+        .unwrap_or_default();
     exports.insert("aws_project_region".into(), region.into());
-    let object = serde_json::to_string_pretty(&Value::Object(exports)).expect("serializes").replace("\n  ", "\n    ");
+    let object = serde_json::to_string_pretty(&Value::Object(exports))
+        .expect("serializes")
+        .replace("\n  ", "\n    ");
     let js = format!(
         "/* eslint-disable */\n// WARNING: DO NOT EDIT. This file is automatically generated by AWS Amplify. It will be overwritten.\n\nconst awsmobile = {object};\n\n\nexport default awsmobile;\n"
     );
     write_atomic(&exports_path, js.as_bytes())?;
-    write_atomic(&dir.join("amplifyconfiguration.json"), to_json_text(&json!({"aws_project_region": region})).as_bytes())
+    write_atomic(
+        &dir.join("amplifyconfiguration.json"),
+        to_json_text(&json!({"aws_project_region": region})).as_bytes(),
+    )
 }
 
 fn parse_aws_exports(text: &str) -> Option<Map<String, Value>> {
@@ -369,8 +473,13 @@ mod tests {
             name: "myapp".into(),
             env: "dev".into(),
             editor: Editor::default_editor(),
-            frontend: Frontend::Javascript { framework: Framework::React, config: Framework::React.defaults() },
-            auth: AwsAuth::Profile { profile_name: "bizcorprole".into() },
+            frontend: Frontend::Javascript {
+                framework: Framework::React,
+                config: Framework::React.defaults(),
+            },
+            auth: AwsAuth::Profile {
+                profile_name: "bizcorprole".into(),
+            },
             outputs: outputs("dev", "us-east-1"),
         }
     }
@@ -382,9 +491,15 @@ mod tests {
         std::fs::create_dir_all(root.join("src/components")).unwrap();
         assert_eq!(find_root(&root.join("src/components")), None);
         let project = new_project(&root).write().unwrap();
-        assert_eq!(find_root(&root.join("src/components")).as_deref(), Some(root.as_path()));
+        assert_eq!(
+            find_root(&root.join("src/components")).as_deref(),
+            Some(root.as_path())
+        );
         assert_eq!(project.project_name().unwrap(), "myapp");
-        assert_eq!(project.auth("dev").unwrap().unwrap().profile_name(), Some("bizcorprole"));
+        assert_eq!(
+            project.auth("dev").unwrap().unwrap().profile_name(),
+            Some("bizcorprole")
+        );
         let leftovers: Vec<_> = std::fs::read_dir(&root)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -401,15 +516,30 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("amplify")).unwrap();
         std::fs::write(dir.path().join("amplify/notes.txt"), "mine").unwrap();
         let error = new_project(dir.path()).write().unwrap_err();
-        assert!(matches!(error, ProjectError::AmplifyDirInTheWay { .. }), "{error}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("amplify/notes.txt")).unwrap(), "mine");
+        assert!(
+            matches!(error, ProjectError::AmplifyDirInTheWay { .. }),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("amplify/notes.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
     fn adding_an_environment_keeps_the_others() {
         let dir = tempfile::tempdir().unwrap();
         let mut project = new_project(dir.path()).write().unwrap();
-        std::fs::write(dir.path().join("src/aws-exports.js"), std::fs::read_to_string(dir.path().join("src/aws-exports.js")).unwrap().replace("\"aws_project_region\"", "\"custom_key\": \"kept\",\n    \"aws_project_region\"")).unwrap();
+        std::fs::write(
+            dir.path().join("src/aws-exports.js"),
+            std::fs::read_to_string(dir.path().join("src/aws-exports.js"))
+                .unwrap()
+                .replace(
+                    "\"aws_project_region\"",
+                    "\"custom_key\": \"kept\",\n    \"aws_project_region\"",
+                ),
+        )
+        .unwrap();
         project
             .add_environment(&NewEnvironment {
                 env: "prod".into(),
@@ -420,10 +550,16 @@ mod tests {
         let project = Project::load(dir.path()).unwrap();
         assert_eq!(project.env_name().unwrap(), "prod");
         assert_eq!(project.environments(), ["dev", "prod"]);
-        assert_eq!(project.auth("dev").unwrap().unwrap().profile_name(), Some("bizcorprole"));
+        assert_eq!(
+            project.auth("dev").unwrap().unwrap().profile_name(),
+            Some("bizcorprole")
+        );
         assert_eq!(project.auth("prod").unwrap(), Some(AwsAuth::General));
         let exports = std::fs::read_to_string(dir.path().join("src/aws-exports.js")).unwrap();
-        assert!(exports.contains("\"custom_key\": \"kept\"") && exports.contains("eu-west-1"), "{exports}");
+        assert!(
+            exports.contains("\"custom_key\": \"kept\"") && exports.contains("eu-west-1"),
+            "{exports}"
+        );
     }
 
     #[test]
@@ -431,9 +567,29 @@ mod tests {
         let mut config = Map::new();
         config.insert("whyContinueWithGen1".into(), "Prefer not to answer".into());
         config.insert("projectName".into(), "myapp".into());
-        set_frontend(&mut config, &Frontend::Javascript { framework: Framework::None, config: Framework::None.defaults() });
-        set_frontend(&mut config, &Frontend::Flutter { res_dir: "./lib/".into() });
+        set_frontend(
+            &mut config,
+            &Frontend::Javascript {
+                framework: Framework::None,
+                config: Framework::None.defaults(),
+            },
+        );
+        set_frontend(
+            &mut config,
+            &Frontend::Flutter {
+                res_dir: "./lib/".into(),
+            },
+        );
         let keys: Vec<&str> = config.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["whyContinueWithGen1", "projectName", "frontend", "flutter", "providers"]);
+        assert_eq!(
+            keys,
+            [
+                "whyContinueWithGen1",
+                "projectName",
+                "frontend",
+                "flutter",
+                "providers"
+            ]
+        );
     }
 }

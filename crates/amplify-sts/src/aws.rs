@@ -46,7 +46,9 @@ impl AwsContext {
         if let Some(profile) = profile {
             loader = loader.profile_name(profile);
         }
-        Self { base: loader.load().await }
+        Self {
+            base: loader.load().await,
+        }
     }
 
     /// SDK configuration for calls signed with `credentials` in `region`.
@@ -68,8 +70,13 @@ pub fn to_sdk(credentials: &Credentials) -> aws_credential_types::Credentials {
     aws_credential_types::Credentials::new(
         credentials.access_key_id.clone(),
         credentials.secret_access_key.expose().to_string(),
-        credentials.session_token.as_ref().map(|t| t.expose().to_string()),
-        credentials.expiration.map(|e| std::time::SystemTime::from(e)),
+        credentials
+            .session_token
+            .as_ref()
+            .map(|t| t.expose().to_string()),
+        credentials
+            .expiration
+            .map(|e| std::time::SystemTime::from(e)),
         "amplify-rs",
     )
 }
@@ -106,12 +113,18 @@ impl StsService {
     }
 
     /// The chain's final credentials: its base, then every hop in order.
-    pub async fn run_chain(&self, chain: &ProfileChain, mfa: &dyn MfaCodeSource) -> Result<Credentials, StsError> {
+    pub async fn run_chain(
+        &self,
+        chain: &ProfileChain,
+        mfa: &dyn MfaCodeSource,
+    ) -> Result<Credentials, StsError> {
         let mut credentials = self.base_credentials(&chain.base).await?;
         let mut signer = chain.base.profile().to_string();
         let region = chain.region.as_deref().unwrap_or(STS_FALLBACK_REGION);
         for hop in &chain.hops {
-            credentials = self.assume_role(hop, &credentials, &signer, region, mfa).await?;
+            credentials = self
+                .assume_role(hop, &credentials, &signer, region, mfa)
+                .await?;
             signer = hop.profile.clone();
         }
         Ok(credentials)
@@ -119,7 +132,12 @@ impl StsService {
 
     async fn base_credentials(&self, base: &BaseCredentials) -> Result<Credentials, StsError> {
         let provider: SharedCredentialsProvider = match base {
-            BaseCredentials::Static { access_key_id, secret_access_key, session_token, .. } => {
+            BaseCredentials::Static {
+                access_key_id,
+                secret_access_key,
+                session_token,
+                ..
+            } => {
                 return Ok(Credentials {
                     access_key_id: access_key_id.clone(),
                     secret_access_key: secret_access_key.clone(),
@@ -130,9 +148,13 @@ impl StsService {
             BaseCredentials::Process { command, .. } => SharedCredentialsProvider::new(
                 aws_config::credential_process::CredentialProcessProvider::new(command.clone()),
             ),
-            BaseCredentials::Sso { profile } | BaseCredentials::WebIdentity { profile } => SharedCredentialsProvider::new(
-                aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build(),
-            ),
+            BaseCredentials::Sso { profile } | BaseCredentials::WebIdentity { profile } => {
+                SharedCredentialsProvider::new(
+                    aws_config::profile::ProfileFileCredentialsProvider::builder()
+                        .profile_name(profile)
+                        .build(),
+                )
+            }
             BaseCredentials::CredentialSource { source, .. } => match source {
                 CredentialSource::Environment => SharedCredentialsProvider::new(
                     aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
@@ -140,15 +162,19 @@ impl StsService {
                 CredentialSource::Ec2InstanceMetadata => SharedCredentialsProvider::new(
                     aws_config::imds::credentials::ImdsCredentialsProvider::builder().build(),
                 ),
-                CredentialSource::EcsContainer => {
-                    SharedCredentialsProvider::new(aws_config::ecs::EcsCredentialsProvider::builder().build())
-                }
+                CredentialSource::EcsContainer => SharedCredentialsProvider::new(
+                    aws_config::ecs::EcsCredentialsProvider::builder().build(),
+                ),
             },
         };
-        let credentials = provider
-            .provide_credentials()
-            .await
-            .map_err(|e| StsError::BaseCredentials { profile: base.profile().to_string(), source: Box::new(e) })?;
+        let credentials =
+            provider
+                .provide_credentials()
+                .await
+                .map_err(|e| StsError::BaseCredentials {
+                    profile: base.profile().to_string(),
+                    source: Box::new(e),
+                })?;
         Ok(from_sdk(&credentials))
     }
 
@@ -173,14 +199,21 @@ impl StsService {
                         attempt,
                         rejected_because: rejected.as_deref(),
                     };
-                    Some(mfa.code(&request).map_err(|source| StsError::Mfa { profile: hop.profile.clone(), source })?)
+                    Some(mfa.code(&request).map_err(|source| StsError::Mfa {
+                        profile: hop.profile.clone(),
+                        source,
+                    })?)
                 }
             };
             tracing::debug!(profile = %hop.profile, role_arn = %hop.role_arn, signed_by = %signer, "sts:AssumeRole");
             let result = client
                 .assume_role()
                 .role_arn(&hop.role_arn)
-                .role_session_name(hop.role_session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME))
+                .role_session_name(
+                    hop.role_session_name
+                        .as_deref()
+                        .unwrap_or(DEFAULT_SESSION_NAME),
+                )
                 .set_external_id(hop.external_id.clone())
                 .set_serial_number(hop.mfa_serial.clone())
                 .set_token_code(token_code.as_ref().map(|c| c.expose().to_string()))
@@ -189,9 +222,16 @@ impl StsService {
                 .await;
             match result {
                 Ok(output) => {
-                    let c = output.credentials().ok_or_else(|| StsError::EmptyResponse { role_arn: hop.role_arn.clone() })?;
-                    let expiration = OffsetDateTime::from_unix_timestamp_nanos(c.expiration().as_nanos())
-                        .map_err(|_| StsError::EmptyResponse { role_arn: hop.role_arn.clone() })?;
+                    let c = output
+                        .credentials()
+                        .ok_or_else(|| StsError::EmptyResponse {
+                            role_arn: hop.role_arn.clone(),
+                        })?;
+                    let expiration =
+                        OffsetDateTime::from_unix_timestamp_nanos(c.expiration().as_nanos())
+                            .map_err(|_| StsError::EmptyResponse {
+                                role_arn: hop.role_arn.clone(),
+                            })?;
                     return Ok(Credentials {
                         access_key_id: c.access_key_id().to_string(),
                         secret_access_key: Secret::new(c.secret_access_key()),
@@ -204,7 +244,11 @@ impl StsService {
                     let message = error.err().message().unwrap_or_default().to_string();
                     if hop.mfa_serial.is_some() && is_mfa_rejection(&code, &message) {
                         if attempt == MAX_MFA_ATTEMPTS {
-                            return Err(StsError::MfaRejected { profile: hop.profile.clone(), attempts: attempt, message });
+                            return Err(StsError::MfaRejected {
+                                profile: hop.profile.clone(),
+                                attempts: attempt,
+                                message,
+                            });
                         }
                         rejected = Some(message);
                         continue;
@@ -230,12 +274,24 @@ impl StsService {
     }
 
     /// Who `credentials` belong to.
-    pub async fn caller_identity(&self, credentials: &Credentials, region: &str) -> Result<CallerIdentity, StsError> {
+    pub async fn caller_identity(
+        &self,
+        credentials: &Credentials,
+        region: &str,
+    ) -> Result<CallerIdentity, StsError> {
         let client = aws_sdk_sts::Client::new(&self.context.config_for(credentials, region));
-        let output = client.get_caller_identity().send().await.map_err(|e| StsError::CallerIdentity {
-            code: e.code().unwrap_or("Unreachable").to_string(),
-            message: e.message().map(str::to_string).unwrap_or_else(|| e.to_string()),
-        })?;
+        let output =
+            client
+                .get_caller_identity()
+                .send()
+                .await
+                .map_err(|e| StsError::CallerIdentity {
+                    code: e.code().unwrap_or("Unreachable").to_string(),
+                    message: e
+                        .message()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| e.to_string()),
+                })?;
         Ok(CallerIdentity {
             account: output.account().unwrap_or_default().to_string(),
             arn: output.arn().unwrap_or_default().to_string(),

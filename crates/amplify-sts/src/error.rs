@@ -17,9 +17,19 @@ pub enum StsError {
         source: MfaError,
     },
     #[error("STS refused to let profile {profile} assume {role_arn}: {code}: {message}")]
-    AssumeRole { profile: String, role_arn: String, code: String, message: String, signed_by: String },
+    AssumeRole {
+        profile: String,
+        role_arn: String,
+        code: String,
+        message: String,
+        signed_by: String,
+    },
     #[error("STS rejected the MFA code for profile {profile} {attempts} times: {message}")]
-    MfaRejected { profile: String, attempts: u32, message: String },
+    MfaRejected {
+        profile: String,
+        attempts: u32,
+        message: String,
+    },
     #[error("cannot reach STS to assume {role_arn} for profile {profile}")]
     Unreachable {
         profile: String,

@@ -56,24 +56,44 @@ pub async fn project_credentials(
 ) -> Result<Obtained, StsError> {
     if chain.hops.is_empty() {
         let credentials = sts.run_chain(chain, mfa).await?;
-        return Ok(Obtained { credentials, origin: Origin::Base, warnings: Vec::new() });
+        return Ok(Obtained {
+            credentials,
+            origin: Origin::Base,
+            warnings: Vec::new(),
+        });
     }
     let identity = chain.identity();
     let mut warnings = Vec::new();
     let lookup = cache.lookup(project, &identity, now())?;
     warnings.extend(lookup.warnings);
     if let Some(hit) = lookup.entry {
-        return Ok(Obtained { credentials: hit.credentials, origin: Origin::Cache, warnings });
+        return Ok(Obtained {
+            credentials: hit.credentials,
+            origin: Origin::Cache,
+            warnings,
+        });
     }
 
     let _lock = cache.lock_project(project, || events.waiting_for_other_process())?;
     let lookup = cache.lookup(project, &identity, now())?;
     if let Some(hit) = lookup.entry {
-        return Ok(Obtained { credentials: hit.credentials, origin: Origin::Cache, warnings });
+        return Ok(Obtained {
+            credentials: hit.credentials,
+            origin: Origin::Cache,
+            warnings,
+        });
     }
     let credentials = sts.run_chain(chain, mfa).await?;
     let last = chain.hops.last().expect("a chain with hops");
-    let entry = CachedCredentials { profile: chain.profile.clone(), role_arn: last.role_arn.clone(), credentials };
+    let entry = CachedCredentials {
+        profile: chain.profile.clone(),
+        role_arn: last.role_arn.clone(),
+        credentials,
+    };
     warnings.extend(cache.store(project, &identity, &entry, now())?);
-    Ok(Obtained { credentials: entry.credentials, origin: Origin::Sts, warnings })
+    Ok(Obtained {
+        credentials: entry.credentials,
+        origin: Origin::Sts,
+        warnings,
+    })
 }

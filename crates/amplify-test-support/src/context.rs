@@ -34,7 +34,11 @@ aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY
 
 /// The workspace root, found from this crate's manifest folder.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("crates/<name> is two levels down").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/<name> is two levels down")
+        .to_path_buf()
 }
 
 #[derive(Debug)]
@@ -48,10 +52,18 @@ pub struct TestContext {
 impl TestContext {
     /// A fresh HOME with an empty `.aws` folder and a project folder `myapp`.
     pub fn new(binary: impl Into<PathBuf>) -> Self {
-        let home = tempfile::Builder::new().prefix("amplify-rs-test-").tempdir().expect("temporary HOME");
+        let home = tempfile::Builder::new()
+            .prefix("amplify-rs-test-")
+            .tempdir()
+            .expect("temporary HOME");
         fs_err::create_dir_all(home.path().join(".aws")).unwrap();
         fs_err::create_dir_all(home.path().join("myapp")).unwrap();
-        Self { binary: binary.into(), home, moto: None, extra_env: Vec::new() }
+        Self {
+            binary: binary.into(),
+            home,
+            moto: None,
+            extra_env: Vec::new(),
+        }
     }
 
     /// The seed's `bizcorprole` and `devcorpuser` profiles in `~/.aws`.
@@ -91,7 +103,9 @@ impl TestContext {
     }
 
     pub fn moto(&self) -> &Moto {
-        self.moto.as_ref().expect("this test did not start moto: call with_moto()")
+        self.moto
+            .as_ref()
+            .expect("this test did not start moto: call with_moto()")
     }
 
     pub fn cache_path(&self) -> PathBuf {
@@ -101,7 +115,10 @@ impl TestContext {
     /// The binary with HOME, a clean environment and the moto endpoint, run in the project folder.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.binary);
-        command.args(args).current_dir(self.project_dir()).env_clear();
+        command
+            .args(args)
+            .current_dir(self.project_dir())
+            .env_clear();
         for (key, value) in self.base_env() {
             command.env(key, value);
         }
@@ -111,7 +128,10 @@ impl TestContext {
     fn base_env(&self) -> Vec<(String, String)> {
         let mut env = vec![
             ("HOME".to_string(), self.home().display().to_string()),
-            ("PATH".to_string(), std::env::var("PATH").unwrap_or_default()),
+            (
+                "PATH".to_string(),
+                std::env::var("PATH").unwrap_or_default(),
+            ),
             ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
             ("LANG".to_string(), "C.UTF-8".to_string()),
         ];
@@ -124,7 +144,11 @@ impl TestContext {
 
     /// Runs the binary without a terminal, stdin closed.
     pub fn run(&self, args: &[&str]) -> CommandOutput {
-        let output = self.command(args).stdin(std::process::Stdio::null()).output().expect("the binary runs");
+        let output = self
+            .command(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the binary runs");
         CommandOutput {
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -142,13 +166,15 @@ impl TestContext {
     /// `text` with this test's HOME replaced by `[HOME]`, for messages that name files.
     pub fn normalize(&self, text: &str) -> String {
         let canonical = self.canonical_home().display().to_string();
-        text.replace(&canonical, "[HOME]").replace(&self.home().display().to_string(), "[HOME]")
+        text.replace(&canonical, "[HOME]")
+            .replace(&self.home().display().to_string(), "[HOME]")
     }
 
     /// Reads a JSON file of the project.
     pub fn project_json(&self, relative: &str) -> serde_json::Value {
         let text = fs_err::read_to_string(self.project_dir().join(relative)).unwrap();
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{relative} is not JSON: {e}\n{text}"))
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{relative} is not JSON: {e}\n{text}"))
     }
 }
 

@@ -12,6 +12,9 @@ mod context;
 mod moto;
 mod pty;
 
-pub use context::{CommandOutput, SEED_CONFIG, SEED_CREDENTIALS, SEED_MFA_SERIAL, SEED_ROLE_ARN, SEED_SECRET_KEY, TestContext, repo_root};
+pub use context::{
+    CommandOutput, SEED_CONFIG, SEED_CREDENTIALS, SEED_MFA_SERIAL, SEED_ROLE_ARN, SEED_SECRET_KEY,
+    TestContext, repo_root,
+};
 pub use moto::{Moto, Recorded};
 pub use pty::Pty;

@@ -52,17 +52,33 @@ impl Moto {
             server.display()
         );
         for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
             let log_dir = tempfile::tempdir().unwrap();
             let log = log_dir.path().join("moto.log");
             let child = Command::new(&server)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .stdin(Stdio::null())
                 .stdout(fs_err::File::create(&log).unwrap().into_parts().0)
-                .stderr(Stdio::from(fs_err::File::options().append(true).open(&log).unwrap().into_parts().0))
+                .stderr(Stdio::from(
+                    fs_err::File::options()
+                        .append(true)
+                        .open(&log)
+                        .unwrap()
+                        .into_parts()
+                        .0,
+                ))
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
-            let mut moto = Moto { child, port, log, _log_dir: log_dir };
+            let mut moto = Moto {
+                child,
+                port,
+                log,
+                _log_dir: log_dir,
+            };
             if moto.wait_ready(Duration::from_secs(30)) {
                 return moto;
             }
@@ -78,7 +94,10 @@ impl Moto {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if ureq::get(&format!("{}/moto-api/data.json", self.endpoint())).call().is_ok() {
+            if ureq::get(&format!("{}/moto-api/data.json", self.endpoint()))
+                .call()
+                .is_ok()
+            {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -109,18 +128,28 @@ impl Moto {
     /// Stops the recorder and returns what it saw, in order.
     pub fn recording(&self) -> Vec<Recorded> {
         self.post("/moto-api/recorder/stop-recording", "");
-        let text = ureq::get(&format!("{}/moto-api/recorder/download-recording", self.endpoint()))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_to_string()
-            .unwrap();
-        text.lines().filter(|l| !l.trim().is_empty()).filter_map(parse_recorded).collect()
+        let text = ureq::get(&format!(
+            "{}/moto-api/recorder/download-recording",
+            self.endpoint()
+        ))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(parse_recorded)
+            .collect()
     }
 
     /// The recorded requests of one action.
     pub fn calls(recording: &[Recorded], action: &str) -> Vec<Recorded> {
-        recording.iter().filter(|r| r.action == action).cloned().collect()
+        recording
+            .iter()
+            .filter(|r| r.action == action)
+            .cloned()
+            .collect()
     }
 
     fn log_tail(&self) -> String {
@@ -141,23 +170,43 @@ fn parse_recorded(line: &str) -> Option<Recorded> {
     let value: serde_json::Value = serde_json::from_str(line).ok()?;
     let headers = value.get("headers")?;
     let header = |name: &str| {
-        headers.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
+        headers
+            .as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.as_str())
     };
-    let body = value.get("body").and_then(|b| b.as_str()).unwrap_or_default();
-    let body = if value.get("body_encoded").and_then(|b| b.as_bool()).unwrap_or(false) {
-        base64::engine::general_purpose::STANDARD.decode(body).ok()?
+    let body = value
+        .get("body")
+        .and_then(|b| b.as_str())
+        .unwrap_or_default();
+    let body = if value
+        .get("body_encoded")
+        .and_then(|b| b.as_bool())
+        .unwrap_or(false)
+    {
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .ok()?
     } else {
         body.as_bytes().to_vec()
     };
     let params: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     // Query-protocol calls name the action in the body; others in the X-Amz-Target header.
-    let action = params
-        .get("Action")
-        .cloned()
-        .or_else(|| header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(t).to_string()))?;
+    let action = params.get("Action").cloned().or_else(|| {
+        header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
+    })?;
     let authorization = header("Authorization").unwrap_or_default();
-    let scope = authorization.split("Credential=").nth(1).unwrap_or_default();
-    let scope: Vec<&str> = scope.split([',', ' ']).next().unwrap_or_default().split('/').collect();
+    let scope = authorization
+        .split("Credential=")
+        .nth(1)
+        .unwrap_or_default();
+    let scope: Vec<&str> = scope
+        .split([',', ' '])
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .collect();
     Some(Recorded {
         action,
         access_key: scope.first().copied().unwrap_or_default().to_string(),

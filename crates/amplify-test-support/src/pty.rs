@@ -21,15 +21,25 @@ pub struct Pty {
 
 impl std::fmt::Debug for Pty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pty").field("screen", &self.screen()).finish()
+        f.debug_struct("Pty")
+            .field("screen", &self.screen())
+            .finish()
     }
 }
 
 impl Pty {
     pub fn spawn(command: Command, rows: u16, cols: u16) -> Self {
         let mut session = Session::spawn(command).expect("spawn in a pseudo-terminal");
-        session.get_process_mut().set_window_size(cols, rows).expect("set the window size");
-        Self { session, parser: vt100::Parser::new(rows, cols, 1000), transcript: Vec::new(), exit: None }
+        session
+            .get_process_mut()
+            .set_window_size(cols, rows)
+            .expect("set the window size");
+        Self {
+            session,
+            parser: vt100::Parser::new(rows, cols, 1000),
+            transcript: Vec::new(),
+            exit: None,
+        }
     }
 
     /// Reads whatever is available; returns false at end of output.
@@ -59,10 +69,18 @@ impl Pty {
                 return;
             }
             if !self.pump() {
-                assert!(self.screen().contains(text), "the program ended without showing {text:?}:\n{}", self.screen());
+                assert!(
+                    self.screen().contains(text),
+                    "the program ended without showing {text:?}:\n{}",
+                    self.screen()
+                );
                 return;
             }
-            assert!(start.elapsed() < TIMEOUT, "timed out waiting for {text:?}; the screen is:\n{}", self.screen());
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "timed out waiting for {text:?}; the screen is:\n{}",
+                self.screen()
+            );
         }
     }
 
@@ -95,7 +113,13 @@ impl Pty {
     /// The visible screen, rows joined with newlines, trailing blanks trimmed.
     pub fn screen(&self) -> String {
         let contents = self.parser.screen().contents();
-        contents.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim_end().to_string()
+        contents
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_string()
     }
 
     /// Everything printed, escape sequences included.
@@ -110,9 +134,17 @@ impl Pty {
         }
         let start = Instant::now();
         while self.pump() {
-            assert!(start.elapsed() < TIMEOUT, "the program did not end; the screen is:\n{}", self.screen());
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the program did not end; the screen is:\n{}",
+                self.screen()
+            );
         }
-        let status = self.session.get_process().wait().expect("wait for the child");
+        let status = self
+            .session
+            .get_process()
+            .wait()
+            .expect("wait for the child");
         let code = match status {
             WaitStatus::Exited(_, code) => code,
             WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,

@@ -1,0 +1,95 @@
+//! The command line, as clap reads it. Flags keep the original's names where scripts use them
+//! (`--amplify`, `--frontend`, `--providers`, `--yes`); every prompt has a flag or variable for scripts.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "amplify-rs",
+    version,
+    about = "Initialise and configure Amplify projects that deploy through an IAM role with MFA",
+    long_about = "Initialise and configure Amplify projects that deploy into another AWS account through an IAM role, \
+with MFA and an external ID, the way the AWS CLI reads ~/.aws/config. Temporary credentials are cached per project \
+in ~/.amplify/awscloudformation/cache.json.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print only warnings and errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log each AWS call (never with secrets) and each file written.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// The MFA code, for runs without a terminal. Prefer the variable: a flag shows in `ps`.
+    #[arg(
+        long,
+        global = true,
+        env = "AMPLIFY_RS_MFA_CODE",
+        hide_env_values = true,
+        value_name = "CODE"
+    )]
+    pub mfa_code: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Initialise a project in this folder, or add an environment to the project here.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+    /// Change a project's settings.
+    #[command(subcommand)]
+    Configure(ConfigureCommand),
+    /// Commands of the awscloudformation provider.
+    #[command(subcommand, name = "awscloudformation", visible_alias = "aws")]
+    Awscloudformation(AwsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Project settings as JSON: {"projectName","envName","defaultEditor"}.
+    #[arg(long, short = 'a', value_name = "JSON")]
+    pub amplify: Option<String>,
+    /// Frontend settings as JSON: {"frontend","framework","config":{"SourceDir","DistributionDir","BuildCommand","StartCommand"}}.
+    #[arg(long, short = 'f', value_name = "JSON")]
+    pub frontend: Option<String>,
+    /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}.
+    #[arg(long, short = 'p', value_name = "JSON")]
+    pub providers: Option<String>,
+    /// Accept the defaults and ask nothing.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+const INIT_EXAMPLES: &str = r#"Examples:
+  # Interactive: answer the questions, pick the role profile, type the MFA code.
+  amplify-rs init
+
+  # Headless, for CI: the MFA code comes from the environment.
+  AMPLIFY_RS_MFA_CODE=123456 amplify-rs init --yes \
+    --amplify '{"projectName":"myapp","envName":"dev","defaultEditor":"vscode"}' \
+    --frontend '{"frontend":"javascript","framework":"react","config":{"SourceDir":"src","DistributionDir":"build","BuildCommand":"npm run-script build","StartCommand":"npm run-script start"}}' \
+    --providers '{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}'
+
+  # Inside a project: add the environment "prod".
+  amplify-rs init --amplify '{"envName":"prod"}' --providers '{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}' --yes"#;
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigureCommand {
+    /// Change the project's name, editor, frontend, or AWS profile.
+    Project,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AwsCommand {
+    /// Delete this project's cached temporary credentials (and no other project's).
+    #[command(visible_alias = "resetCache")]
+    ResetCache,
+}

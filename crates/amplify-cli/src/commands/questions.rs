@@ -1,0 +1,283 @@
+//! The questions `init` and `configure project` share, with the original's wording: the environment name,
+//! the editor, the app type and its settings, and the authentication method with its profile picker.
+
+use std::path::Path;
+
+use amplify_creds::{Credentials, Secret};
+use amplify_profile::ProfileSet;
+use amplify_project::{
+    AccessKeysFile, EDITORS, ENV_NAME_RULE, Editor, Framework, Frontend, JsConfig,
+    PROJECT_NAME_RULE, guess_framework, is_valid_env_name, is_valid_project_name,
+};
+use amplify_sts::{AwsContext, StsService};
+
+use crate::context::Ctx;
+use crate::credentials::{PendingAuth, load_profiles};
+use crate::errors::UserError;
+use crate::headless::{validate_access_key_id, validate_secret_key};
+use crate::prompt::Prompter;
+
+pub const PROFILE_DOCS: &str =
+    "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-profiles.html";
+
+/// The regions the original offers for access keys, in its order.
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-south-1",
+    "ca-central-1",
+    "me-south-1",
+    "sa-east-1",
+];
+
+pub fn project_name(prompter: &Prompter<'_>, default: &str) -> anyhow::Result<String> {
+    prompter.text("Enter a name for the project", Some(default), |name| {
+        if is_valid_project_name(name) {
+            Ok(())
+        } else {
+            Err(PROJECT_NAME_RULE.into())
+        }
+    })
+}
+
+pub fn env_name(prompter: &Prompter<'_>, existing: &[String]) -> anyhow::Result<String> {
+    let default = (!existing.iter().any(|e| e == "dev")).then_some("dev");
+    prompter.text("Enter a name for the environment", default, |name| {
+        if !is_valid_env_name(name) {
+            Err(ENV_NAME_RULE.into())
+        } else if existing.iter().any(|e| e == name) {
+            Err(format!(
+                "The environment {name} already exists: choose another name."
+            ))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+pub fn editor(prompter: &Prompter<'_>, current: Option<Editor>) -> anyhow::Result<Editor> {
+    let names: Vec<&str> = EDITORS.iter().map(|e| e.name).collect();
+    let default = current
+        .and_then(|c| EDITORS.iter().position(|e| *e == c))
+        .unwrap_or(0);
+    Ok(EDITORS[prompter.select("Choose your default editor:", &names, default)?])
+}
+
+/// The app type and, for javascript, the framework and its four settings (defaults from `current`, else
+/// from the framework guessed from `package.json`).
+pub fn frontend(
+    prompter: &Prompter<'_>,
+    project_dir: &Path,
+    current: Option<&Frontend>,
+) -> anyhow::Result<Frontend> {
+    let current_type = current.map_or("javascript", Frontend::type_name);
+    let default = Frontend::TYPES
+        .iter()
+        .position(|t| *t == current_type)
+        .unwrap_or(3);
+    let type_name = Frontend::TYPES[prompter.select(
+        "Choose the type of app that you're building",
+        &Frontend::TYPES,
+        default,
+    )?];
+    let same_type = current.filter(|c| c.type_name() == type_name);
+    match type_name {
+        "javascript" => {
+            prompter.info("Please tell us about your project");
+            let (current_framework, current_config) = match same_type {
+                Some(Frontend::Javascript { framework, config }) => {
+                    (*framework, Some(config.clone()))
+                }
+                _ => (guess_framework(project_dir), None),
+            };
+            let names = Framework::ALL.map(Framework::as_str);
+            let default = Framework::ALL
+                .iter()
+                .position(|f| *f == current_framework)
+                .unwrap_or(6);
+            let framework = Framework::ALL
+                [prompter.select("What javascript framework are you using", &names, default)?];
+            let defaults = match current_config {
+                Some(config) if framework == current_framework => config,
+                _ => framework.defaults(),
+            };
+            let any = |_: &str| Ok(());
+            let source_dir =
+                prompter.text("Source Directory Path: ", Some(&defaults.source_dir), any)?;
+            let distribution_dir = prompter.text(
+                "Distribution Directory Path:",
+                Some(&defaults.distribution_dir),
+                any,
+            )?;
+            let build_command =
+                prompter.text("Build Command: ", Some(&defaults.build_command), any)?;
+            let start_command =
+                prompter.text("Start Command:", Some(&defaults.start_command), any)?;
+            Ok(Frontend::Javascript {
+                framework,
+                config: JsConfig {
+                    source_dir,
+                    distribution_dir,
+                    build_command,
+                    start_command,
+                },
+            })
+        }
+        "android" => {
+            prompter.info("Please tell us about your project");
+            let default = match same_type {
+                Some(Frontend::Android { res_dir }) => res_dir.clone(),
+                _ => "app/src/main/res".into(),
+            };
+            let res_dir =
+                prompter.text("Where is your Res directory: ", Some(&default), |_| Ok(()))?;
+            Ok(Frontend::Android { res_dir })
+        }
+        "flutter" => {
+            prompter.info("Please tell us about your project");
+            let default = match same_type {
+                Some(Frontend::Flutter { res_dir }) => res_dir.clone(),
+                _ => "./lib/".into(),
+            };
+            let res_dir = prompter.text(
+                "Where do you want to store your configuration file?",
+                Some(&default),
+                |_| Ok(()),
+            )?;
+            Ok(Frontend::Flutter { res_dir })
+        }
+        _ => Ok(Frontend::Ios),
+    }
+}
+
+/// The project-information lines of init's summary and `configure project`.
+pub fn summary(ctx: &Ctx, name: &str, env: &str, editor: &str, frontend: &Frontend) {
+    ctx.printer.info("Project information");
+    ctx.printer.info(format!("| Name: {name}"));
+    ctx.printer.info(format!("| Environment: {env}"));
+    ctx.printer.info(format!("| Default editor: {editor}"));
+    for line in frontend.summary_lines() {
+        ctx.printer.info(line);
+    }
+}
+
+/// "Select the authentication method you want to use:" and what follows it.
+pub async fn auth(
+    ctx: &Ctx,
+    prompter: &Prompter<'_>,
+    current_profile: Option<&str>,
+) -> anyhow::Result<PendingAuth> {
+    let set = load_profiles(ctx)?;
+    if set.is_empty() {
+        ctx.printer.info("AWS access credentials can not be found.");
+        ctx.printer.info(format!(
+            "No profile is defined in {} or {}: enter the access keys of an IAM user, or add profiles and run this again.",
+            set.files().config.display(),
+            set.files().credentials.display()
+        ));
+        return access_keys(ctx, prompter).await;
+    }
+    let methods = ["AWS profile", "AWS access keys"];
+    if prompter.select(
+        "Select the authentication method you want to use:",
+        &methods,
+        0,
+    )? == 1
+    {
+        return access_keys(ctx, prompter).await;
+    }
+    ctx.printer.blank();
+    ctx.printer
+        .info("For more information on AWS Profiles, see:");
+    ctx.printer.success(PROFILE_DOCS);
+    ctx.printer.blank();
+    let preferred = current_profile
+        .map(str::to_string)
+        .or_else(|| amplify_profile::profile_from_env(|n| ctx.var(n)));
+    profile(ctx, prompter, &set, preferred.as_deref()).map(PendingAuth::Profile)
+}
+
+/// The profile picker: every profile of both files with a few words on each, filtered by typing; a profile
+/// that cannot be resolved is explained and the question asked again.
+pub fn profile(
+    ctx: &Ctx,
+    prompter: &Prompter<'_>,
+    set: &ProfileSet,
+    preferred: Option<&str>,
+) -> anyhow::Result<String> {
+    let names: Vec<&str> = set.names().collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let items: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let about = match set.resolve(name) {
+                Ok(chain) => chain.describe(),
+                Err(e) => format!("cannot be used: {e}"),
+            };
+            format!("{name:<width$}  {about}")
+        })
+        .collect();
+    let default = preferred
+        .and_then(|p| names.iter().position(|n| *n == p))
+        .or_else(|| names.iter().position(|n| *n == "default"))
+        .unwrap_or(0);
+    loop {
+        let index = prompter.pick("Please choose the profile you want to use", &items, default)?;
+        match set.resolve(names[index]) {
+            Ok(_) => return Ok(names[index].to_string()),
+            Err(e) => {
+                ctx.printer.warn(format!("{e}"));
+                ctx.printer.info(format!("  hint: {}", e.hint()));
+            }
+        }
+    }
+}
+
+/// The access-keys method: the keys and a region, checked with STS GetCallerIdentity.
+pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<PendingAuth> {
+    loop {
+        let id = prompter.secret("accessKeyId: ", validate_access_key_id)?;
+        let secret = prompter.secret("secretAccessKey: ", validate_secret_key)?;
+        let region = REGIONS[prompter.select("region: ", REGIONS, 0)?].to_string();
+        let keys = AccessKeysFile {
+            credentials: Credentials::long_lived(id, Secret::new(secret)),
+            region,
+        };
+        let sts = StsService::new(AwsContext::load(None).await);
+        match sts.caller_identity(&keys.credentials, &keys.region).await {
+            Ok(identity) => {
+                ctx.printer
+                    .info(format!("These keys belong to {}", identity.arn));
+                return Ok(PendingAuth::AccessKeys(keys));
+            }
+            Err(error) => {
+                ctx.printer.info(
+                    console::style("Invalid configuration settings!")
+                        .red()
+                        .to_string(),
+                );
+                ctx.printer.info(format!("  {error}"));
+                if !prompter.confirm("Do you want to retry configuration?", false)? {
+                    return Err(UserError::new(
+                        "the access keys were not accepted by AWS",
+                        "check the keys in the IAM console; they may be deactivated or mistyped",
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! What every command needs: the printer, the home folder, the process environment (read once, here) and
+//! the global flags.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::cli::GlobalArgs;
+use crate::errors::UserError;
+use crate::printer::Printer;
+
+#[derive(Debug)]
+pub struct Ctx {
+    pub printer: Printer,
+    pub home: PathBuf,
+    pub mfa_code: Option<String>,
+    pub cwd: PathBuf,
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from).ok_or_else(|| {
+            UserError::new("HOME is not set", "set HOME to your home folder: amplify-rs reads ~/.aws and keeps its cache in ~/.amplify")
+        })?;
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        Ok(Self {
+            printer: Printer::new(global.quiet, global.verbose),
+            home,
+            mfa_code: global.mfa_code.clone().filter(|c| !c.is_empty()),
+            cwd,
+        })
+    }
+
+    /// A variable of the process environment, empty counting as unset.
+    pub fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}

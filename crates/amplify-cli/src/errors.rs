@@ -1,0 +1,128 @@
+//! How a failure reaches the user: `error:` with what went wrong, a `Caused by:` line per underlying cause,
+//! and a `hint:` saying what to do; and the exit code that tells a script what kind of failure it was.
+//! The libraries' typed errors carry their hints; the binary's own are [`UserError`]s.
+
+#![allow(clippy::print_stderr)]
+
+use std::process::ExitCode;
+
+use amplify_cache::CacheError;
+use amplify_profile::{LoadError, ParseError, ResolveError};
+use amplify_project::ProjectError;
+use amplify_stack::StackError;
+use amplify_sts::{MfaError, StsError};
+use console::style;
+
+/// Exit codes, documented in `docs/commands.md`.
+pub mod code {
+    pub const OK: u8 = 0;
+    /// Bad input: a file, a flag, a profile, an answer; fix it and run again.
+    pub const USER: u8 = 1;
+    /// The command line itself is wrong (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// AWS refused or could not be reached (STS, CloudFormation).
+    pub const AWS: u8 = 3;
+    /// A bug or an environment amplify-rs cannot work in (an I/O failure it did not expect).
+    pub const INTERNAL: u8 = 70;
+    /// Interrupted with Ctrl-C, or a prompt cancelled.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// Errors of the front end itself.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("{message}")]
+    WithHint { message: String, hint: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        UserError::WithHint {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// The exit code and hint for an error, from the most specific typed error in its chain.
+fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<UserError>() {
+            return match e {
+                UserError::WithHint { hint, .. } => (code::USER, Some(hint.clone())),
+                UserError::Cancelled => (code::INTERRUPTED, None),
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<ResolveError>() {
+            return (code::USER, Some(e.hint()));
+        }
+        if let Some(e) = cause.downcast_ref::<LoadError>() {
+            return (code::USER, Some(e.hint()));
+        }
+        if let Some(e) = cause.downcast_ref::<ParseError>() {
+            return (code::USER, Some(e.hint()));
+        }
+        if let Some(e) = cause.downcast_ref::<StsError>() {
+            let exit = match e {
+                StsError::Resolve(_) | StsError::Mfa { .. } => code::USER,
+                StsError::Cache(_) => code::INTERNAL,
+                _ => code::AWS,
+            };
+            let exit = if matches!(
+                e,
+                StsError::Mfa {
+                    source: MfaError::Cancelled,
+                    ..
+                }
+            ) {
+                code::INTERRUPTED
+            } else {
+                exit
+            };
+            return (exit, e.hint());
+        }
+        if let Some(e) = cause.downcast_ref::<StackError>() {
+            return (code::AWS, e.hint());
+        }
+        if let Some(e) = cause.downcast_ref::<ProjectError>() {
+            return (code::USER, Some(e.hint()));
+        }
+        if let Some(e) = cause.downcast_ref::<CacheError>() {
+            return (code::INTERNAL, Some(e.hint()));
+        }
+    }
+    (code::INTERNAL, None)
+}
+
+/// Prints `error`, its causes and its hint; returns the exit code.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    let (exit, hint) = classify(error);
+    if exit == code::INTERRUPTED {
+        eprintln!("{}", style("Cancelled: nothing was written.").yellow());
+        return ExitCode::from(exit);
+    }
+    let mut causes = error.chain();
+    let first = causes.next().map(ToString::to_string).unwrap_or_default();
+    eprintln!("{} {first}", style("error:").red().bold());
+    let mut previous = first;
+    for cause in causes {
+        let text = cause.to_string();
+        // `#[error(transparent)]` and thiserror's `{source}` repeat the cause: print each text once.
+        if !previous.contains(&text) {
+            eprintln!("  {} {text}", style("Caused by:").red());
+        }
+        previous = text;
+    }
+    if let Some(hint) = hint.filter(|h| !h.is_empty()) {
+        eprintln!("{} {hint}", style("hint:").cyan().bold());
+    }
+    if exit == code::INTERNAL {
+        eprintln!(
+            "{} this looks like a bug or an unusual environment: run again with --verbose and report what it prints",
+            style("note:").dim()
+        );
+    }
+    ExitCode::from(exit)
+}

@@ -1,0 +1,131 @@
+//! Where output goes. Messages for people, prompts and progress go to stderr, so stdout stays for data;
+//! spinners are drawn only when stderr is a terminal and `--quiet` is not set; anything printed while a
+//! spinner runs is printed above it; and a prompt always suspends the spinner first (the original once hid
+//! its MFA prompt under one).
+
+#![allow(clippy::print_stderr)]
+
+use std::io::IsTerminal as _;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use console::style;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Debug)]
+pub struct Printer {
+    quiet: bool,
+    verbose: bool,
+    stderr_is_terminal: bool,
+    stdin_is_terminal: bool,
+    spinner: Mutex<Option<ProgressBar>>,
+}
+
+impl Printer {
+    pub fn new(quiet: bool, verbose: bool) -> Self {
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            console::set_colors_enabled(false);
+            console::set_colors_enabled_stderr(false);
+        }
+        Self {
+            quiet,
+            verbose,
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            spinner: Mutex::new(None),
+        }
+    }
+
+    /// Whether prompts can be shown: a person at a terminal.
+    pub fn is_interactive(&self) -> bool {
+        self.stdin_is_terminal && self.stderr_is_terminal
+    }
+
+    fn emit(&self, line: &str) {
+        let spinner = self.spinner.lock().expect("printer lock");
+        match spinner.as_ref() {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// A plain line, hidden by `--quiet`.
+    pub fn info(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            self.emit(line.as_ref());
+        }
+    }
+
+    pub fn blank(&self) {
+        self.info("");
+    }
+
+    pub fn success(&self, line: impl AsRef<str>) {
+        self.info(style(line.as_ref()).green().to_string());
+    }
+
+    /// Yellow, without prefix, as the original prints its notes.
+    pub fn note(&self, line: impl AsRef<str>) {
+        self.info(style(line.as_ref()).yellow().to_string());
+    }
+
+    /// Always shown, even with `--quiet`.
+    pub fn warn(&self, line: impl AsRef<str>) {
+        self.emit(&format!(
+            "{} {}",
+            style("warning:").yellow().bold(),
+            line.as_ref()
+        ));
+    }
+
+    /// Shown with `--verbose` only.
+    pub fn debug(&self, line: impl AsRef<str>) {
+        if self.verbose {
+            self.emit(&format!("{} {}", style("debug:").dim(), line.as_ref()));
+        }
+    }
+
+    /// Starts a spinner with `message`; it stops when the returned guard is dropped.
+    pub fn spinner(&self, message: impl Into<String>) -> Spinner<'_> {
+        let message = message.into();
+        let bar = if self.stderr_is_terminal && !self.quiet {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}")
+                    .expect("valid template")
+                    .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
+            );
+            bar.set_message(message);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            Some(bar)
+        } else {
+            self.info(format!("{message}..."));
+            None
+        };
+        *self.spinner.lock().expect("printer lock") = bar;
+        Spinner { printer: self }
+    }
+
+    /// Runs `f` (a prompt) with the spinner, if any, cleared from the screen.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        let bar = self.spinner.lock().expect("printer lock").clone();
+        match bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+}
+
+/// A running spinner; dropping it clears it.
+#[derive(Debug)]
+pub struct Spinner<'a> {
+    printer: &'a Printer,
+}
+
+impl Drop for Spinner<'_> {
+    fn drop(&mut self) {
+        if let Some(bar) = self.printer.spinner.lock().expect("printer lock").take() {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The prompts, with the original's wording, drawn by dialoguer on stderr. Every prompt goes through
+//! [`Printer::suspend`] so a spinner never covers it, and an answer that fails validation is asked again
+//! with the reason, never ending the command.
+
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, FuzzySelect, Input, Password, Select};
+
+use crate::errors::UserError;
+use crate::printer::Printer;
+
+fn theme() -> ColorfulTheme {
+    ColorfulTheme::default()
+}
+
+/// Turns dialoguer's errors into ours: Esc or `q` is a cancellation, anything else an I/O failure.
+fn answered<T>(result: dialoguer::Result<Option<T>>) -> anyhow::Result<T> {
+    match result {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(UserError::Cancelled.into()),
+        Err(dialoguer::Error::IO(e)) => {
+            Err(anyhow::Error::new(e).context("cannot read from the terminal"))
+        }
+    }
+}
+
+fn read<T>(result: dialoguer::Result<T>) -> anyhow::Result<T> {
+    result.map_err(|dialoguer::Error::IO(e)| {
+        anyhow::Error::new(e).context("cannot read from the terminal")
+    })
+}
+
+pub struct Prompter<'a> {
+    printer: &'a Printer,
+}
+
+impl<'a> Prompter<'a> {
+    pub fn new(printer: &'a Printer) -> Self {
+        Self { printer }
+    }
+
+    /// A line of text with a default, re-asked until `validate` accepts it.
+    pub fn text(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: impl Fn(&str) -> Result<(), String>,
+    ) -> anyhow::Result<String> {
+        self.printer.suspend(|| {
+            let theme = theme();
+            let mut input = Input::<String>::with_theme(&theme).with_prompt(prompt.trim_end());
+            if let Some(default) = default {
+                input = input.default(default.to_string());
+            }
+            read(
+                input
+                    .validate_with(|value: &String| validate(value.trim()))
+                    .interact_text(),
+            )
+            .map(|s| s.trim().to_string())
+        })
+    }
+
+    /// Hidden input (secret keys, MFA codes): what is typed never reaches the screen.
+    pub fn secret(
+        &self,
+        prompt: &str,
+        validate: impl Fn(&str) -> Result<(), String>,
+    ) -> anyhow::Result<String> {
+        self.printer.suspend(|| {
+            let theme = theme();
+            read(
+                Password::with_theme(&theme)
+                    .with_prompt(prompt.trim_end())
+                    .validate_with(|value: &String| validate(value.trim()))
+                    .interact(),
+            )
+            .map(|s| s.trim().to_string())
+        })
+    }
+
+    pub fn confirm(&self, prompt: &str, default: bool) -> anyhow::Result<bool> {
+        self.printer.suspend(|| {
+            let theme = theme();
+            answered(
+                Confirm::with_theme(&theme)
+                    .with_prompt(prompt)
+                    .default(default)
+                    .interact_opt(),
+            )
+        })
+    }
+
+    /// One of `items`, with the arrow keys.
+    pub fn select<S: std::fmt::Display>(
+        &self,
+        prompt: &str,
+        items: &[S],
+        default: usize,
+    ) -> anyhow::Result<usize> {
+        self.printer.suspend(|| {
+            let theme = theme();
+            answered(
+                Select::with_theme(&theme)
+                    .with_prompt(prompt)
+                    .items(items)
+                    .default(default)
+                    .interact_opt(),
+            )
+        })
+    }
+
+    /// One of `items`, with the arrow keys or by typing part of it.
+    pub fn pick<S: std::fmt::Display>(
+        &self,
+        prompt: &str,
+        items: &[S],
+        default: usize,
+    ) -> anyhow::Result<usize> {
+        self.printer.suspend(|| {
+            let theme = theme();
+            answered(
+                FuzzySelect::with_theme(&theme)
+                    .with_prompt(prompt)
+                    .items(items)
+                    .default(default)
+                    .max_length(12)
+                    .interact_opt(),
+            )
+        })
+    }
+}
+
+impl Prompter<'_> {
+    /// A line printed between questions.
+    pub fn info(&self, line: &str) {
+        self.printer.info(line);
+    }
+}

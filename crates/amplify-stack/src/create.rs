@@ -1,0 +1,248 @@
+//! CreateStack and the wait for its end, reporting each new stack event once.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus, Tag};
+use serde_json::{Map, Value};
+
+use crate::template::template;
+
+/// What to create.
+#[derive(Clone, Debug)]
+pub struct RootStack {
+    pub stack_name: String,
+    /// `user:Stack` and `user:Application` in the original's `tags.json`, resolved.
+    pub tags: Vec<(String, String)>,
+    pub description: String,
+}
+
+impl RootStack {
+    pub fn deployment_bucket(&self) -> String {
+        format!("{}-deployment", self.stack_name)
+    }
+}
+
+/// One line of the stack's event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StackEvent {
+    pub logical_id: String,
+    pub resource_type: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    #[error("CloudFormation refused to create stack {stack_name}: {code}: {message}")]
+    Refused {
+        stack_name: String,
+        code: String,
+        message: String,
+    },
+    #[error("cannot reach CloudFormation while creating stack {stack_name}")]
+    Unreachable {
+        stack_name: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(
+        "An error occurred when creating the CloudFormation stack {stack_name}: it ended in {status}"
+    )]
+    Failed {
+        stack_name: String,
+        status: String,
+        failures: Vec<StackEvent>,
+    },
+}
+
+impl StackError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            StackError::Refused { code, .. } if code == "AccessDenied" || code == "AccessDeniedException" => Some(
+                "the role needs permission for CloudFormation, S3 and IAM (see the seed's step 1.8); ask the account's owner to grant it".into(),
+            ),
+            StackError::Refused { code, .. } if code == "AlreadyExistsException" => {
+                Some("a stack of that name exists already: run the command again for a new name".into())
+            }
+            StackError::Unreachable { .. } => Some(
+                "check your network connection, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_CLOUDFORMATION if you set them".into(),
+            ),
+            StackError::Failed { stack_name, .. } => Some(format!(
+                "look at the events of {stack_name} in the CloudFormation console, fix their cause, delete the stack, and run the command again"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The outputs in the order the original's files list them.
+const OUTPUT_ORDER: [&str; 8] = [
+    "Region",
+    "StackName",
+    "StackId",
+    "DeploymentBucketName",
+    "AuthRoleArn",
+    "UnauthRoleArn",
+    "AuthRoleName",
+    "UnauthRoleName",
+];
+
+fn error_parts<
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+>(
+    stack_name: &str,
+    error: SdkError<E, R>,
+) -> StackError {
+    match error {
+        SdkError::ServiceError(e) => StackError::Refused {
+            stack_name: stack_name.into(),
+            code: e.err().code().unwrap_or("Unknown").into(),
+            message: e.err().message().unwrap_or_default().into(),
+        },
+        other => StackError::Unreachable {
+            stack_name: stack_name.into(),
+            source: Box::new(other),
+        },
+    }
+}
+
+/// Creates the stack, reports each new event to `on_event`, and returns its outputs once CREATE_COMPLETE.
+pub async fn create_root_stack(
+    client: &Client,
+    stack: &RootStack,
+    poll: Duration,
+    on_event: &mut dyn FnMut(&StackEvent),
+) -> Result<Map<String, Value>, StackError> {
+    let name = stack.stack_name.as_str();
+    let parameter = |key: &str, value: String| {
+        Parameter::builder()
+            .parameter_key(key)
+            .parameter_value(value)
+            .build()
+    };
+    tracing::debug!(stack = name, "cloudformation:CreateStack");
+    let created = client
+        .create_stack()
+        .stack_name(name)
+        .template_body(template(&stack.description).to_string())
+        .parameters(parameter("DeploymentBucketName", stack.deployment_bucket()))
+        .parameters(parameter("AuthRoleName", format!("{name}-authRole")))
+        .parameters(parameter("UnauthRoleName", format!("{name}-unauthRole")))
+        .capabilities(Capability::CapabilityNamedIam)
+        .capabilities(Capability::CapabilityAutoExpand)
+        .set_tags(Some(
+            stack
+                .tags
+                .iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect(),
+        ))
+        .send()
+        .await
+        .map_err(|e| error_parts(name, e))?;
+    let stack_id = created.stack_id().unwrap_or(name).to_string();
+
+    let mut seen = HashSet::new();
+    loop {
+        let events = client
+            .describe_stack_events()
+            .stack_name(&stack_id)
+            .send()
+            .await
+            .map_err(|e| error_parts(name, e))?;
+        let mut new: Vec<StackEvent> = Vec::new();
+        for event in events.stack_events() {
+            if seen.insert(event.event_id().unwrap_or_default().to_string()) {
+                new.push(StackEvent {
+                    logical_id: event.logical_resource_id().unwrap_or_default().into(),
+                    resource_type: event.resource_type().unwrap_or_default().into(),
+                    status: event
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    reason: event.resource_status_reason().map(str::to_string),
+                });
+            }
+        }
+        // CloudFormation lists the newest first.
+        for event in new.iter().rev() {
+            on_event(event);
+        }
+
+        let described = client
+            .describe_stacks()
+            .stack_name(&stack_id)
+            .send()
+            .await
+            .map_err(|e| error_parts(name, e))?;
+        let Some(current) = described.stacks().first() else {
+            return Err(StackError::Failed {
+                stack_name: name.into(),
+                status: "DELETED".into(),
+                failures: Vec::new(),
+            });
+        };
+        match current.stack_status() {
+            Some(StackStatus::CreateComplete) => {
+                let mut outputs: Vec<(String, Value)> = current
+                    .outputs()
+                    .iter()
+                    .filter_map(|o| {
+                        Some((
+                            o.output_key()?.to_string(),
+                            Value::String(o.output_value()?.to_string()),
+                        ))
+                    })
+                    .collect();
+                outputs.sort_by_key(|(key, _)| {
+                    OUTPUT_ORDER
+                        .iter()
+                        .position(|k| k == key)
+                        .unwrap_or(OUTPUT_ORDER.len())
+                });
+                return Ok(outputs.into_iter().collect());
+            }
+            Some(StackStatus::CreateInProgress) | None => tokio::time::sleep(poll).await,
+            Some(other) => {
+                let failures = collect_failures(client, &stack_id).await;
+                return Err(StackError::Failed {
+                    stack_name: name.into(),
+                    status: other.as_str().into(),
+                    failures,
+                });
+            }
+        }
+    }
+}
+
+async fn collect_failures(client: &Client, stack_id: &str) -> Vec<StackEvent> {
+    let Ok(events) = client
+        .describe_stack_events()
+        .stack_name(stack_id)
+        .send()
+        .await
+    else {
+        return Vec::new();
+    };
+    events
+        .stack_events()
+        .iter()
+        .filter(|e| {
+            e.resource_status()
+                .is_some_and(|s| s.as_str().ends_with("_FAILED"))
+        })
+        .map(|e| StackEvent {
+            logical_id: e.logical_resource_id().unwrap_or_default().into(),
+            resource_type: e.resource_type().unwrap_or_default().into(),
+            status: e
+                .resource_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            reason: e.resource_status_reason().map(str::to_string),
+        })
+        .collect()
+}

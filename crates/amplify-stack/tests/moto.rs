@@ -1,0 +1,120 @@
+//! The root stack against a real CloudFormation (moto): it is created with the original's resources,
+//! parameters, capabilities and tags, and its outputs come back in the original's order.
+
+use std::time::Duration;
+
+use amplify_stack::{RootStack, create_root_stack, root_stack_name};
+use amplify_test_support::Moto;
+
+async fn client(moto: &Moto) -> aws_sdk_cloudformation::Client {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(moto.endpoint())
+        .credentials_provider(aws_credential_types::Credentials::for_tests())
+        .load()
+        .await;
+    aws_sdk_cloudformation::Client::new(&config)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_the_root_stack_and_returns_its_outputs() {
+    let moto = Moto::start();
+    moto.start_recording();
+    let stack = RootStack {
+        stack_name: root_stack_name("myapp", "dev"),
+        tags: vec![
+            ("user:Stack".into(), "dev".into()),
+            ("user:Application".into(), "myapp".into()),
+        ],
+        description: r#"{"createdBy":"Amplify"}"#.into(),
+    };
+    let mut events = Vec::new();
+    let outputs = create_root_stack(
+        &client(&moto).await,
+        &stack,
+        Duration::from_millis(100),
+        &mut |e| events.push(e.clone()),
+    )
+    .await
+    .unwrap();
+
+    let keys: Vec<&str> = outputs.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "Region",
+            "StackName",
+            "StackId",
+            "DeploymentBucketName",
+            "AuthRoleArn",
+            "UnauthRoleArn",
+            "AuthRoleName",
+            "UnauthRoleName"
+        ]
+    );
+    assert_eq!(outputs["StackName"], stack.stack_name.as_str());
+    assert_eq!(
+        outputs["DeploymentBucketName"],
+        format!("{}-deployment", stack.stack_name).as_str()
+    );
+    assert_eq!(
+        outputs["AuthRoleName"],
+        format!("{}-authRole", stack.stack_name).as_str()
+    );
+    assert!(
+        outputs["UnauthRoleArn"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!(":role/{}-unauthRole", stack.stack_name))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.status == "CREATE_COMPLETE" && e.logical_id == stack.stack_name),
+        "{events:?}"
+    );
+
+    let recording = moto.recording();
+    let create = &Moto::calls(&recording, "CreateStack")[0];
+    assert_eq!(
+        create.params["Capabilities.member.1"],
+        "CAPABILITY_NAMED_IAM"
+    );
+    assert_eq!(
+        create.params["Capabilities.member.2"],
+        "CAPABILITY_AUTO_EXPAND"
+    );
+    assert_eq!(create.params["Tags.member.1.Key"], "user:Stack");
+    assert_eq!(create.params["Tags.member.2.Value"], "myapp");
+    let template: serde_json::Value = serde_json::from_str(&create.params["TemplateBody"]).unwrap();
+    assert_eq!(
+        template["Resources"]["DeploymentBucket"]["DeletionPolicy"],
+        "Retain"
+    );
+    assert_eq!(
+        template["Resources"]["DeploymentBucketBlockHTTP"]["Type"],
+        "AWS::S3::BucketPolicy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicate_name_is_refused_with_the_reason() {
+    let moto = Moto::start();
+    let client = client(&moto).await;
+    let stack = RootStack {
+        stack_name: "amplify-myapp-dev-aaaaa".into(),
+        tags: vec![],
+        description: "{}".into(),
+    };
+    create_root_stack(&client, &stack, Duration::from_millis(10), &mut |_| {})
+        .await
+        .unwrap();
+    let error = create_root_stack(&client, &stack, Duration::from_millis(10), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("AlreadyExistsException"),
+        "{error}"
+    );
+    assert!(error.hint().unwrap().contains("new name"));
+}
