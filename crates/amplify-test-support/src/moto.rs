@@ -61,6 +61,13 @@ impl Moto {
             let log = log_dir.path().join("moto.log");
             let child = Command::new(&server)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                // The recorder writes to a file (in the working folder by default): one per server, so
+                // tests running side by side never read each other's requests.
+                .env(
+                    "MOTO_RECORDER_FILEPATH",
+                    log_dir.path().join("recording.jsonl"),
+                )
+                .current_dir(log_dir.path())
                 .stdin(Stdio::null())
                 .stdout(fs_err::File::create(&log).unwrap().into_parts().0)
                 .stderr(Stdio::from(

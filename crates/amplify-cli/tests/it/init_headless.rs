@@ -1,0 +1,220 @@
+//! `amplify-rs init` without a terminal: the original's flags and errors, and the MFA code from the
+//! environment or a flag.
+
+use crate::common::*;
+
+#[test]
+fn headless_init_takes_the_mfa_code_from_the_environment() {
+    let ctx = seeded();
+    ctx.moto().start_recording();
+    let out = headless_init(&ctx, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("Your project has been successfully initialized and connected to the cloud!")
+    );
+    let recording = ctx.moto().recording();
+    assert_eq!(
+        calls(&recording, "AssumeRole")[0].params["TokenCode"],
+        MFA_CODE
+    );
+    assert_eq!(
+        ctx.project_json("amplify/.config/project-config.json")["projectName"],
+        "myapp"
+    );
+    assert_no_secrets(&ctx, &[&out.all()]);
+}
+
+#[test]
+fn headless_init_takes_the_mfa_code_from_a_flag_and_the_profiles_duration() {
+    let ctx = seeded();
+    let config = fs_err::read_to_string(ctx.home().join(".aws/config")).unwrap();
+    fs_err::write(
+        ctx.home().join(".aws/config"),
+        config.replace(
+            "region=us-east-1\n\n",
+            "region=eu-west-1\nduration_seconds=900\n\n",
+        ),
+    )
+    .unwrap();
+    ctx.moto().start_recording();
+    let out = ctx.run(&[
+        "init",
+        "--yes",
+        "--providers",
+        PROFILE_PROVIDERS,
+        "--mfa-code",
+        MFA_CODE,
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let recording = ctx.moto().recording();
+    let assume = &calls(&recording, "AssumeRole")[0];
+    assert_eq!(assume.params["DurationSeconds"], "900");
+    let create = &calls(&recording, "CreateStack")[0];
+    assert_eq!(
+        create.region, "eu-west-1",
+        "the stack goes to the role profile's region"
+    );
+    assert_eq!(
+        ctx.project_json("amplify/team-provider-info.json")["dev"]["awscloudformation"]["Region"],
+        "eu-west-1"
+    );
+    let exports = fs_err::read_to_string(ctx.project_dir().join("src/aws-exports.js")).unwrap();
+    assert!(
+        exports.contains("\"aws_project_region\": \"eu-west-1\""),
+        "{exports}"
+    );
+}
+
+#[test]
+fn without_a_code_or_a_terminal_nothing_is_written() {
+    let ctx = seeded();
+    ctx.moto().start_recording();
+    let out = ctx.run(&["init", "--yes", "--providers", PROFILE_PROVIDERS]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(out.stderr.contains("profile bizcorprole"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--mfa-code") && out.stderr.contains("AMPLIFY_RS_MFA_CODE"),
+        "{}",
+        out.stderr
+    );
+    assert!(project_files(&ctx).is_empty(), "{:?}", project_files(&ctx));
+    let recording = ctx.moto().recording();
+    assert!(
+        calls(&recording, "AssumeRole").is_empty() && calls(&recording, "CreateStack").is_empty(),
+        "{recording:#?}"
+    );
+    assert!(!ctx.cache_path().exists());
+}
+
+#[test]
+fn the_originals_headless_errors() {
+    let ctx = seeded();
+    let frontend_ok = r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src","DistributionDir":"build","BuildCommand":"npm run-script build","StartCommand":"npm run-script start"}}"#;
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--providers",
+                r#"{"awscloudformation":{"configLevel":"project"}}"#,
+            ],
+            "Error in the command line parameter for awscloudformation configuration. configLevel set to \"project\" but project level config is missing.",
+        ),
+        (
+            &[
+                "--providers",
+                r#"{"awscloudformation":{"configLevel":"project","useProfile":true}}"#,
+            ],
+            "project level config set useProfile to true, but profile name is missing.",
+        ),
+        (
+            &[
+                "--providers",
+                r#"{"awscloudformation":{"configLevel":"project","useProfile":false,"accessKeyId":"AKIAIOSFODNN7EXAMPLE"}}"#,
+            ],
+            "project level config set useProfile to false, but access key or region is missing.",
+        ),
+        (&["--providers", "{oops"], "--providers is not valid JSON"),
+        (
+            &[
+                "--frontend",
+                r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src"}}"#,
+            ],
+            "The command line parameter for javascript frontend configuration is incomplete.",
+        ),
+        (
+            &[
+                "--frontend",
+                r#"{"frontend":"javascript","framework":"svelte"}"#,
+            ],
+            "The passed in framework: \"svelte\" is not supported.",
+        ),
+        (
+            &["--amplify", r#"{"projectName":"my-app"}"#],
+            "Invalid project name: my-app",
+        ),
+        (
+            &["--amplify", r#"{"envName":"Prod"}"#],
+            "Invalid environment name: Prod",
+        ),
+        (
+            &[
+                "--amplify",
+                r#"{"defaultEditor":"notepad"}"#,
+                "--frontend",
+                frontend_ok,
+            ],
+            "unknown defaultEditor \"notepad\"",
+        ),
+        (
+            &[
+                "--providers",
+                r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprol"}}"#,
+            ],
+            "The config profile (bizcorprol) could not be found",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["init", "--yes"];
+        args.extend_from_slice(flags);
+        let out = ctx.run(&args);
+        assert_eq!(out.code, Some(1), "{flags:?}: {}", out.all());
+        assert!(
+            out.stderr.contains(message),
+            "{flags:?}: expected {message:?} in\n{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("hint:"), "{flags:?}: {}", out.stderr);
+        assert!(
+            project_files(&ctx).is_empty(),
+            "{flags:?} wrote {:?}",
+            project_files(&ctx)
+        );
+    }
+    let out = ctx.run(&["init", "--yes", "--providers", r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprol"}}"#]);
+    assert!(
+        out.stderr.contains("did you mean `bizcorprole`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn yes_without_providers_uses_aws_profile() {
+    let ctx = seeded();
+    let mut command = ctx.command(&["init", "--yes"]);
+    command
+        .env("AWS_PROFILE", "devcorpuser")
+        .stdin(std::process::Stdio::null());
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-aws-info.json")["dev"]["profileName"],
+        "devcorpuser"
+    );
+
+    let bare = amplify_test_support::TestContext::new(env!("CARGO_BIN_EXE_amplify-rs"));
+    let out = bare.run(&["init", "--yes"]);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr
+            .contains("Failed to resolve AWS credentials with --yes flag."),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn init_without_a_terminal_and_without_yes_explains_itself() {
+    let ctx = seeded();
+    let out = ctx.run(&["init"]);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr.contains("there is no terminal") && out.stderr.contains("--yes"),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,225 @@
+//! The seed's scenario, typed by a person: `amplify-rs init`, the profile picker, the MFA prompt.
+
+use std::os::unix::fs::PermissionsExt;
+
+use amplify_test_support::{SEED_MFA_SERIAL, SEED_ROLE_ARN};
+
+use crate::common::*;
+
+#[test]
+fn interactive_init_with_the_role_profile_and_mfa() {
+    let ctx = seeded();
+    ctx.moto().start_recording();
+    let mut pty = ctx.pty(&["init"]);
+
+    pty.expect("Enter a name for the project");
+    pty.enter();
+    pty.expect("Initialize the project with the above configuration?");
+    let summary = pty.screen();
+    for line in [
+        "The following configuration will be applied:",
+        "| Name: myapp",
+        "| Environment: dev",
+        "| Default editor: Visual Studio Code",
+        "| App type: javascript",
+    ] {
+        assert!(summary.contains(line), "missing {line:?} in\n{summary}");
+    }
+    pty.enter();
+    pty.expect("Select the authentication method you want to use:");
+    assert!(
+        pty.screen()
+            .contains("Using default provider  awscloudformation")
+    );
+    pty.enter();
+
+    pty.expect("Please choose the profile you want to use");
+    let picker = pty.screen();
+    assert!(
+        picker.contains("bizcorprole")
+            && picker.contains("role BizCorpAmplifyRole via devcorpuser, MFA"),
+        "{picker}"
+    );
+    assert!(
+        picker.contains("devcorpuser") && picker.contains("static keys"),
+        "{picker}"
+    );
+    pty.send("bizcorp");
+    pty.enter();
+
+    pty.expect("Enter the MFA token code:");
+    let prompt = pty.screen();
+    assert!(
+        prompt.contains("Profile bizcorprole is configured to assume role"),
+        "{prompt}"
+    );
+    assert!(prompt.contains(&format!("  {SEED_ROLE_ARN}")), "{prompt}");
+    assert!(
+        prompt.contains("It requires MFA authentication. The MFA device is"),
+        "{prompt}"
+    );
+    assert!(prompt.contains(&format!("  {SEED_MFA_SERIAL}")), "{prompt}");
+    // A typo is reported and asked again, not fatal.
+    pty.send_line("31415");
+    pty.expect("Must have length equal to 6");
+    pty.send_line(MFA_CODE);
+
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    let screen = pty.screen();
+    assert!(
+        screen.contains("Deployed root stack amplify-myapp-dev-"),
+        "{screen}"
+    );
+
+    // What Biz Corp's STS and CloudFormation received.
+    let recording = ctx.moto().recording();
+    let assume = calls(&recording, "AssumeRole");
+    assert_eq!(assume.len(), 1, "{recording:#?}");
+    let p = &assume[0].params;
+    assert_eq!(p["RoleArn"], SEED_ROLE_ARN);
+    assert_eq!(p["ExternalId"], "bizcorp-7f3a9c");
+    assert_eq!(p["SerialNumber"], SEED_MFA_SERIAL);
+    assert_eq!(p["TokenCode"], MFA_CODE);
+    assert_eq!(p["RoleSessionName"], "amplify");
+    assert!(
+        !p.contains_key("DurationSeconds"),
+        "not configured, so STS's default applies"
+    );
+    assert_eq!(
+        assume[0].access_key, DEV_KEY,
+        "AssumeRole is signed with devcorpuser's keys"
+    );
+    let create = calls(&recording, "CreateStack");
+    assert_eq!(create.len(), 1);
+    let entries = cached_entries(&ctx, &ctx.project_dir());
+    let assumed_key = entries.values().next().unwrap()["accessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        create[0].access_key, assumed_key,
+        "CreateStack is signed with the assumed role's credentials"
+    );
+    assert!(create[0].has_session_token);
+    assert_eq!(create[0].region, "us-east-1");
+
+    // The project files.
+    let tpi = ctx.project_json("amplify/team-provider-info.json");
+    let stack_id = tpi["dev"]["awscloudformation"]["StackId"].as_str().unwrap();
+    assert!(
+        stack_id
+            .starts_with("arn:aws:cloudformation:us-east-1:111122223333:stack/amplify-myapp-dev-"),
+        "in Biz Corp's account: {stack_id}"
+    );
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-aws-info.json"),
+        serde_json::json!({"dev": {"configLevel": "project", "useProfile": true, "profileName": "bizcorprole"}})
+    );
+    assert_eq!(
+        ctx.project_json("amplify/.config/project-config.json")["javascript"]["framework"],
+        "none"
+    );
+    let gitignore = fs_err::read_to_string(ctx.project_dir().join(".gitignore")).unwrap();
+    assert!(
+        gitignore.starts_with("#amplify-do-not-edit-begin\namplify/\\#current-cloud-backend\n"),
+        "{gitignore}"
+    );
+
+    // The cache: private, in a private folder.
+    let mode = |p: &std::path::Path| fs_err::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&ctx.cache_path()), 0o600);
+    assert_eq!(mode(ctx.cache_path().parent().unwrap()), 0o700);
+
+    assert_no_secrets(&ctx, &[&pty.transcript()]);
+}
+
+#[test]
+fn the_no_branch_asks_every_question() {
+    let ctx = seeded();
+    fs_err::write(
+        ctx.project_dir().join("package.json"),
+        r#"{"dependencies":{"react":"18.2.0"}}"#,
+    )
+    .unwrap();
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Enter a name for the project");
+    pty.send_line("x");
+    pty.expect("Project name should be between 3 and 20 characters and alphanumeric");
+    pty.send("\x15"); // Ctrl-U clears the line
+    for _ in 0..5 {
+        pty.send("\x7f");
+    }
+    pty.send_line("inventory");
+    pty.expect("Initialize the project with the above configuration?");
+    assert!(
+        pty.screen().contains("| Javascript framework: react"),
+        "guessed from package.json:\n{}",
+        pty.screen()
+    );
+    pty.send("n"); // a confirmation takes y or n without Enter
+    pty.expect("Enter a name for the environment");
+    pty.send_line("Prod");
+    pty.expect("Environment name must be between 2 and 10 characters, and lowercase only.");
+    for _ in 0..4 {
+        pty.send("\x7f");
+    }
+    pty.send_line("prod");
+    pty.expect("Choose your default editor:");
+    pty.down();
+    pty.down();
+    pty.down();
+    pty.down();
+    pty.down();
+    pty.enter(); // IntelliJ IDEA
+    pty.expect("Choose the type of app that you're building");
+    pty.enter(); // javascript is preselected
+    pty.expect("What javascript framework are you using");
+    pty.enter(); // react, the guess
+    pty.expect("Source Directory Path:");
+    pty.enter();
+    pty.expect("Distribution Directory Path:");
+    pty.enter();
+    pty.expect("Build Command:");
+    pty.enter();
+    pty.expect("Start Command:");
+    pty.enter();
+    pty.expect("Select the authentication method you want to use:");
+    pty.enter();
+    pty.expect("Please choose the profile you want to use");
+    pty.send("devcorp");
+    pty.enter();
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0);
+
+    let config = ctx.project_json("amplify/.config/project-config.json");
+    assert_eq!(config["projectName"], "inventory");
+    assert_eq!(config["javascript"]["framework"], "react");
+    assert_eq!(config["javascript"]["config"]["DistributionDir"], "build");
+    let env_info = ctx.project_json("amplify/.config/local-env-info.json");
+    assert_eq!(env_info["envName"], "prod");
+    assert_eq!(env_info["defaultEditor"], "intellij");
+    assert!(ctx.project_json("amplify/team-provider-info.json")["prod"]["awscloudformation"]["StackName"]
+        .as_str()
+        .unwrap()
+        .starts_with("amplify-inventory-prod-"));
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_writes_nothing() {
+    let ctx = seeded();
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Enter a name for the project");
+    pty.enter();
+    pty.expect("Initialize the project with the above configuration?");
+    pty.enter();
+    pty.expect("Select the authentication method you want to use:");
+    pty.ctrl_c();
+    assert_eq!(pty.wait(), 130, "{}", pty.screen());
+    assert!(
+        pty.screen().contains("Interrupted: nothing was written."),
+        "{}",
+        pty.screen()
+    );
+    assert!(project_files(&ctx).is_empty(), "{:?}", project_files(&ctx));
+}

@@ -1,0 +1,11 @@
+//! `amplify-rs` as its users run it: the real binary, a temporary HOME with the seed's profiles, moto as
+//! STS and CloudFormation, interactive runs in a pseudo-terminal. Each module is one feature.
+
+mod common;
+
+mod add_env;
+mod cache;
+mod configure_project;
+mod init_headless;
+mod init_interactive;
+mod reset_cache;
