@@ -1,1 +1,76 @@
-fn main() {}
+//! Developer tasks, run as `cargo xtask <task>` (the alias is in `.cargo/config.toml`):
+//!
+//! - `setup`: the Python virtual environment `.venv` with moto (STS, IAM, S3, CloudFormation) and the AWS CLI,
+//!   pinned in `xtask/requirements-test.txt`; done once, redone when that file changes.
+//! - `test`: `setup`, then every test of the workspace (nextest when installed, else `cargo test`).
+//! - `demo`: the seed's scenario for real on this machine: a local STS and CloudFormation, a temporary HOME
+//!   with the seed's two profiles, and `amplify-rs init` in a terminal, MFA prompt included.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod demo;
+mod moto;
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = args.split_first().map(|(t, r)| (t.as_str(), r)).unwrap_or(("help", &[]));
+    match task {
+        "setup" => setup::run(),
+        "test" => test(rest),
+        "demo" => demo::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  test    setup, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles");
+            Ok(())
+        }
+        other => bail!("unknown task `{other}`: try `cargo xtask help`"),
+    }
+}
+
+/// The workspace root: xtask's manifest folder is one level down.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+pub fn run_checked(command: &mut Command) -> anyhow::Result<()> {
+    let status = command.status().with_context(|| format!("cannot run {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn has_nextest() -> bool {
+    cargo().args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+fn test(extra: &[String]) -> anyhow::Result<()> {
+    setup::run()?;
+    if has_nextest() {
+        run_checked(cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]).args(extra))?;
+        run_checked(cargo().args(["test", "--workspace", "--doc"]))
+    } else {
+        run_checked(cargo().args(["test", "--workspace", "--no-fail-fast"]).args(extra))
+    }
+}

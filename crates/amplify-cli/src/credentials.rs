@@ -230,22 +230,27 @@ impl MfaCodeSource for CliMfa<'_> {
     fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
         if let Some(code) = &self.given {
             if let Some(reason) = request.rejected_because {
-                return Err(MfaError::Unavailable(format!(
-                    "STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE ({reason}): pass a current code"
-                )));
+                return Err(MfaError::Unavailable {
+                    reason: format!("STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE: {reason}"),
+                    hint: "pass the code your MFA device shows now; each code can be used once".into(),
+                });
             }
             return match validate_code(code.expose()) {
                 Ok(()) => Ok(code.clone()),
-                Err(why) => Err(MfaError::Unavailable(format!(
-                    "the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE is not valid ({why}): pass the 6 digits your device shows"
-                ))),
+                Err(why) => Err(MfaError::Unavailable {
+                    reason: format!("the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE is not valid: {why}"),
+                    hint: "pass the 6 digits your MFA device shows".into(),
+                }),
             };
         }
         if !self.printer.is_interactive() {
-            return Err(MfaError::Unavailable(format!(
-                "profile {} needs an MFA code from {} and there is no terminal to ask for it: pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE",
-                request.profile, request.mfa_serial
-            )));
+            return Err(MfaError::Unavailable {
+                reason: format!(
+                    "profile {} needs an MFA code from {} and there is no terminal to ask for it",
+                    request.profile, request.mfa_serial
+                ),
+                hint: "pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE (which stays out of the process list)".into(),
+            });
         }
         if let Some(reason) = request.rejected_because {
             self.printer.warn(format!(
@@ -267,9 +272,10 @@ impl MfaCodeSource for CliMfa<'_> {
         }) {
             Ok(code) => Ok(Secret::new(code)),
             Err(error) if error.downcast_ref::<UserError>().is_some() => Err(MfaError::Cancelled),
-            Err(error) => Err(MfaError::Unavailable(format!(
-                "cannot read the MFA code: {error:#}"
-            ))),
+            Err(error) => Err(MfaError::Unavailable {
+                reason: format!("cannot read the MFA code: {error:#}"),
+                hint: "pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE".into(),
+            }),
         }
     }
 }

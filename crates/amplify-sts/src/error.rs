@@ -55,7 +55,7 @@ impl StsError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             StsError::Resolve(error) => error.hint(),
-            StsError::Mfa { source: MfaError::Unavailable(how), .. } => how.clone(),
+            StsError::Mfa { source: MfaError::Unavailable { hint, .. }, .. } => hint.clone(),
             StsError::Mfa { .. } => return None,
             StsError::AssumeRole { code, signed_by, role_arn, .. } => match code.as_str() {
                 "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => format!(

@@ -18,9 +18,13 @@ pub struct MfaRequest<'a> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {
-    /// No code can be had (no terminal, no flag, no variable); the message says how to give one.
-    #[error("{0}")]
-    Unavailable(String),
+    /// No code can be had (no terminal, no flag, no variable, a rejected code that cannot be asked again).
+    #[error("{reason}")]
+    Unavailable {
+        reason: String,
+        /// How the user can give a code.
+        hint: String,
+    },
     /// The user gave up (Ctrl-C or Esc at the prompt).
     #[error("MFA code entry was cancelled")]
     Cancelled,
