@@ -42,11 +42,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let moto = Moto::start().context("cannot start the local STS and CloudFormation")?;
 
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    println!("A local STS and CloudFormation (moto) listen on {}.", moto.endpoint());
+    println!(
+        "A local STS and CloudFormation (moto) listen on {}.",
+        moto.endpoint()
+    );
     println!("HOME is {} with the seed's two profiles:\n", home.display());
     println!("~/.aws/config\n{CONFIG}\n~/.aws/credentials\n{CREDENTIALS}");
     if interactive {
-        println!("Pick `bizcorprole` in the list; moto accepts any 6-digit MFA code (try 123456).\n");
+        println!(
+            "Pick `bizcorprole` in the list; moto accepts any 6-digit MFA code (try 123456).\n"
+        );
     } else {
         println!("No terminal: running the headless form with AMPLIFY_RS_MFA_CODE=123456.\n");
     }
@@ -57,7 +62,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             .env_clear()
             .env("HOME", &home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TERM", std::env::var_os("TERM").unwrap_or_else(|| "xterm-256color".into()))
+            .env(
+                "TERM",
+                std::env::var_os("TERM").unwrap_or_else(|| "xterm-256color".into()),
+            )
             .env("AWS_ENDPOINT_URL", moto.endpoint())
             .env("AWS_EC2_METADATA_DISABLED", "true");
     };
@@ -72,10 +80,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if status.success() {
         println!("\nThe project's files:");
         let mut tree = Command::new("find");
-        tree.args([".", "-type", "f"]).current_dir(home.join("myapp"));
+        tree.args([".", "-type", "f"])
+            .current_dir(home.join("myapp"));
         let _ = tree.status();
-        println!("\nThe credential cache is {}/.amplify/awscloudformation/cache.json (mode 0600).", home.display());
-        println!("Run init again in the project to add an environment: no MFA prompt, the cached session is reused.");
+        println!(
+            "\nThe credential cache is {}/.amplify/awscloudformation/cache.json (mode 0600).",
+            home.display()
+        );
+        println!(
+            "Run init again in the project to add an environment: no MFA prompt, the cached session is reused."
+        );
     }
     if keep {
         println!("\nKept {} (moto has stopped).", home.display());

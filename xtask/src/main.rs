@@ -29,13 +29,18 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (task, rest) = args.split_first().map(|(t, r)| (t.as_str(), r)).unwrap_or(("help", &[]));
+    let (task, rest) = args
+        .split_first()
+        .map(|(t, r)| (t.as_str(), r))
+        .unwrap_or(("help", &[]));
     match task {
         "setup" => setup::run(),
         "test" => test(rest),
         "demo" => demo::run(rest),
         "help" | "--help" | "-h" => {
-            println!("cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  test    setup, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles");
+            println!(
+                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  test    setup, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles"
+            );
             Ok(())
         }
         other => bail!("unknown task `{other}`: try `cargo xtask help`"),
@@ -44,7 +49,10 @@ fn run() -> anyhow::Result<()> {
 
 /// The workspace root: xtask's manifest folder is one level down.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
 }
 
 pub fn cargo() -> Command {
@@ -54,7 +62,9 @@ pub fn cargo() -> Command {
 }
 
 pub fn run_checked(command: &mut Command) -> anyhow::Result<()> {
-    let status = command.status().with_context(|| format!("cannot run {command:?}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("cannot run {command:?}"))?;
     if !status.success() {
         bail!("{command:?} failed with {status}");
     }
@@ -62,15 +72,26 @@ pub fn run_checked(command: &mut Command) -> anyhow::Result<()> {
 }
 
 fn has_nextest() -> bool {
-    cargo().args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
+    cargo()
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn test(extra: &[String]) -> anyhow::Result<()> {
     setup::run()?;
     if has_nextest() {
-        run_checked(cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]).args(extra))?;
+        run_checked(
+            cargo()
+                .args(["nextest", "run", "--workspace", "--no-fail-fast"])
+                .args(extra),
+        )?;
         run_checked(cargo().args(["test", "--workspace", "--doc"]))
     } else {
-        run_checked(cargo().args(["test", "--workspace", "--no-fail-fast"]).args(extra))
+        run_checked(
+            cargo()
+                .args(["test", "--workspace", "--no-fail-fast"])
+                .args(extra),
+        )
     }
 }

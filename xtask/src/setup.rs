@@ -15,18 +15,29 @@ pub fn venv() -> PathBuf {
 pub fn run() -> anyhow::Result<()> {
     let venv = venv();
     let requirements = root().join("xtask/requirements-test.txt");
-    let wanted = std::fs::read_to_string(&requirements).with_context(|| format!("cannot read {}", requirements.display()))?;
+    let wanted = std::fs::read_to_string(&requirements)
+        .with_context(|| format!("cannot read {}", requirements.display()))?;
     let stamp = venv.join(".amplify-rs-requirements");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && venv.join("bin/moto_server").exists() {
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str())
+        && venv.join("bin/moto_server").exists()
+    {
         return Ok(());
     }
-    eprintln!("xtask: installing the test peers into {} (about a minute, once)", venv.display());
+    eprintln!(
+        "xtask: installing the test peers into {} (about a minute, once)",
+        venv.display()
+    );
     if !venv.join("bin/python").exists() {
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run_checked(Command::new(&python).args(["-m", "venv"]).arg(&venv))
-            .with_context(|| format!("{python} -m venv failed: a Python 3.9 or later with the venv module is needed"))?;
+        run_checked(Command::new(&python).args(["-m", "venv"]).arg(&venv)).with_context(|| {
+            format!("{python} -m venv failed: a Python 3.9 or later with the venv module is needed")
+        })?;
     }
-    run_checked(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements))?;
+    run_checked(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements),
+    )?;
     std::fs::write(&stamp, wanted)?;
     Ok(())
 }

@@ -231,14 +231,19 @@ impl MfaCodeSource for CliMfa<'_> {
         if let Some(code) = &self.given {
             if let Some(reason) = request.rejected_because {
                 return Err(MfaError::Unavailable {
-                    reason: format!("STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE: {reason}"),
-                    hint: "pass the code your MFA device shows now; each code can be used once".into(),
+                    reason: format!(
+                        "STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE: {reason}"
+                    ),
+                    hint: "pass the code your MFA device shows now; each code can be used once"
+                        .into(),
                 });
             }
             return match validate_code(code.expose()) {
                 Ok(()) => Ok(code.clone()),
                 Err(why) => Err(MfaError::Unavailable {
-                    reason: format!("the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE is not valid: {why}"),
+                    reason: format!(
+                        "the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE is not valid: {why}"
+                    ),
                     hint: "pass the 6 digits your MFA device shows".into(),
                 }),
             };

@@ -5,6 +5,7 @@ mod common;
 
 mod add_env;
 mod cache;
+mod compat;
 mod configure_project;
 mod init_headless;
 mod init_interactive;
