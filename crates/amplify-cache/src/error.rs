@@ -24,6 +24,16 @@ pub enum CacheError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "another amplify-rs{} has been getting this project's credentials for {} s; gave up waiting",
+        holder.map(|pid| format!(" (process {pid})")).unwrap_or_default(),
+        waited.as_secs()
+    )]
+    LockTimeout {
+        path: PathBuf,
+        holder: Option<u32>,
+        waited: std::time::Duration,
+    },
     #[error("cannot lock {}", path.display())]
     Lock {
         path: PathBuf,
@@ -34,11 +44,18 @@ pub enum CacheError {
 
 impl CacheError {
     pub fn hint(&self) -> String {
+        if let CacheError::LockTimeout { holder, .. } = self {
+            return match holder {
+                Some(pid) => format!("answer the other process's MFA prompt, or stop it (kill {pid}), then run this again"),
+                None => "answer the other amplify-rs process's MFA prompt, or stop it, then run this again".into(),
+            };
+        }
         let path = match self {
             CacheError::CreateDir { path, .. }
             | CacheError::Read { path, .. }
             | CacheError::Write { path, .. }
-            | CacheError::Lock { path, .. } => path,
+            | CacheError::Lock { path, .. }
+            | CacheError::LockTimeout { path, .. } => path,
         };
         format!(
             "check the permissions of {} (it should belong to you, mode 0600 for files and 0700 for folders)",

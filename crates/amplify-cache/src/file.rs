@@ -24,8 +24,10 @@ const FORMAT_VERSION: u64 = 1;
 pub struct CachedCredentials {
     /// The profile they were obtained for.
     pub profile: String,
-    /// The role of the last hop.
-    pub role_arn: String,
+    /// The role of the last hop; `None` for an MFA session.
+    pub role_arn: Option<String>,
+    /// The MFA device of an MFA session.
+    pub mfa_serial: Option<String>,
     pub credentials: Credentials,
 }
 
@@ -55,7 +57,10 @@ struct OwnSection {
 #[serde(rename_all = "camelCase")]
 struct Entry {
     profile: String,
-    role_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mfa_serial: Option<String>,
     access_key_id: String,
     secret_access_key: Secret,
     session_token: Secret,
@@ -114,7 +119,7 @@ impl CredentialCache {
         let entry = own
             .projects
             .get(project.as_str())
-            .and_then(|entries| entries.get(entry_key(identity)))
+            .and_then(|entries| entries.get(identity))
             .and_then(|value| serde_json::from_value::<Entry>(value.clone()).ok())
             .and_then(Entry::into_cached)
             .filter(|cached| cached.credentials.is_reusable(now));
@@ -145,7 +150,7 @@ impl CredentialCache {
             entries
                 .as_object_mut()
                 .expect("just made an object")
-                .insert(entry_key(identity).into(), value);
+                .insert(identity.into(), value);
             prune(own, now);
         })
         .map(|(_, warnings)| warnings)
@@ -165,29 +170,55 @@ impl CredentialCache {
         Ok(Removal { removed, warnings })
     }
 
-    /// Takes the per-project lock, calling `on_wait` first if another process holds it.
+    /// Takes the per-project lock, which a process holds while it obtains the project's credentials (MFA
+    /// prompt and STS calls included). If another process holds it, `on_wait` is told that process's id and
+    /// this one waits, up to `limit`. The kernel releases the lock of a process that dies, so a crashed
+    /// holder never blocks anyone; only a live one (say, at an MFA prompt nobody answers) can, until `limit`.
     pub fn lock_project(
         &self,
         project: &ProjectKey,
-        on_wait: impl FnOnce(),
+        limit: std::time::Duration,
+        on_wait: impl FnOnce(Option<u32>),
     ) -> Result<ProjectLock, CacheError> {
         let dir = self.dir().join("locks");
         ensure_private_dir(&dir)?;
         let path = dir.join(format!("{}.lock", project.digest()));
-        let file = open_lock_file(&path)?;
+        let mut file = open_lock_file(&path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                on_wait();
-                file.lock().map_err(|source| CacheError::Lock {
-                    path: path.clone(),
-                    source,
-                })?;
+                let holder = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|t| t.trim().parse().ok());
+                on_wait(holder);
+                let start = std::time::Instant::now();
+                loop {
+                    match file.try_lock() {
+                        Ok(()) => break,
+                        Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < limit => {
+                            std::thread::sleep(std::time::Duration::from_millis(50));
+                        }
+                        Err(std::fs::TryLockError::WouldBlock) => {
+                            return Err(CacheError::LockTimeout {
+                                path,
+                                holder,
+                                waited: limit,
+                            });
+                        }
+                        Err(std::fs::TryLockError::Error(source)) => {
+                            return Err(CacheError::Lock { path, source });
+                        }
+                    }
+                }
             }
             Err(std::fs::TryLockError::Error(source)) => {
                 return Err(CacheError::Lock { path, source });
             }
         }
+        // Who holds it, for the messages of those who wait. Best effort: the lock itself is what matters.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| write!(file, "{}", std::process::id()));
         Ok(ProjectLock { _file: file })
     }
 
@@ -364,17 +395,13 @@ fn prune(own: &mut OwnSection, now: OffsetDateTime) {
         .retain(|_, entries| entries.as_object().is_some_and(|m| !m.is_empty()));
 }
 
-fn entry_key(identity: &str) -> &str {
-    // Identities hold role ARNs and key ids: readable, unique, and safe as JSON keys.
-    identity
-}
-
 impl Entry {
     fn from_cached(cached: &CachedCredentials) -> Option<Self> {
         let c = &cached.credentials;
         Some(Self {
             profile: cached.profile.clone(),
             role_arn: cached.role_arn.clone(),
+            mfa_serial: cached.mfa_serial.clone(),
             access_key_id: c.access_key_id.clone(),
             secret_access_key: c.secret_access_key.clone(),
             session_token: c.session_token.clone()?,
@@ -387,6 +414,7 @@ impl Entry {
         Some(CachedCredentials {
             profile: self.profile,
             role_arn: self.role_arn,
+            mfa_serial: self.mfa_serial,
             credentials: Credentials {
                 access_key_id: self.access_key_id,
                 secret_access_key: self.secret_access_key,

@@ -16,7 +16,8 @@ const IDENTITY: &str = "static:devcorpuser:AKIA > arn:aws:iam::111122223333:role
 fn creds(key: &str, expires_in: Duration) -> CachedCredentials {
     CachedCredentials {
         profile: "bizcorprole".into(),
-        role_arn: "arn:aws:iam::111122223333:role/Biz".into(),
+        role_arn: Some("arn:aws:iam::111122223333:role/Biz".into()),
+        mfa_serial: None,
         credentials: Credentials {
             access_key_id: key.into(),
             secret_access_key: Secret::new("secret-of-".to_string() + key),
@@ -239,22 +240,25 @@ fn a_mangled_own_section_is_reset_without_touching_others() {
 #[test]
 fn project_lock_waits_for_the_holder() {
     let (_home, cache, a, b) = setup();
+    let forever = std::time::Duration::from_secs(3600);
     let held = cache
-        .lock_project(&a, || panic!("nobody holds it yet"))
+        .lock_project(&a, forever, |_| panic!("nobody holds it yet"))
         .unwrap();
     // Another project's lock is independent.
     drop(
         cache
-            .lock_project(&b, || panic!("independent lock"))
+            .lock_project(&b, forever, |_| panic!("independent lock"))
             .unwrap(),
     );
     let (tx, rx) = std::sync::mpsc::channel();
     let other = cache.clone();
     let key = a.clone();
     let waiter = std::thread::spawn(move || {
-        let mut waited = false;
-        let _lock = other.lock_project(&key, || waited = true).unwrap();
-        tx.send(waited).unwrap();
+        let mut holder = None;
+        let _lock = other
+            .lock_project(&key, forever, |pid| holder = Some(pid))
+            .unwrap();
+        tx.send(holder).unwrap();
     });
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(
@@ -262,9 +266,39 @@ fn project_lock_waits_for_the_holder() {
         "the waiter must block while the lock is held"
     );
     drop(held);
-    assert!(
-        rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap(),
-        "on_wait was called"
+    let holder = rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        holder,
+        Some(Some(std::process::id())),
+        "on_wait was told who holds the lock"
     );
     waiter.join().unwrap();
+}
+
+#[test]
+fn a_live_holder_blocks_only_until_the_limit() {
+    let (_home, cache, a, _) = setup();
+    let _held = cache
+        .lock_project(&a, std::time::Duration::from_secs(1), |_| {})
+        .unwrap();
+    let other = cache.clone();
+    let key = a.clone();
+    let error = std::thread::spawn(move || {
+        other
+            .lock_project(&key, std::time::Duration::from_millis(300), |_| {})
+            .unwrap_err()
+    })
+    .join()
+    .unwrap();
+    assert!(
+        matches!(error, amplify_cache::CacheError::LockTimeout { .. }),
+        "{error}"
+    );
+    assert!(
+        error
+            .hint()
+            .contains(&format!("kill {}", std::process::id())),
+        "{}",
+        error.hint()
+    );
 }

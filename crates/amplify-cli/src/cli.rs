@@ -37,6 +37,11 @@ pub struct GlobalArgs {
         value_name = "CODE"
     )]
     pub mfa_code: Option<String>,
+    /// Exchange the source keys for an MFA session (GetSessionToken) and assume roles from it, so that
+    /// switching roles that share an MFA device asks for one code per session. Also the profile key
+    /// `amplify_rs_mfa_session = true`.
+    #[arg(long, global = true, env = "AMPLIFY_RS_MFA_SESSION", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
+    pub mfa_session: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,4 +97,40 @@ pub enum AwsCommand {
     /// Delete this project's cached temporary credentials (and no other project's).
     #[command(visible_alias = "resetCache")]
     ResetCache,
+    /// Print the project's credentials for other programs (from the cache while they are valid).
+    #[command(after_help = CREDENTIALS_EXAMPLES)]
+    Credentials(CredentialsArgs),
+    /// Show whose credentials the project uses (STS GetCallerIdentity).
+    Whoami(ProjectArg),
 }
+
+#[derive(Debug, Args)]
+pub struct ProjectArg {
+    /// The project's folder (default: the project holding the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialsArgs {
+    /// `process`: the JSON the AWS CLI's credential_process reads; `env`: shell export lines; `json`: all fields.
+    #[arg(long, value_enum, default_value_t = CredentialsFormat::Process)]
+    pub format: CredentialsFormat,
+    #[command(flatten)]
+    pub project: ProjectArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CredentialsFormat {
+    Process,
+    Env,
+    Json,
+}
+
+const CREDENTIALS_EXAMPLES: &str = r#"Examples:
+  # Let the AWS CLI and SDKs use the project's session, in ~/.aws/config:
+  [profile myapp-dev]
+  credential_process = amplify-rs aws credentials --format process --project /home/dev/myapp
+
+  # Or in this shell:
+  eval "$(amplify-rs aws credentials --format env)""#;

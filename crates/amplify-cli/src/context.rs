@@ -2,6 +2,7 @@
 //! the global flags.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 
@@ -11,9 +12,11 @@ use crate::printer::Printer;
 
 #[derive(Debug)]
 pub struct Ctx {
-    pub printer: Printer,
+    pub printer: Arc<Printer>,
     pub home: PathBuf,
     pub mfa_code: Option<String>,
+    /// `--mfa-session` / `AMPLIFY_RS_MFA_SESSION`.
+    pub mfa_session: bool,
     pub cwd: PathBuf,
 }
 
@@ -24,9 +27,10 @@ impl Ctx {
         })?;
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
         Ok(Self {
-            printer: Printer::new(global.quiet, global.verbose),
+            printer: Arc::new(Printer::new(global.quiet, global.verbose)),
             home,
             mfa_code: global.mfa_code.clone().filter(|c| !c.is_empty()),
+            mfa_session: global.mfa_session,
             cwd,
         })
     }

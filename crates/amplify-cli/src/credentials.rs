@@ -1,17 +1,22 @@
 //! Credentials for a project's AWS settings, with the front end's part of it: warnings about the profile
-//! files, the MFA prompt in the original's words (or the code from `--mfa-code` / `AMPLIFY_RS_MFA_CODE`
-//! when there is no terminal), and the cache's warnings.
+//! files, where MFA codes come from (the flag or variable, a profile's `mfa_process`, else the original's
+//! prompt), the messages of the cache and of waiting for another process, and SDK clients that renew their
+//! credentials through the project's session.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
-use amplify_cache::{CredentialCache, ProjectKey};
+use amplify_cache::{CacheWarning, CredentialCache, ProjectKey};
 use amplify_creds::{Credentials, Secret};
-use amplify_profile::{FileLocations, ProfileSet};
+use amplify_profile::{FileLocations, ProfileChain, ProfileSet};
 use amplify_project::{AccessKeysFile, AwsAuth};
-use amplify_sts::session::{Origin, SessionEvents, project_credentials};
-use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaRequest, StsService, validate_code};
+use amplify_sts::session::{Origin, ProjectSession, SessionEvents, SessionOptions};
+use amplify_sts::{
+    AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService, validate_code,
+};
 use anyhow::Context as _;
-use aws_credential_types::provider::ProvideCredentials as _;
+use aws_credential_types::provider::{ProvideCredentials as _, SharedCredentialsProvider};
 use time::OffsetDateTime;
 
 use crate::context::Ctx;
@@ -19,19 +24,46 @@ use crate::errors::UserError;
 use crate::printer::Printer;
 use crate::prompt::Prompter;
 
+/// Profile keys of amplify-rs's own (the AWS CLI ignores keys it does not know).
+pub mod keys {
+    /// A command printing an MFA code (as aws-vault's), for hardware keys and password managers.
+    pub const MFA_PROCESS: &str = "mfa_process";
+    /// `true` to get an MFA session (GetSessionToken) and assume roles from it.
+    pub const MFA_SESSION: &str = "amplify_rs_mfa_session";
+    /// The MFA session's length in seconds (900 to 129600; 43200 when unset).
+    pub const MFA_SESSION_DURATION: &str = "amplify_rs_mfa_session_duration";
+}
+
 /// Credentials, the region they are for, and the SDK settings to use them with.
 #[derive(Debug)]
 pub struct Session {
     pub credentials: Credentials,
     pub region: String,
     pub context: AwsContext,
+    provider: SharedCredentialsProvider,
+    pub profile: Option<String>,
 }
 
 impl Session {
+    fn fixed(credentials: Credentials, region: String, context: AwsContext) -> Session {
+        let provider = SharedCredentialsProvider::new(amplify_sts::to_sdk(&credentials));
+        Session {
+            credentials,
+            region,
+            context,
+            provider,
+            profile: None,
+        }
+    }
+
+    /// SDK settings whose credentials renew through the project's session.
+    pub fn sdk_config(&self) -> aws_config::SdkConfig {
+        self.context
+            .config_with(self.provider.clone(), &self.region)
+    }
+
     pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
-        aws_sdk_cloudformation::Client::new(
-            &self.context.config_for(&self.credentials, &self.region),
-        )
+        aws_sdk_cloudformation::Client::new(&self.sdk_config())
     }
 }
 
@@ -50,57 +82,126 @@ fn env_region(ctx: &Ctx) -> Option<String> {
         .or_else(|| ctx.var("AWS_DEFAULT_REGION"))
 }
 
+/// The MFA-session setting of a profile (its key, else `--mfa-session` / `AMPLIFY_RS_MFA_SESSION`).
+fn mfa_session_option(ctx: &Ctx, set: &ProfileSet, name: &str) -> anyhow::Result<Option<u32>> {
+    let profile = set.get(name).expect("resolved profiles exist");
+    let enabled = match profile
+        .get(keys::MFA_SESSION)
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("true") => true,
+        Some("false") | None => ctx.mfa_session,
+        Some(other) => {
+            return Err(UserError::new(
+                format!(
+                    "{} = {other} in profile {name} ({}) is neither true nor false",
+                    keys::MFA_SESSION,
+                    profile.location_of(keys::MFA_SESSION)
+                ),
+                format!(
+                    "write {} = true or {} = false",
+                    keys::MFA_SESSION,
+                    keys::MFA_SESSION
+                ),
+            )
+            .into());
+        }
+    };
+    if !enabled {
+        return Ok(None);
+    }
+    match profile.get(keys::MFA_SESSION_DURATION) {
+        None => Ok(Some(amplify_sts::session::DEFAULT_MFA_SESSION_SECONDS)),
+        Some(value) => match value.parse::<u32>() {
+            Ok(seconds) if (900..=129_600).contains(&seconds) => Ok(Some(seconds)),
+            _ => Err(UserError::new(
+                format!(
+                    "{} = {value} in profile {name} ({}) is not a number of seconds from 900 to 129600",
+                    keys::MFA_SESSION_DURATION,
+                    profile.location_of(keys::MFA_SESSION_DURATION)
+                ),
+                "GetSessionToken lasts 15 minutes to 36 hours; 43200 (12 hours) is the default",
+            )
+            .into()),
+        },
+    }
+}
+
+/// The `mfa_process` commands of a chain's hops, by MFA device.
+fn mfa_processes(set: &ProfileSet, chain: &ProfileChain) -> HashMap<String, String> {
+    chain
+        .hops
+        .iter()
+        .filter_map(|hop| {
+            let serial = hop.mfa_serial.clone()?;
+            let command = set.get(&hop.profile)?.get(keys::MFA_PROCESS)?.to_string();
+            Some((serial, command))
+        })
+        .collect()
+}
+
+/// The project's session for a profile, before any credentials are obtained.
+pub async fn profile_session(
+    ctx: &Ctx,
+    root: &Path,
+    name: &str,
+) -> anyhow::Result<(Arc<ProjectSession>, String, AwsContext)> {
+    let set = load_profiles(ctx)?;
+    let chain = set.resolve(name)?;
+    let region = chain
+        .region
+        .clone()
+        .or_else(|| env_region(ctx))
+        .ok_or_else(|| {
+            UserError::new(
+                format!("profile {name} names no region"),
+                format!(
+                    "add `region = us-east-1` (or your region) to [profile {name}] in {}",
+                    set.files().config.display()
+                ),
+            )
+        })?;
+    let options = SessionOptions {
+        mfa_session: mfa_session_option(ctx, &set, name)?,
+        ..SessionOptions::default()
+    };
+    let context = AwsContext::load(Some(name)).await;
+    let project = ProjectKey::for_root(root)
+        .with_context(|| format!("cannot resolve the folder {}", root.display()))?;
+    let mfa = CliMfa {
+        printer: ctx.printer.clone(),
+        given: ctx.mfa_code.clone().map(Secret::new),
+        processes: mfa_processes(&set, &chain),
+    };
+    let events = Events {
+        printer: ctx.printer.clone(),
+    };
+    let session = ProjectSession::new(
+        StsService::new(context.clone()),
+        CredentialCache::in_home(&ctx.home),
+        project,
+        chain,
+        Arc::new(mfa),
+        Arc::new(events),
+        options,
+    );
+    Ok((Arc::new(session), region, context))
+}
+
 /// Credentials for `auth`, obtained for the project rooted at `root` (which may not be initialised yet).
+/// Any MFA prompt happens here, before the caller starts a spinner.
 pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Result<Session> {
     match auth {
         PendingAuth::Profile(name) => {
-            let set = load_profiles(ctx)?;
-            let chain = set.resolve(name)?;
-            let region = chain
-                .region
-                .clone()
-                .or_else(|| env_region(ctx))
-                .ok_or_else(|| {
-                    UserError::new(
-                        format!("profile {name} names no region"),
-                        format!(
-                            "add `region = us-east-1` (or your region) to [profile {name}] in {}",
-                            set.files().config.display()
-                        ),
-                    )
-                })?;
-            let context = AwsContext::load(Some(name)).await;
-            let sts = StsService::new(context.clone());
-            let cache = CredentialCache::in_home(&ctx.home);
-            let project = ProjectKey::for_root(root)
-                .with_context(|| format!("cannot resolve the folder {}", root.display()))?;
-            let mfa = CliMfa {
-                printer: &ctx.printer,
-                given: ctx.mfa_code.clone().map(Secret::new),
-            };
-            let events = Events {
-                printer: &ctx.printer,
-            };
-            let obtained = project_credentials(
-                &sts,
-                &cache,
-                &project,
-                &chain,
-                &mfa,
-                &events,
-                OffsetDateTime::now_utc,
-            )
-            .await?;
-            for warning in &obtained.warnings {
-                ctx.printer.warn(warning.to_string());
-            }
+            let (session, region, context) = profile_session(ctx, root, name).await?;
+            let obtained = session.credentials().await?;
             match obtained.origin {
                 Origin::Cache => ctx.printer.debug(format!(
-                    "using cached credentials of profile {name} for this project"
+                    "using the cached credentials of profile {name} for this project"
                 )),
                 Origin::Sts => ctx.printer.debug(format!(
-                    "assumed {} and cached the credentials",
-                    chain.hops.last().map_or("", |h| h.role_arn.as_str())
+                    "obtained credentials for profile {name} from STS and cached them"
                 )),
                 Origin::Base => ctx
                     .printer
@@ -110,35 +211,36 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
                 credentials: obtained.credentials,
                 region,
                 context,
+                provider: session.provider(),
+                profile: Some(name.clone()),
             })
         }
-        PendingAuth::AccessKeys(keys) => Ok(Session {
-            credentials: keys.credentials.clone(),
-            region: keys.region.clone(),
-            context: AwsContext::load(None).await,
-        }),
+        PendingAuth::AccessKeys(keys) => Ok(Session::fixed(
+            keys.credentials.clone(),
+            keys.region.clone(),
+            AwsContext::load(None).await,
+        )),
         PendingAuth::Stored(path) => {
             let keys = AccessKeysFile::read(path)?;
-            Ok(Session {
-                credentials: keys.credentials,
-                region: keys.region,
-                context: AwsContext::load(None).await,
-            })
+            Ok(Session::fixed(
+                keys.credentials,
+                keys.region,
+                AwsContext::load(None).await,
+            ))
         }
         PendingAuth::General => {
             let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-            let provider = config.credentials_provider().ok_or_else(|| {
+            let no_credentials = || {
                 UserError::new(
                     "no AWS credentials were found",
-                    "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-                )
-            })?;
-            let sdk = provider.provide_credentials().await.map_err(|e| {
-                UserError::new(
-                    format!("no AWS credentials were found: {e}"),
                     "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with `amplify-rs configure project`",
                 )
-            })?;
+            };
+            let provider = config.credentials_provider().ok_or_else(no_credentials)?;
+            let sdk = provider
+                .provide_credentials()
+                .await
+                .map_err(|e| anyhow::Error::new(e).context(no_credentials()))?;
             let region = config
                 .region()
                 .map(|r| r.to_string())
@@ -155,10 +257,13 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
                 session_token: sdk.session_token().map(Secret::new),
                 expiration: sdk.expiry().map(OffsetDateTime::from),
             };
+            let context = AwsContext::load(None).await;
             Ok(Session {
                 credentials,
                 region,
-                context: AwsContext::load(None).await,
+                context,
+                provider,
+                profile: None,
             })
         }
     }
@@ -208,25 +313,74 @@ impl PendingAuth {
     }
 }
 
-struct Events<'a> {
-    printer: &'a Printer,
+struct Events {
+    printer: Arc<Printer>,
 }
 
-impl SessionEvents for Events<'_> {
-    fn waiting_for_other_process(&self) {
-        self.printer.info(
-            "Waiting for another amplify-rs process that is getting this project's credentials...",
-        );
+impl SessionEvents for Events {
+    fn waiting_for_other_process(&self, holder: Option<u32>) {
+        let who = holder
+            .map(|pid| format!(" (process {pid})"))
+            .unwrap_or_default();
+        self.printer.info(format!(
+            "Waiting for another amplify-rs{who} that is getting this project's credentials..."
+        ));
+    }
+
+    fn cache_warning(&self, warning: &CacheWarning) {
+        self.printer.warn(warning.to_string());
     }
 }
 
-/// MFA codes from the flag or variable, else from the person at the terminal.
-struct CliMfa<'a> {
-    printer: &'a Printer,
+/// MFA codes from the flag or variable, a profile's `mfa_process`, else the person at the terminal.
+struct CliMfa {
+    printer: Arc<Printer>,
     given: Option<Secret>,
+    /// `mfa_process` commands by MFA device.
+    processes: HashMap<String, String>,
 }
 
-impl MfaCodeSource for CliMfa<'_> {
+impl CliMfa {
+    fn from_process(&self, command: &str, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+        let unavailable = |reason: String| MfaError::Unavailable {
+            reason,
+            hint: format!(
+                "check the mfa_process of profile {}: it must print the 6-digit code and exit 0",
+                request.profile
+            ),
+        };
+        // stdin and stderr stay the user's, for a password manager that asks for a PIN; stdout is the code.
+        let output = self.printer.suspend(|| {
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(command)
+                .stderr(std::process::Stdio::inherit())
+                .output()
+        });
+        let output = output.map_err(|e| {
+            unavailable(format!(
+                "cannot run the mfa_process of profile {}: {e}",
+                request.profile
+            ))
+        })?;
+        if !output.status.success() {
+            return Err(unavailable(format!(
+                "the mfa_process of profile {} failed ({})",
+                request.profile, output.status
+            )));
+        }
+        let code = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        validate_code(&code).map_err(|why| {
+            unavailable(format!(
+                "the mfa_process of profile {} printed something that is not an MFA code ({why})",
+                request.profile
+            ))
+        })?;
+        Ok(Secret::new(code))
+    }
+}
+
+impl MfaCodeSource for CliMfa {
     fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
         if let Some(code) = &self.given {
             if let Some(reason) = request.rejected_because {
@@ -248,13 +402,21 @@ impl MfaCodeSource for CliMfa<'_> {
                 }),
             };
         }
+        if let Some(command) = self.processes.get(request.mfa_serial) {
+            if let Some(reason) = request.rejected_because {
+                self.printer.warn(format!(
+                    "STS rejected the code from mfa_process: {reason} Running it again."
+                ));
+            }
+            return self.from_process(command, request);
+        }
         if !self.printer.is_interactive() {
             return Err(MfaError::Unavailable {
                 reason: format!(
                     "profile {} needs an MFA code from {} and there is no terminal to ask for it",
                     request.profile, request.mfa_serial
                 ),
-                hint: "pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE (which stays out of the process list)".into(),
+                hint: "pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE (which stays out of the process list), or give the profile an mfa_process".into(),
             });
         }
         if let Some(reason) = request.rejected_because {
@@ -262,16 +424,35 @@ impl MfaCodeSource for CliMfa<'_> {
                 "STS rejected the code: {reason} Try the next code your device shows."
             ));
         } else {
-            self.printer.info(format!(
-                "Profile {} is configured to assume role",
-                request.profile
-            ));
-            self.printer.info(format!("  {}", request.role_arn));
-            self.printer
-                .info("It requires MFA authentication. The MFA device is");
+            if let MfaReason::Renew { expiring } = request.reason {
+                let at = expiring
+                    .format(&time::macros::format_description!(
+                        "[hour]:[minute]:[second] UTC"
+                    ))
+                    .unwrap_or_default();
+                self.printer.note(format!(
+                    "The session of profile {} expires at {at}, and nothing cached can renew it without a new MFA code.",
+                    request.profile
+                ));
+            }
+            match request.role_arn {
+                Some(role_arn) => {
+                    self.printer.info(format!(
+                        "Profile {} is configured to assume role",
+                        request.profile
+                    ));
+                    self.printer.info(format!("  {role_arn}"));
+                    self.printer
+                        .info("It requires MFA authentication. The MFA device is");
+                }
+                None => self.printer.info(format!(
+                    "Profile {} starts an MFA session with the MFA device",
+                    request.profile
+                )),
+            }
             self.printer.info(format!("  {}", request.mfa_serial));
         }
-        let prompter = Prompter::new(self.printer);
+        let prompter = Prompter::new(&self.printer);
         match prompter.secret("Enter the MFA token code:", |code| {
             validate_code(code).map_err(str::to_string)
         }) {

@@ -51,6 +51,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 commands::configure::project(&ctx).await
             }
             Command::Awscloudformation(AwsCommand::ResetCache) => commands::reset_cache::run(&ctx),
+            Command::Awscloudformation(AwsCommand::Credentials(args)) => {
+                commands::aws::credentials(&ctx, args).await
+            }
+            Command::Awscloudformation(AwsCommand::Whoami(args)) => {
+                commands::aws::whoami(&ctx, args).await
+            }
         }
     })
 }

@@ -24,21 +24,26 @@ pub enum StsError {
         message: String,
         signed_by: String,
     },
+    #[error("STS refused an MFA session for profile {profile}: {code}: {message}")]
+    SessionToken {
+        profile: String,
+        code: String,
+        message: String,
+    },
     #[error("STS rejected the MFA code for profile {profile} {attempts} times: {message}")]
     MfaRejected {
         profile: String,
         attempts: u32,
         message: String,
     },
-    #[error("cannot reach STS to assume {role_arn} for profile {profile}")]
+    #[error("cannot reach STS ({what})")]
     Unreachable {
-        profile: String,
-        role_arn: String,
+        what: String,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error("STS answered AssumeRole for {role_arn} without credentials")]
-    EmptyResponse { role_arn: String },
+    #[error("STS answered {what} without usable credentials")]
+    EmptyResponse { what: String },
     #[error("cannot get the base credentials of profile {profile}")]
     BaseCredentials {
         profile: String,
@@ -69,6 +74,9 @@ impl StsError {
                 ),
                 _ => return None,
             },
+            StsError::SessionToken { .. } => {
+                "MFA sessions need an IAM user's long-lived keys as the source: set amplify_rs_mfa_session = false for this profile".into()
+            }
             StsError::MfaRejected { .. } => {
                 "check that mfa_serial names your own MFA device and that your device's clock is right".into()
             }
@@ -76,7 +84,7 @@ impl StsError {
                 "check your network connection, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them".into()
             }
             StsError::Cache(error) => error.hint(),
-            _ => return None,
+            StsError::EmptyResponse { .. } | StsError::BaseCredentials { .. } | StsError::CallerIdentity { .. } => return None,
         })
     }
 }

@@ -16,6 +16,6 @@ mod error;
 mod mfa;
 pub mod session;
 
-pub use aws::{AwsContext, CallerIdentity, StsService};
+pub use aws::{AwsContext, CallerIdentity, StsService, to_sdk};
 pub use error::StsError;
-pub use mfa::{MfaCodeSource, MfaError, MfaRequest, validate_code};
+pub use mfa::{MfaCodeSource, MfaError, MfaReason, MfaRequest, validate_code};

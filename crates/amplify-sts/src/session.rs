@@ -1,19 +1,30 @@
-//! A project's credentials, with the cache in front of STS.
+//! A project's credentials, with the cache in front of STS, as a value that SDK clients can ask again.
 //!
-//! For a chain with role hops: a cached entry of this project and chain is used while it has more than
-//! [`amplify_creds::REUSE_MARGIN`] left. Otherwise the project's lock is taken (telling the caller if it
-//! has to wait for another process), the cache is read again in case that process just filled it, and only
-//! then is the chain run, with MFA prompts, and the result stored. A chain without hops (static keys,
-//! SSO, a process) is run every time: its provider has its own cache, and keys need none.
+//! [`ProjectSession::credentials`]: for a chain with role hops, a cached entry of this project and chain is
+//! used while it has more than [`amplify_creds::REUSE_MARGIN`] left. Otherwise the project's lock is taken
+//! (telling the caller if it has to wait for another process), the cache is read again in case that process
+//! just filled it, and only then is STS called and the result stored. With an MFA session (opt-in), the
+//! source keys are first exchanged for an MFA session (GetSessionToken, cached per project too), and the
+//! roles are assumed from it without a code, so switching between roles that share the MFA device asks for
+//! a code once per session. A chain without hops (static keys, SSO, a process) is run every time: its
+//! provider has its own cache, and keys need none.
+//!
+//! [`ProjectSession::provider`] hands the same logic to SDK clients: they ask it again before the
+//! credentials expire, so a wait that outlives a session keeps working, prompting for MFA only when nothing
+//! cached can renew the session (and saying why).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use amplify_cache::{CacheWarning, CachedCredentials, CredentialCache, ProjectKey};
 use amplify_creds::Credentials;
-use amplify_profile::ProfileChain;
+use amplify_profile::{BaseCredentials, ProfileChain};
+use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider};
 use time::OffsetDateTime;
 
-use crate::aws::StsService;
+use crate::aws::{StsService, to_sdk};
 use crate::error::StsError;
-use crate::mfa::MfaCodeSource;
+use crate::mfa::{MfaCodeSource, MfaReason};
 
 /// Where credentials came from, for messages and tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,9 +45,11 @@ pub struct Obtained {
 }
 
 /// What the caller wants to hear about while credentials are obtained.
-pub trait SessionEvents {
-    /// Another process holds this project's lock (it is probably prompting for MFA).
-    fn waiting_for_other_process(&self) {}
+pub trait SessionEvents: Send + Sync {
+    /// Another process holds this project's lock (it is probably prompting for MFA); `holder` is its id.
+    fn waiting_for_other_process(&self, _holder: Option<u32>) {}
+    /// The cache had something to say (an unreadable file moved aside, ...).
+    fn cache_warning(&self, _warning: &CacheWarning) {}
 }
 
 /// No events.
@@ -44,56 +57,269 @@ pub trait SessionEvents {
 pub struct Quiet;
 impl SessionEvents for Quiet {}
 
-/// The project's credentials for `chain`, from the cache when they can be reused.
-pub async fn project_credentials(
-    sts: &StsService,
-    cache: &CredentialCache,
-    project: &ProjectKey,
-    chain: &ProfileChain,
-    mfa: &dyn MfaCodeSource,
-    events: &dyn SessionEvents,
-    now: impl Fn() -> OffsetDateTime,
-) -> Result<Obtained, StsError> {
-    if chain.hops.is_empty() {
-        let credentials = sts.run_chain(chain, mfa).await?;
-        return Ok(Obtained {
-            credentials,
-            origin: Origin::Base,
-            warnings: Vec::new(),
-        });
+/// Defaults of GetSessionToken-based MFA sessions.
+pub const DEFAULT_MFA_SESSION_SECONDS: u32 = 43_200;
+
+#[derive(Clone, Debug)]
+pub struct SessionOptions {
+    /// Exchange the source keys for an MFA session of this many seconds, and assume roles from it.
+    pub mfa_session: Option<u32>,
+    /// How long to wait for another process that holds the project's lock.
+    pub lock_wait: Duration,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        Self {
+            mfa_session: None,
+            lock_wait: Duration::from_secs(300),
+        }
     }
-    let identity = chain.identity();
-    let mut warnings = Vec::new();
-    let lookup = cache.lookup(project, &identity, now())?;
-    warnings.extend(lookup.warnings);
-    if let Some(hit) = lookup.entry {
-        return Ok(Obtained {
-            credentials: hit.credentials,
-            origin: Origin::Cache,
-            warnings,
-        });
+}
+
+type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// A project's credentials for one profile chain.
+pub struct ProjectSession {
+    sts: StsService,
+    cache: CredentialCache,
+    project: ProjectKey,
+    chain: ProfileChain,
+    mfa: Arc<dyn MfaCodeSource>,
+    events: Arc<dyn SessionEvents>,
+    options: SessionOptions,
+    clock: Clock,
+    /// Expiry of the credentials handed out last, so a later call knows it is renewing them.
+    handed_out: Mutex<Option<OffsetDateTime>>,
+}
+
+impl std::fmt::Debug for ProjectSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectSession")
+            .field("project", &self.project)
+            .field("profile", &self.chain.profile)
+            .finish()
+    }
+}
+
+impl ProjectSession {
+    pub fn new(
+        sts: StsService,
+        cache: CredentialCache,
+        project: ProjectKey,
+        chain: ProfileChain,
+        mfa: Arc<dyn MfaCodeSource>,
+        events: Arc<dyn SessionEvents>,
+        options: SessionOptions,
+    ) -> Self {
+        Self {
+            sts,
+            cache,
+            project,
+            chain,
+            mfa,
+            events,
+            options,
+            clock: Arc::new(OffsetDateTime::now_utc),
+            handed_out: Mutex::new(None),
+        }
     }
 
-    let _lock = cache.lock_project(project, || events.waiting_for_other_process())?;
-    let lookup = cache.lookup(project, &identity, now())?;
-    if let Some(hit) = lookup.entry {
-        return Ok(Obtained {
-            credentials: hit.credentials,
-            origin: Origin::Cache,
-            warnings,
-        });
+    /// Uses `clock` instead of the system's for every expiry decision (tests).
+    pub fn with_clock(
+        mut self,
+        clock: impl Fn() -> OffsetDateTime + Send + Sync + 'static,
+    ) -> Self {
+        self.clock = Arc::new(clock);
+        self
     }
-    let credentials = sts.run_chain(chain, mfa).await?;
-    let last = chain.hops.last().expect("a chain with hops");
-    let entry = CachedCredentials {
-        profile: chain.profile.clone(),
-        role_arn: last.role_arn.clone(),
-        credentials,
-    };
-    warnings.extend(cache.store(project, &identity, &entry, now())?);
-    Ok(Obtained {
-        credentials: entry.credentials,
-        origin: Origin::Sts,
-        warnings,
-    })
+
+    pub fn chain(&self) -> &ProfileChain {
+        &self.chain
+    }
+
+    /// An MFA session applies when the first hop needs MFA and is signed by an IAM user's long-lived keys.
+    fn mfa_session_serial(&self) -> Option<&str> {
+        self.options.mfa_session?;
+        let first = self.chain.hops.first()?;
+        match &self.chain.base {
+            BaseCredentials::Static {
+                session_token: None,
+                ..
+            } => first.mfa_serial.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn mfa_session_identity(&self, serial: &str) -> String {
+        let base = match &self.chain.base {
+            BaseCredentials::Static {
+                profile,
+                access_key_id,
+                ..
+            } => format!("static:{profile}:{access_key_id}"),
+            other => other.profile().to_string(),
+        };
+        format!("mfa-session:{base}:{serial}")
+    }
+
+    /// The project's credentials for this chain: cached if reusable, else from STS (and then cached).
+    pub async fn credentials(&self) -> Result<Obtained, StsError> {
+        let obtained = self.obtain().await?;
+        for warning in &obtained.warnings {
+            self.events.cache_warning(warning);
+        }
+        *self.handed_out.lock().expect("session lock") = obtained.credentials.expiration;
+        Ok(obtained)
+    }
+
+    async fn obtain(&self) -> Result<Obtained, StsError> {
+        let reason = match *self.handed_out.lock().expect("session lock") {
+            Some(expiring) => MfaReason::Renew { expiring },
+            None => MfaReason::Obtain,
+        };
+        if self.chain.hops.is_empty() {
+            let credentials = self
+                .sts
+                .run_chain(&self.chain, self.mfa.as_ref(), reason)
+                .await?;
+            return Ok(Obtained {
+                credentials,
+                origin: Origin::Base,
+                warnings: Vec::new(),
+            });
+        }
+        let identity = self.chain.identity();
+        let mut warnings = Vec::new();
+        let lookup = self
+            .cache
+            .lookup(&self.project, &identity, (self.clock)())?;
+        warnings.extend(lookup.warnings);
+        if let Some(hit) = lookup.entry {
+            return Ok(Obtained {
+                credentials: hit.credentials,
+                origin: Origin::Cache,
+                warnings,
+            });
+        }
+
+        let _lock = self
+            .cache
+            .lock_project(&self.project, self.options.lock_wait, |holder| {
+                self.events.waiting_for_other_process(holder)
+            })?;
+        if let Some(hit) = self
+            .cache
+            .lookup(&self.project, &identity, (self.clock)())?
+            .entry
+        {
+            return Ok(Obtained {
+                credentials: hit.credentials,
+                origin: Origin::Cache,
+                warnings,
+            });
+        }
+
+        let credentials = match self.mfa_session_serial() {
+            Some(serial) => {
+                let session = self.mfa_session(serial, reason, &mut warnings).await?;
+                self.sts
+                    .run_hops(
+                        &self.chain,
+                        session,
+                        Some(serial),
+                        self.mfa.as_ref(),
+                        reason,
+                    )
+                    .await?
+            }
+            None => {
+                self.sts
+                    .run_chain(&self.chain, self.mfa.as_ref(), reason)
+                    .await?
+            }
+        };
+        let last = self.chain.hops.last().expect("a chain with hops");
+        let entry = CachedCredentials {
+            profile: self.chain.profile.clone(),
+            role_arn: Some(last.role_arn.clone()),
+            mfa_serial: None,
+            credentials,
+        };
+        warnings.extend(
+            self.cache
+                .store(&self.project, &identity, &entry, (self.clock)())?,
+        );
+        Ok(Obtained {
+            credentials: entry.credentials,
+            origin: Origin::Sts,
+            warnings,
+        })
+    }
+
+    /// The cached MFA session of the source keys, or a new one (one MFA code).
+    async fn mfa_session(
+        &self,
+        serial: &str,
+        reason: MfaReason,
+        warnings: &mut Vec<CacheWarning>,
+    ) -> Result<Credentials, StsError> {
+        let identity = self.mfa_session_identity(serial);
+        let lookup = self
+            .cache
+            .lookup(&self.project, &identity, (self.clock)())?;
+        warnings.extend(lookup.warnings);
+        if let Some(hit) = lookup.entry {
+            return Ok(hit.credentials);
+        }
+        let source = self.sts.base_credentials(&self.chain.base).await?;
+        let duration = self
+            .options
+            .mfa_session
+            .unwrap_or(DEFAULT_MFA_SESSION_SECONDS);
+        let credentials = self
+            .sts
+            .mfa_session(
+                self.chain.base.profile(),
+                &source,
+                serial,
+                duration,
+                self.mfa.as_ref(),
+                reason,
+            )
+            .await?;
+        let entry = CachedCredentials {
+            profile: self.chain.base.profile().to_string(),
+            role_arn: None,
+            mfa_serial: Some(serial.to_string()),
+            credentials,
+        };
+        warnings.extend(
+            self.cache
+                .store(&self.project, &identity, &entry, (self.clock)())?,
+        );
+        Ok(entry.credentials)
+    }
+
+    /// A credentials provider for SDK clients that renews through this session.
+    pub fn provider(self: &Arc<Self>) -> SharedCredentialsProvider {
+        SharedCredentialsProvider::new(SessionProvider(self.clone()))
+    }
+}
+
+#[derive(Debug)]
+struct SessionProvider(Arc<ProjectSession>);
+
+impl ProvideCredentials for SessionProvider {
+    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        provider::future::ProvideCredentials::new(async move {
+            match self.0.credentials().await {
+                Ok(obtained) => Ok(to_sdk(&obtained.credentials)),
+                Err(error) => Err(provider::error::CredentialsError::provider_error(error)),
+            }
+        })
+    }
 }

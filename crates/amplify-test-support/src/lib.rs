@@ -11,6 +11,7 @@
 mod context;
 mod moto;
 mod pty;
+mod replay;
 
 pub use context::{
     CommandOutput, SEED_CONFIG, SEED_CREDENTIALS, SEED_MFA_SERIAL, SEED_ROLE_ARN, SEED_SECRET_KEY,
@@ -18,3 +19,4 @@ pub use context::{
 };
 pub use moto::{Moto, Recorded};
 pub use pty::Pty;
+pub use replay::StsReplay;

@@ -61,6 +61,11 @@ impl Pty {
         }
     }
 
+    /// Reads what is available without waiting long; false once the program has closed its terminal.
+    pub fn poll(&mut self) -> bool {
+        self.pump()
+    }
+
     /// Waits until the screen shows `text`; panics with the screen after a minute.
     pub fn expect(&mut self, text: &str) {
         let start = Instant::now();

@@ -1,5 +1,6 @@
 //! One module per command; [`questions`] holds the questions `init` and `configure project` share.
 
+pub mod aws;
 pub mod configure;
 pub mod init;
 pub mod questions;

@@ -257,7 +257,7 @@ pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<P
             region,
         };
         let sts = StsService::new(AwsContext::load(None).await);
-        match sts.caller_identity(&keys.credentials, &keys.region).await {
+        match sts.check_keys(&keys.credentials, &keys.region).await {
             Ok(identity) => {
                 ctx.printer
                     .info(format!("These keys belong to {}", identity.arn));

@@ -7,6 +7,7 @@ mod add_env;
 mod cache;
 mod compat;
 mod configure_project;
+mod credentials;
 mod init_headless;
 mod init_interactive;
 mod reset_cache;
