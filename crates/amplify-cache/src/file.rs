@@ -18,6 +18,8 @@ use crate::project::ProjectKey;
 /// The top-level key this program owns in the shared file.
 const OWN_KEY: &str = "amplify-rs";
 const FORMAT_VERSION: u64 = 1;
+/// Names of the temporary files a write renames over `cache.json`.
+const TEMP_PREFIX: &str = ".cache.json.";
 
 /// Temporary credentials of one chain, as cached.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -254,6 +256,8 @@ impl CredentialCache {
             source,
         })?;
 
+        // Temporary files are only made under this lock, so any found now were left by a writer that died.
+        self.remove_orphaned_temp_files();
         let mut warnings = Vec::new();
         let mut root = match parse_file(&self.path)? {
             Parsed::Missing => Map::new(),
@@ -278,6 +282,17 @@ impl CredentialCache {
         self.write_atomically(&Value::Object(root))?;
         drop(lock);
         Ok((result, warnings))
+    }
+
+    fn remove_orphaned_temp_files(&self) {
+        let Ok(entries) = std::fs::read_dir(self.dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     fn move_aside(&self) -> Result<PathBuf, CacheError> {
@@ -306,7 +321,7 @@ impl CredentialCache {
         text.push('\n');
         // tempfile creates the file with mode 0600 on Unix.
         let mut temp = tempfile::Builder::new()
-            .prefix(".cache.json.")
+            .prefix(TEMP_PREFIX)
             .tempfile_in(self.dir())
             .map_err(write_err)?;
         temp.write_all(text.as_bytes()).map_err(write_err)?;

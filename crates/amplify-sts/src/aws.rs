@@ -22,6 +22,9 @@ pub const DEFAULT_SESSION_NAME: &str = "amplify";
 /// How many codes a user may type before a rejected MFA code ends the command.
 pub const MAX_MFA_ATTEMPTS: u32 = 3;
 
+/// How long an SDK client waits for renewed credentials (an MFA prompt, another process's lock).
+pub const RENEWAL_LIMIT: Duration = Duration::from_secs(15 * 60);
+
 /// Region used to sign STS calls when the profile names none (STS is global there).
 pub(crate) const STS_FALLBACK_REGION: &str = "us-east-1";
 
@@ -52,20 +55,31 @@ impl AwsContext {
         }
     }
 
+    /// Settings built elsewhere (tests point them at a local STS).
+    pub fn from_sdk_config(base: SdkConfig) -> Self {
+        Self { base }
+    }
+
     /// SDK configuration for calls signed with fixed `credentials` in `region`.
     pub fn config_for(&self, credentials: &Credentials, region: &str) -> SdkConfig {
         self.config_with(SharedCredentialsProvider::new(to_sdk(credentials)), region)
     }
 
     /// SDK configuration whose credentials come from `provider`, asked again [`REUSE_MARGIN`] before the
-    /// ones it gave expire, so a long wait never runs into an expired token.
+    /// ones it gave expire, so a long wait never runs into an expired token. Renewing may mean an MFA prompt
+    /// and waiting for another process's lock: the SDK's default 5-second limit on getting credentials would
+    /// cut a person off mid-code, so it is raised to [`RENEWAL_LIMIT`].
     pub fn config_with(&self, provider: SharedCredentialsProvider, region: &str) -> SdkConfig {
         let margin = Duration::from_secs(REUSE_MARGIN.whole_seconds().unsigned_abs());
+        let cache = IdentityCache::lazy()
+            .buffer_time(margin)
+            .load_timeout(RENEWAL_LIMIT)
+            .build();
         self.base
             .to_builder()
             .region(Region::new(region.to_string()))
             .credentials_provider(provider)
-            .identity_cache(IdentityCache::lazy().buffer_time(margin).build())
+            .identity_cache(cache)
             .build()
     }
 
