@@ -320,3 +320,19 @@ fn the_aws_cli_uses_the_projects_session_through_credential_process() {
     assert_eq!(out.code, Some(0));
     assert_no_secrets(&ctx, &[&out.all()]);
 }
+
+#[test]
+fn when_the_prompting_process_is_interrupted_the_waiting_one_takes_over() {
+    let ctx = seeded();
+    cold_project(&ctx);
+    let mut first = ctx.pty(&["aws", "whoami"]);
+    first.expect("Enter the MFA token code:");
+    let mut second = ctx.pty(&["aws", "whoami"]);
+    second.expect("Waiting for another amplify-rs (process");
+    first.ctrl_c();
+    assert_eq!(first.wait(), 130);
+    second.expect("Enter the MFA token code:");
+    second.send_line(MFA_CODE);
+    assert_eq!(second.wait(), 0, "{}", second.screen());
+    assert!(second.screen().contains("\"Account\": \"111122223333\""));
+}
