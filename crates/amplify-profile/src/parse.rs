@@ -1,8 +1,9 @@
 //! The literal parse of one shared file, with the AWS CLI's rules (botocore reads these files with Python's
 //! `configparser.RawConfigParser`): `[header]` lines, `key = value` or `key: value` split at the first
 //! delimiter, keys lower-cased, whole-line `#`/`;` comments only, indented lines continuing the previous
-//! value, a value that starts on the next line being a nested map, and a `[DEFAULT]` section whose keys
-//! apply to every other section. Duplicate sections and keys are errors, as they are for the AWS CLI.
+//! value, a value that starts on the next line being a nested map (botocore's `_parse_nested`), and a
+//! `[DEFAULT]` section whose keys apply to every other section. Duplicate sections and keys are errors, as
+//! they are for the AWS CLI. `tests/differential.rs` checks all of this against botocore itself.
 //!
 //! Nothing here knows what a profile is: [`crate::profiles`] turns sections into profiles and warnings.
 //! Errors never quote a line of the file, because a broken line may hold a secret key.
@@ -116,6 +117,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
     let mut current: Option<Target> = None;
     let mut pending: Option<Pending> = None;
     let mut indent_level = 0usize;
+    let mut defaults = Vec::new();
     // (section header or DEFAULT, key) -> line first seen, for the duplicate check.
     let mut seen_keys: std::collections::HashMap<(Option<usize>, String), usize> =
         Default::default();
@@ -141,7 +143,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
         indent_level = indent;
 
         if let Some(header) = section_header(stripped) {
-            finish(&mut file, pending.take(), &err)?;
+            finish(&mut file, &mut defaults, pending.take(), &err)?;
             if header == DEFAULT_SECTION {
                 current = Some(Target::Defaults);
                 continue;
@@ -195,7 +197,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
             ));
         }
         seen_keys.insert((section_index, key.clone()), number);
-        finish(&mut file, pending.take(), &err)?;
+        finish(&mut file, &mut defaults, pending.take(), &err)?;
         pending = Some(Pending {
             target,
             key,
@@ -203,7 +205,8 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
             lines: vec![value.to_string()],
         });
     }
-    finish(&mut file, pending.take(), &err)?;
+    finish(&mut file, &mut defaults, pending.take(), &err)?;
+    settle_defaults(&mut file, defaults, &err)?;
     Ok(file)
 }
 
@@ -217,6 +220,7 @@ fn section_header(stripped: &str) -> Option<&str> {
 
 fn finish(
     file: &mut ParsedFile,
+    defaults: &mut Vec<(RawProperty, Option<ParseErrorKind>)>,
     pending: Option<Pending>,
     err: &impl Fn(usize, ParseErrorKind) -> ParseError,
 ) -> Result<(), ParseError> {
@@ -225,24 +229,18 @@ fn finish(
     };
     let joined = pending.lines.join("\n");
     let joined = joined.trim_end_matches(is_py_space);
-    let value = if joined.starts_with('\n') {
-        let mut map = Vec::new();
-        for line in joined.split('\n') {
-            let line = py_strip(line);
-            if line.is_empty() {
-                continue;
-            }
-            let Some((k, v)) = line.split_once('=') else {
-                return Err(err(
-                    pending.line,
-                    ParseErrorKind::NestedNotKeyValue { key: pending.key },
-                ));
-            };
-            map.push((py_strip(k).to_string(), py_strip(v).to_string()));
+    let (value, broken) = if joined.starts_with('\n') {
+        match nested(joined) {
+            Some(map) => (Value::Map(map), None),
+            None => (
+                Value::Text(joined.to_string()),
+                Some(ParseErrorKind::NestedNotKeyValue {
+                    key: pending.key.clone(),
+                }),
+            ),
         }
-        Value::Map(map)
     } else {
-        Value::Text(joined.to_string())
+        (Value::Text(joined.to_string()), None)
     };
     let property = RawProperty {
         key: pending.key,
@@ -250,8 +248,74 @@ fn finish(
         line: pending.line,
     };
     match pending.target {
-        Target::Defaults => file.defaults.push(property),
-        Target::Section(i) => file.sections[i].properties.push(property),
+        // A broken nested map in [DEFAULT] is an error only once a section inherits it (botocore parses
+        // nested maps section by section): decided at the end of the file.
+        Target::Defaults => defaults.push((property, broken)),
+        Target::Section(i) => match broken {
+            Some(kind) => return Err(err(property.line, kind)),
+            None => file.sections[i].properties.push(property),
+        },
+    }
+    Ok(())
+}
+
+/// botocore's `_parse_nested`: the lines of the value (Python's `str.splitlines`, so a form feed or U+2028
+/// also ends a line), each `name = value` split at the first `=`, blank lines skipped. A repeated name
+/// keeps its first place and takes the later value, as a Python dict does. `None` when a line has no `=`.
+fn nested(joined: &str) -> Option<Vec<(String, String)>> {
+    let mut map: Vec<(String, String)> = Vec::new();
+    for line in joined.split(is_py_line_boundary) {
+        let line = py_strip(line);
+        if line.is_empty() {
+            continue;
+        }
+        let (k, v) = line.split_once('=')?;
+        let (k, v) = (py_strip(k).to_string(), py_strip(v).to_string());
+        match map.iter_mut().find(|(name, _)| *name == k) {
+            Some(entry) => entry.1 = v,
+            None => map.push((k, v)),
+        }
+    }
+    Some(map)
+}
+
+/// The characters at which Python's `str.splitlines` breaks a line (`\r\n` counts twice here, which only
+/// adds a blank line, and blank lines are skipped).
+fn is_py_line_boundary(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// Keeps the `[DEFAULT]` keys some section inherits. One whose nested map is broken is an error if any
+/// section inherits it (as in botocore) and dropped if every section sets the key itself.
+fn settle_defaults(
+    file: &mut ParsedFile,
+    defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
+    err: &impl Fn(usize, ParseErrorKind) -> ParseError,
+) -> Result<(), ParseError> {
+    for (property, broken) in defaults {
+        match broken {
+            None => file.defaults.push(property),
+            Some(kind) => {
+                let inherited = file
+                    .sections
+                    .iter()
+                    .any(|s| !s.properties.iter().any(|p| p.key == property.key));
+                if inherited {
+                    return Err(err(property.line, kind));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -330,6 +394,44 @@ mod tests {
         assert_eq!(file.sections.len(), 2);
         assert_eq!(text(&file, 1, "k").as_deref(), Some("w"));
         assert_eq!(file.sections[1].line, 3);
+    }
+
+    #[test]
+    fn nested_maps_split_lines_and_repeat_keys_like_python() {
+        let file = parse_ok(
+            "[a]\ns3 =\n  a = 1\u{2028}b = 2\n  A = 3\n  a = 4\n  x = y\u{c}c=5\n  == v\n",
+        );
+        assert_eq!(
+            file.sections[0].properties[0].value,
+            Value::Map(vec![
+                ("a".into(), "4".into()),
+                ("b".into(), "2".into()),
+                ("A".into(), "3".into()),
+                ("x".into(), "y".into()),
+                ("c".into(), "5".into()),
+                ("".into(), "= v".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_broken_nested_map_in_default_fails_only_when_inherited() {
+        // botocore parses nested maps per section: a broken one that no section inherits is harmless.
+        let unused = parse_ok("[DEFAULT]\ns3 =\n  broken\n[a]\ns3 = own\n");
+        assert!(unused.defaults.is_empty());
+        assert_eq!(text(&unused, 0, "s3").as_deref(), Some("own"));
+        let alone = parse_ok("[DEFAULT]\ns3 =\n  broken\n");
+        assert!(alone.sections.is_empty());
+        let error = parse(
+            Path::new("/h/.aws/config"),
+            "[DEFAULT]\ns3 =\n  broken\n[a]\nk = v\n",
+        )
+        .unwrap_err();
+        assert_eq!(error.location.line, 2);
+        assert!(matches!(
+            error.kind,
+            ParseErrorKind::NestedNotKeyValue { .. }
+        ));
     }
 
     #[test]

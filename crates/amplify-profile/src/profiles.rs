@@ -318,9 +318,65 @@ fn properties(
         .collect()
 }
 
-/// A header split like a POSIX shell word list (Python's `shlex.split`), as botocore does.
+/// A header split into words as botocore splits it: Python's `shlex.split` (POSIX mode, no comments).
+/// Words are separated by space, tab, CR or LF; `'...'` quotes literally; `"..."` quotes with `\"` and `\\`
+/// as the only escapes (any other backslash stays); outside quotes a backslash escapes the next character.
+/// Unlike a POSIX shell (and the `shlex` crate), `#` starts no comment and `\$` inside double quotes keeps its
+/// backslash. `None` for an unclosed quote or a trailing backslash, which botocore treats as "not a profile".
 fn shell_words(header: &str) -> Option<Vec<String>> {
-    shlex::split(header)
+    const SEPARATORS: [char; 4] = [' ', '\t', '\r', '\n'];
+    let mut words = Vec::new();
+    let mut word = String::new();
+    // A word has begun: it has a character, or quotes (so `""` is an empty word).
+    let mut started = false;
+    let mut chars = header.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if SEPARATORS.contains(&c) => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            '\\' => {
+                word.push(chars.next()?);
+                started = true;
+            }
+            '\'' => {
+                started = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                started = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => {
+                            let escaped = chars.next()?;
+                            if escaped != '"' && escaped != '\\' {
+                                word.push('\\');
+                            }
+                            word.push(escaped);
+                        }
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    Some(words)
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
@@ -395,6 +451,24 @@ mod tests {
             "{}",
             s.warnings()[1]
         );
+    }
+
+    #[test]
+    fn headers_split_like_python_shlex() {
+        let words = |h: &str| shell_words(h);
+        let v = |w: &[&str]| Some(w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(words("profile #dev"), v(&["profile", "#dev"]));
+        assert_eq!(words("profile \"a\\$b\""), v(&["profile", "a\\$b"]));
+        assert_eq!(words("profile \"a\\\"b\\\\c\""), v(&["profile", "a\"b\\c"]));
+        assert_eq!(words("profile 'a\\b c'"), v(&["profile", "a\\b c"]));
+        assert_eq!(words("profile a\\ b"), v(&["profile", "a b"]));
+        assert_eq!(words("profile \"\""), v(&["profile", ""]));
+        assert_eq!(words("profile\u{a0}dev"), v(&["profile\u{a0}dev"]));
+        assert_eq!(words(" profile\tx "), v(&["profile", "x"]));
+        assert_eq!(words("profile \"open"), None);
+        assert_eq!(words("profile trailing\\"), None);
+        let s = set("[profile #dev]\nregion=a\n[profile \"\"]\nregion=b\n", "");
+        assert_eq!(s.names().collect::<Vec<_>>(), ["#dev", ""]);
     }
 
     #[test]
