@@ -40,7 +40,7 @@ pub struct GlobalArgs {
     /// Exchange the source keys for an MFA session (GetSessionToken) and assume roles from it, so that
     /// switching roles that share an MFA device asks for one code per session. Also the profile key
     /// `amplify_rs_mfa_session = true`.
-    #[arg(long, global = true, env = "AMPLIFY_RS_MFA_SESSION", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, global = true, env = "AMPLIFY_RS_MFA_SESSION", hide_env_values = true, value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
     pub mfa_session: bool,
 }
 
@@ -55,7 +55,21 @@ pub enum Command {
     /// Commands of the awscloudformation provider.
     #[command(subcommand, name = "awscloudformation", visible_alias = "aws")]
     Awscloudformation(AwsCommand),
+    /// Print a completion script for your shell.
+    #[command(after_help = COMPLETION_EXAMPLES)]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the command reference in Markdown (docs/reference.md is made with it).
+    #[command(hide = true)]
+    GenerateReference,
 }
+
+const COMPLETION_EXAMPLES: &str = r#"Examples:
+  amplify-rs completions bash > ~/.local/share/bash-completion/completions/amplify-rs
+  amplify-rs completions zsh > "${fpath[1]}/_amplify-rs"
+  amplify-rs completions fish > ~/.config/fish/completions/amplify-rs.fish"#;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {

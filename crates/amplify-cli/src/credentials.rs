@@ -62,8 +62,12 @@ impl Session {
             .config_with(self.provider.clone(), &self.region)
     }
 
+    /// A CloudFormation client that logs its calls for `--verbose`.
     pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
-        aws_sdk_cloudformation::Client::new(&self.sdk_config())
+        let config = aws_sdk_cloudformation::config::Builder::from(&self.sdk_config())
+            .interceptor(amplify_sts::LogCalls)
+            .build();
+        aws_sdk_cloudformation::Client::from_conf(config)
     }
 }
 

@@ -2,8 +2,6 @@
 //! and a `hint:` saying what to do; and the exit code that tells a script what kind of failure it was.
 //! The libraries' typed errors carry their hints; the binary's own are [`UserError`]s.
 
-#![allow(clippy::print_stderr)]
-
 use std::process::ExitCode;
 
 use amplify_cache::CacheError;
@@ -12,6 +10,12 @@ use amplify_project::ProjectError;
 use amplify_stack::StackError;
 use amplify_sts::{MfaError, StsError};
 use console::style;
+
+use crate::printer::stderr_line;
+
+macro_rules! say {
+    ($($arg:tt)*) => { stderr_line(&format!($($arg)*)) };
+}
 
 /// Exit codes, documented in `docs/commands.md`.
 pub mod code {
@@ -100,26 +104,26 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
 pub fn report(error: &anyhow::Error) -> ExitCode {
     let (exit, hint) = classify(error);
     if exit == code::INTERRUPTED {
-        eprintln!("{}", style("Cancelled: nothing was written.").yellow());
+        say!("{}", style("Cancelled: nothing was written.").yellow());
         return ExitCode::from(exit);
     }
     let mut causes = error.chain();
     let first = causes.next().map(ToString::to_string).unwrap_or_default();
-    eprintln!("{} {first}", style("error:").red().bold());
+    say!("{} {first}", style("error:").red().bold());
     let mut previous = first;
     for cause in causes {
         let text = cause.to_string();
         // `#[error(transparent)]` and thiserror's `{source}` repeat the cause: print each text once.
         if !previous.contains(&text) {
-            eprintln!("  {} {text}", style("Caused by:").red());
+            say!("  {} {text}", style("Caused by:").red());
         }
         previous = text;
     }
     if let Some(hint) = hint.filter(|h| !h.is_empty()) {
-        eprintln!("{} {hint}", style("hint:").cyan().bold());
+        say!("{} {hint}", style("hint:").cyan().bold());
     }
     if exit == code::INTERNAL {
-        eprintln!(
+        say!(
             "{} this looks like a bug or an unusual environment: run again with --verbose and report what it prints",
             style("note:").dim()
         );

@@ -19,6 +19,7 @@ use crate::cli::{AwsCommand, Cli, Command, ConfigureCommand};
 use crate::context::Ctx;
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -40,6 +41,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Completions { shell } => return commands::meta::completions(*shell),
+        Command::GenerateReference => return commands::meta::reference(),
+        _ => {}
+    }
     let ctx = Ctx::new(&cli.global)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -56,6 +62,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Command::Awscloudformation(AwsCommand::Whoami(args)) => {
                 commands::aws::whoami(&ctx, args).await
+            }
+            Command::Completions { .. } | Command::GenerateReference => {
+                unreachable!("handled above")
             }
         }
     })
@@ -78,17 +87,34 @@ fn install_interrupt_handler() {
     });
 }
 
+/// A panic is a bug: say so plainly, with where it happened, and exit 70 instead of printing Rust's
+/// message and backtrace at the user. The message is left out: it could hold a value of the user's.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        printer::stderr_line(&format!(
+            "{} amplify-rs stopped on an internal error{place}. This is a bug: please report it with the command you ran.",
+            console::style("error:").red().bold()
+        ));
+        std::process::exit(i32::from(errors::code::INTERNAL));
+    }));
+}
+
 /// `--verbose` logs this project's crates at debug level on stderr. The AWS SDK's own logs stay at warn:
 /// at debug they would print request details.
 fn init_logging(verbose: bool) {
     let filter = if verbose {
-        "warn,amplify_sts=debug,amplify_stack=debug,amplify_cli=debug"
+        "warn,amplify_rs::aws=info,amplify_sts=debug,amplify_stack=debug,amplify_project=debug,amplify_rs=debug"
     } else {
         "off"
     };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(console::colors_enabled_stderr())
         .without_time()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .try_init();

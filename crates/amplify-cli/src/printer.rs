@@ -3,9 +3,7 @@
 //! spinner runs is printed above it; and a prompt always suspends the spinner first (the original once hid
 //! its MFA prompt under one).
 
-#![allow(clippy::print_stderr)]
-
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -44,8 +42,8 @@ impl Printer {
     fn emit(&self, line: &str) {
         let spinner = self.spinner.lock().expect("printer lock");
         match spinner.as_ref() {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| stderr_line(line)),
+            None => stderr_line(line),
         }
     }
 
@@ -128,4 +126,10 @@ impl Drop for Spinner<'_> {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Writes a line to stderr. A closed stderr (`2>&-`, a reader gone) is not worth failing a command for:
+/// unlike `eprintln!`, this never panics.
+pub fn stderr_line(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

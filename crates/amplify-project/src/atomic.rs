@@ -40,6 +40,7 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<(), ProjectEr
     temp.write_all(bytes).map_err(err)?;
     temp.as_file().sync_all().map_err(err)?;
     temp.persist(path).map_err(|e| err(e.error))?;
+    tracing::debug!("wrote {}", path.display());
     Ok(())
 }
 

@@ -161,7 +161,7 @@ impl StsService {
     }
 
     fn client(&self, credentials: &Credentials, region: &str) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::new(&self.context.config_for(credentials, region))
+        sts_client(&self.context.config_for(credentials, region))
     }
 
     /// The chain's final credentials: its base, then every hop in order.
@@ -410,7 +410,7 @@ impl StsService {
 
     /// Who `credentials` belong to.
     pub async fn caller_identity(&self, config: &SdkConfig) -> Result<CallerIdentity, StsError> {
-        let client = aws_sdk_sts::Client::new(config);
+        let client = sts_client(config);
         let output = client
             .get_caller_identity()
             .send()
@@ -441,6 +441,15 @@ impl StsService {
         self.caller_identity(&self.context.config_for(credentials, region))
             .await
     }
+}
+
+/// An STS client that logs its calls for `--verbose`.
+pub fn sts_client(config: &SdkConfig) -> aws_sdk_sts::Client {
+    aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(crate::LogCalls)
+            .build(),
+    )
 }
 
 /// Sorts an SDK error: a rejected MFA code (to ask again), a refusal (`refused` with the code and message

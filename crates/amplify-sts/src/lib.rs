@@ -13,9 +13,11 @@
 
 mod aws;
 mod error;
+mod log;
 mod mfa;
 pub mod session;
 
 pub use aws::{AwsContext, CallerIdentity, StsService, to_sdk};
 pub use error::StsError;
+pub use log::LogCalls;
 pub use mfa::{MfaCodeSource, MfaError, MfaReason, MfaRequest, validate_code};

@@ -3,5 +3,6 @@
 pub mod aws;
 pub mod configure;
 pub mod init;
+pub mod meta;
 pub mod questions;
 pub mod reset_cache;

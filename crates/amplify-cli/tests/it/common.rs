@@ -118,3 +118,8 @@ pub fn project_files(ctx: &TestContext) -> Vec<String> {
     files.sort();
     files
 }
+
+/// A temporary HOME with the seed's profiles and no AWS peer (for commands that never call AWS).
+pub fn seeded_without_moto() -> TestContext {
+    TestContext::new(env!("CARGO_BIN_EXE_amplify-rs")).with_seed_profiles()
+}
