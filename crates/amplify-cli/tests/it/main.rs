@@ -11,4 +11,5 @@ mod credentials;
 mod help;
 mod init_headless;
 mod init_interactive;
+mod profiles;
 mod reset_cache;
