@@ -6,6 +6,7 @@ use std::time::Duration;
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus, Tag};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use serde_json::{Map, Value};
 
 use crate::template::template;
@@ -61,7 +62,7 @@ pub enum StackError {
 impl StackError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            StackError::Refused { code, .. } if code == "AccessDenied" || code == "AccessDeniedException" => Some(
+            StackError::Refused { code, .. } if ["AccessDenied", "AccessDeniedException", "HTTP 403"].contains(&code.as_str()) => Some(
                 "the role needs permission for CloudFormation, S3 and IAM (see the seed's step 1.8); ask the account's owner to grant it".into(),
             ),
             StackError::Refused { code, .. } if code == "AlreadyExistsException" => {
@@ -90,19 +91,29 @@ const OUTPUT_ORDER: [&str; 8] = [
     "UnauthRoleName",
 ];
 
-fn error_parts<
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
->(
+fn error_parts<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
     stack_name: &str,
-    error: SdkError<E, R>,
+    error: SdkError<E, HttpResponse>,
 ) -> StackError {
     match error {
-        SdkError::ServiceError(e) => StackError::Refused {
-            stack_name: stack_name.into(),
-            code: e.err().code().unwrap_or("Unknown").into(),
-            message: e.err().message().unwrap_or_default().into(),
-        },
+        SdkError::ServiceError(e) => {
+            // An answer that is not a readable AWS error is named by its HTTP status.
+            let (code, message) = match e.err().code() {
+                Some(code) => (
+                    code.to_string(),
+                    e.err().message().unwrap_or_default().to_string(),
+                ),
+                None => (
+                    format!("HTTP {}", e.raw().status().as_u16()),
+                    "the answer was not an AWS error amplify-rs could read".to_string(),
+                ),
+            };
+            StackError::Refused {
+                stack_name: stack_name.into(),
+                code,
+                message,
+            }
+        }
         other => StackError::Unreachable {
             stack_name: stack_name.into(),
             source: Box::new(other),

@@ -10,6 +10,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use time::OffsetDateTime;
 
 use crate::error::StsError;
@@ -443,6 +444,21 @@ impl StsService {
     }
 }
 
+/// The AWS error code and message of a refusal. An answer that is not a readable AWS error (some
+/// emulators', a proxy's) is named by its HTTP status, so the message never ends at a bare "Unknown".
+pub fn code_and_message(error: &impl ProvideErrorMetadata, raw: &HttpResponse) -> (String, String) {
+    match error.code() {
+        Some(code) => (
+            code.to_string(),
+            error.message().unwrap_or_default().trim().to_string(),
+        ),
+        None => (
+            format!("HTTP {}", raw.status().as_u16()),
+            "the answer was not an AWS error amplify-rs could read".to_string(),
+        ),
+    }
+}
+
 /// An STS client that logs its calls for `--verbose`.
 pub fn sts_client(config: &SdkConfig) -> aws_sdk_sts::Client {
     aws_sdk_sts::Client::from_conf(
@@ -454,24 +470,17 @@ pub fn sts_client(config: &SdkConfig) -> aws_sdk_sts::Client {
 
 /// Sorts an SDK error: a rejected MFA code (to ask again), a refusal (`refused` with the code and message
 /// filled in), or no answer at all.
-fn classify<T, E, R>(
-    error: SdkError<E, R>,
+fn classify<T, E>(
+    error: SdkError<E, HttpResponse>,
     with_code: bool,
     refused: impl FnOnce() -> StsError,
 ) -> Result<Attempt<T>, StsError>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     match error {
         SdkError::ServiceError(service) => {
-            let code = service.err().code().unwrap_or("Unknown").to_string();
-            let message = service
-                .err()
-                .message()
-                .unwrap_or_default()
-                .trim()
-                .to_string();
+            let (code, message) = code_and_message(service.err(), service.raw());
             if with_code && is_mfa_rejection(&code, &message) {
                 return Ok(Attempt::CodeRejected(message));
             }

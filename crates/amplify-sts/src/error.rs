@@ -69,7 +69,7 @@ impl StsError {
                 "ExpiredToken" | "ExpiredTokenException" => {
                     format!("the session of profile {signed_by} has expired: renew it, then run the command again")
                 }
-                "AccessDenied" => format!(
+                "AccessDenied" | "HTTP 403" => format!(
                     "check that {role_arn} trusts the identity of profile {signed_by}, and that external_id and mfa_serial match what the role requires"
                 ),
                 _ => return None,

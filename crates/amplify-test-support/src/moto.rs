@@ -150,6 +150,89 @@ impl Moto {
             .collect()
     }
 
+    /// Calls an AWS query API of moto (IAM, STS, ...) as the harness, outside any test's credentials, and
+    /// returns the XML answer. moto routes by the credential scope of the `Authorization` header; before
+    /// [`Moto::enforce_auth`] it checks no signature, so the harness signs nothing.
+    pub fn call(&self, service: &str, params: &[(&str, &str)]) -> String {
+        let version = match service {
+            "iam" => "2010-05-08",
+            "sts" => "2011-06-15",
+            "cloudformation" => "2010-05-15",
+            other => panic!("no API version known for {other}"),
+        };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("Version", version);
+        for (k, v) in params {
+            form.append_pair(k, v);
+        }
+        let authorization = format!(
+            "AWS4-HMAC-SHA256 Credential=AKIAHARNESS000000000/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+        );
+        let mut reply = ureq::post(&format!("{}/", self.endpoint()))
+            .header("Authorization", &authorization)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send(form.finish())
+            .unwrap_or_else(|e| panic!("moto {service} {params:?}: {e}"));
+        let status = reply.status().as_u16();
+        let body = reply.body_mut().read_to_string().unwrap();
+        assert!(
+            status < 300,
+            "moto {service} {params:?} answered {status}: {body}"
+        );
+        body
+    }
+
+    /// An IAM user with an access key and an inline policy; returns the key id and secret.
+    pub fn create_user(&self, name: &str, policy: &str) -> (String, String) {
+        self.call("iam", &[("Action", "CreateUser"), ("UserName", name)]);
+        self.call(
+            "iam",
+            &[
+                ("Action", "PutUserPolicy"),
+                ("UserName", name),
+                ("PolicyName", "p"),
+                ("PolicyDocument", policy),
+            ],
+        );
+        let xml = self.call("iam", &[("Action", "CreateAccessKey"), ("UserName", name)]);
+        (
+            xml_text(&xml, "AccessKeyId"),
+            xml_text(&xml, "SecretAccessKey"),
+        )
+    }
+
+    /// An IAM role with a trust policy and, if given, an inline policy; returns its ARN.
+    pub fn create_role(&self, name: &str, trust: &str, policy: Option<&str>) -> String {
+        let xml = self.call(
+            "iam",
+            &[
+                ("Action", "CreateRole"),
+                ("RoleName", name),
+                ("AssumeRolePolicyDocument", trust),
+            ],
+        );
+        if let Some(policy) = policy {
+            self.call(
+                "iam",
+                &[
+                    ("Action", "PutRolePolicy"),
+                    ("RoleName", name),
+                    ("PolicyName", "p"),
+                    ("PolicyDocument", policy),
+                ],
+            );
+        }
+        xml_text(&xml, "Arn")
+    }
+
+    /// From now on moto checks access keys, identity policies and trust policies (never MFA codes).
+    pub fn enforce_auth(&self) {
+        self.post("/moto-api/reset-auth", "0");
+    }
+
     /// The recorded requests of one action.
     pub fn calls(recording: &[Recorded], action: &str) -> Vec<Recorded> {
         recording
@@ -222,4 +305,14 @@ fn parse_recorded(line: &str) -> Option<Recorded> {
         has_session_token: header("X-Amz-Security-Token").is_some(),
         params,
     })
+}
+
+fn xml_text(xml: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("no <{tag}> in {xml}"))
+        + open.len();
+    let end = xml[start..].find(&format!("</{tag}>")).unwrap() + start;
+    xml[start..end].to_string()
 }

@@ -8,6 +8,7 @@ mod cache;
 mod compat;
 mod configure_project;
 mod credentials;
+mod errors;
 mod help;
 mod init_headless;
 mod init_interactive;
