@@ -1,9 +1,11 @@
 //! Typed errors of the profile model. Each names the file and line, or the profile, that is wrong, and
-//! [`ParseError::hint`], [`LoadError::hint`] and [`ResolveError::hint`] say what to change. The first
-//! sentence keeps the AWS CLI's wording where users know it ("The config profile (x) could not be found").
+//! [`ParseError::hint`], [`LoadError::hint`], [`ResolveError::hint`] and [`EditError::hint`] say what to
+//! change. The first sentence keeps the AWS CLI's wording where users know it ("The config profile (x)
+//! could not be found").
 
 use std::path::PathBuf;
 
+use crate::document::FileKind;
 use crate::location::Location;
 
 #[derive(Debug, thiserror::Error)]
@@ -247,6 +249,111 @@ impl ResolveError {
             ResolveError::InvalidSessionName { location, .. } => format!(
                 "role_session_name at {location} must be 2 to 64 characters of letters, digits and _+=,.@-"
             ),
+        }
+    }
+}
+
+/// An edit of a [`crate::Document`] that was refused; the document is left as it was. Never quotes the value,
+/// which may be a secret key.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("cannot edit the profile `{profile}` in the {kind} file: the key {key:?} {problem}")]
+    InvalidKey {
+        kind: FileKind,
+        profile: String,
+        key: String,
+        problem: &'static str,
+    },
+    #[error(
+        "cannot set `{key}` in the profile `{profile}` in the {kind} file: the value {problem}"
+    )]
+    InvalidValue {
+        kind: FileKind,
+        profile: String,
+        key: String,
+        problem: &'static str,
+    },
+    #[error("cannot write a section for the profile {profile:?} in the {kind} file: {problem}")]
+    UnwritableProfile {
+        kind: FileKind,
+        profile: String,
+        problem: &'static str,
+    },
+    #[error(
+        "cannot edit the profile `{profile}`: the AWS CLI cannot read the {kind} file (line {line}: {problem})"
+    )]
+    Unreadable {
+        kind: FileKind,
+        profile: String,
+        line: usize,
+        problem: ParseErrorKind,
+    },
+    #[error(
+        "changing `{key}` in the profile `{profile}` would make the AWS CLI refuse the {kind} file (line {line}: {problem})"
+    )]
+    WouldBreak {
+        kind: FileKind,
+        profile: String,
+        key: String,
+        line: usize,
+        problem: ParseErrorKind,
+    },
+    #[error(
+        "changing `{key}` in the profile `{profile}` would change other settings of the {kind} file, so it was not done"
+    )]
+    Unverified {
+        kind: FileKind,
+        profile: String,
+        key: String,
+    },
+}
+
+impl EditError {
+    /// The profile the edit was for.
+    pub fn profile(&self) -> &str {
+        match self {
+            EditError::InvalidKey { profile, .. }
+            | EditError::InvalidValue { profile, .. }
+            | EditError::UnwritableProfile { profile, .. }
+            | EditError::Unreadable { profile, .. }
+            | EditError::WouldBreak { profile, .. }
+            | EditError::Unverified { profile, .. } => profile,
+        }
+    }
+
+    /// Which file the edit was for.
+    pub fn kind(&self) -> FileKind {
+        match self {
+            EditError::InvalidKey { kind, .. }
+            | EditError::InvalidValue { kind, .. }
+            | EditError::UnwritableProfile { kind, .. }
+            | EditError::Unreadable { kind, .. }
+            | EditError::WouldBreak { kind, .. }
+            | EditError::Unverified { kind, .. } => *kind,
+        }
+    }
+
+    pub fn hint(&self) -> String {
+        match self {
+            EditError::InvalidKey { .. } => {
+                "use a plain key name such as `region` or `aws_access_key_id`: not empty, no white space, `=`, `:` or `[`, and not starting with `#` or `;`".into()
+            }
+            EditError::InvalidValue { .. } => {
+                "write the value on one line, without white space at its start or end (the AWS CLI would drop it)".into()
+            }
+            EditError::UnwritableProfile { kind, .. } => match kind {
+                FileKind::Config => "choose a profile name that is not empty and has no line break".into(),
+                FileKind::Credentials => "choose a profile name that is not empty, has no line break and is not `DEFAULT` (the section whose keys apply to every profile)".into(),
+            },
+            EditError::Unreadable { kind, line, .. } => {
+                format!("fix line {line} of the {kind} file first (the AWS CLI refuses the file too), then try again")
+            }
+            EditError::WouldBreak { kind, line, .. } => format!(
+                "fix line {line} of the {kind} file by hand (often a broken nested map in [DEFAULT] that every profile used to override), then try again"
+            ),
+            EditError::Unverified { kind, .. } => {
+                format!("make the change in the {kind} file by hand, and please report this as a bug in amplify-rs")
+            }
         }
     }
 }

@@ -17,6 +17,7 @@
 //! ```
 
 mod chain;
+mod document;
 mod error;
 pub mod keys;
 mod location;
@@ -24,6 +25,7 @@ pub mod parse;
 mod profiles;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
-pub use error::{LoadError, ParseError, ParseErrorKind, ResolveError};
+pub use document::{Document, FileKind};
+pub use error::{EditError, LoadError, ParseError, ParseErrorKind, ResolveError};
 pub use location::{FileLocations, Location, profile_from_env};
 pub use profiles::{Profile, ProfileSet, Property, Warning};
