@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use crate::moto::Moto;
 use crate::{cargo, root, run_checked, setup};
 
-const CONFIG: &str = "[profile bizcorprole]
+pub const CONFIG: &str = "[profile bizcorprole]
 role_arn=arn:aws:iam::111122223333:role/BizCorpAmplifyRole
 source_profile=devcorpuser
 mfa_serial=arn:aws:iam::444455556666:mfa/devcorpuser
@@ -23,7 +23,7 @@ region=us-east-1
 region=us-east-1
 ";
 
-const CREDENTIALS: &str = "[devcorpuser]
+pub const CREDENTIALS: &str = "[devcorpuser]
 aws_access_key_id=AKIADEVCORPUSER00001
 aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY
 ";

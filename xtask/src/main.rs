@@ -8,6 +8,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod demo;
 mod moto;
 mod setup;
@@ -38,6 +39,7 @@ fn run() -> anyhow::Result<()> {
         "test" => test(rest),
         "demo" => demo::run(rest),
         "docs" => docs(),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             println!(
                 "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  test    setup, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles"
@@ -100,9 +102,14 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
 /// `docs/reference.md` from the binary's own definition of its command line.
 fn docs() -> anyhow::Result<()> {
     run_checked(cargo().args(["build", "--quiet", "-p", "amplify-cli"]))?;
-    let output = Command::new(root().join("target/debug/amplify-rs")).arg("generate-reference").output()?;
+    let output = Command::new(root().join("target/debug/amplify-rs"))
+        .arg("generate-reference")
+        .output()?;
     if !output.status.success() {
-        bail!("amplify-rs generate-reference failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "amplify-rs generate-reference failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     std::fs::write(root().join("docs/reference.md"), &output.stdout)?;
     println!("wrote docs/reference.md");

@@ -111,18 +111,18 @@ impl CredentialCache {
         now: OffsetDateTime,
     ) -> Result<Lookup, CacheError> {
         let mut warnings = Vec::new();
-        let Some(root) = self.read(&mut warnings)? else {
+        let Some(mut root) = self.read(&mut warnings)? else {
             return Ok(Lookup {
                 entry: None,
                 warnings,
             });
         };
-        let own = own_section(&self.path, &root, &mut warnings);
+        let own = own_section(&self.path, &mut root, &mut warnings);
         let entry = own
             .projects
             .get(project.as_str())
             .and_then(|entries| entries.get(identity))
-            .and_then(|value| serde_json::from_value::<Entry>(value.clone()).ok())
+            .and_then(|value| Entry::deserialize(value).ok())
             .and_then(Entry::into_cached)
             .filter(|cached| cached.credentials.is_reusable(now));
         Ok(Lookup { entry, warnings })
@@ -272,7 +272,7 @@ impl CredentialCache {
                 Map::new()
             }
         };
-        let mut own = own_section(&self.path, &root, &mut warnings);
+        let mut own = own_section(&self.path, &mut root, &mut warnings);
         let result = change(&mut own);
         own.version = FORMAT_VERSION;
         root.insert(
@@ -362,14 +362,16 @@ fn parse_file(path: &Path) -> Result<Parsed, CacheError> {
     }
 }
 
+/// Takes our section out of the file's root (no copy: a cache of thousands of projects is read on every
+/// command), leaving the other programs' keys in place.
 fn own_section(
     path: &Path,
-    root: &Map<String, Value>,
+    root: &mut Map<String, Value>,
     warnings: &mut Vec<CacheWarning>,
 ) -> OwnSection {
-    match root.get(OWN_KEY) {
+    match root.shift_remove(OWN_KEY) {
         None => OwnSection::default(),
-        Some(value) => match serde_json::from_value::<OwnSection>(value.clone()) {
+        Some(value) => match serde_json::from_value::<OwnSection>(value) {
             Ok(own) if own.version == FORMAT_VERSION => own,
             Ok(own) => {
                 warnings.push(CacheWarning::OwnSectionReset {
@@ -394,7 +396,7 @@ fn prune(own: &mut OwnSection, now: OffsetDateTime) {
     for entries in own.projects.values_mut() {
         if let Some(map) = entries.as_object_mut() {
             map.retain(|_, value| {
-                serde_json::from_value::<Entry>(value.clone())
+                Entry::deserialize(&*value)
                     .ok()
                     .and_then(Entry::into_cached)
                     .is_some_and(|cached| {

@@ -116,7 +116,28 @@ pub enum AwsCommand {
     Credentials(CredentialsArgs),
     /// Show whose credentials the project uses (STS GetCallerIdentity).
     Whoami(ProjectArg),
+    /// List the profiles of ~/.aws/config and ~/.aws/credentials, or show one profile's chain.
+    #[command(after_help = PROFILES_EXAMPLES)]
+    Profiles(ProfilesArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// Show this profile's chain in detail: where each hop's settings are written.
+    pub name: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Explain every problem of the files (file:line, profile, what to change); exit 1 if any profile cannot be used.
+    #[arg(long, conflicts_with = "name")]
+    pub check: bool,
+}
+
+const PROFILES_EXAMPLES: &str = r#"Examples:
+  amplify-rs aws profiles                 # every profile, with its kind and chain
+  amplify-rs aws profiles bizcorprole     # one profile's chain, hop by hop
+  amplify-rs aws profiles --check         # what is wrong with the files, and how to fix it
+  amplify-rs aws profiles --json | jq '.[] | select(.mfa)'"#;
 
 #[derive(Debug, Args)]
 pub struct ProjectArg {

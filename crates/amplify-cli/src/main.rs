@@ -41,33 +41,38 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = || Ctx::new(&cli.global);
     match &cli.command {
-        Command::Completions { shell } => return commands::meta::completions(*shell),
-        Command::GenerateReference => return commands::meta::reference(),
-        _ => {}
-    }
-    let ctx = Ctx::new(&cli.global)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        match &cli.command {
-            Command::Init(args) => commands::init::run(&ctx, args).await,
-            Command::Configure(ConfigureCommand::Project) => {
-                commands::configure::project(&ctx).await
-            }
-            Command::Awscloudformation(AwsCommand::ResetCache) => commands::reset_cache::run(&ctx),
-            Command::Awscloudformation(AwsCommand::Credentials(args)) => {
-                commands::aws::credentials(&ctx, args).await
-            }
-            Command::Awscloudformation(AwsCommand::Whoami(args)) => {
-                commands::aws::whoami(&ctx, args).await
-            }
-            Command::Completions { .. } | Command::GenerateReference => {
-                unreachable!("handled above")
-            }
+        Command::Completions { shell } => commands::meta::completions(*shell),
+        Command::GenerateReference => commands::meta::reference(),
+        Command::Awscloudformation(AwsCommand::Profiles(args)) => {
+            commands::profiles::run(&ctx()?, args)
         }
-    })
+        Command::Awscloudformation(AwsCommand::ResetCache) => commands::reset_cache::run(&ctx()?),
+        Command::Init(args) => {
+            let ctx = ctx()?;
+            runtime()?.block_on(commands::init::run(&ctx, args))
+        }
+        Command::Configure(ConfigureCommand::Project) => {
+            let ctx = ctx()?;
+            runtime()?.block_on(commands::configure::project(&ctx))
+        }
+        Command::Awscloudformation(AwsCommand::Credentials(args)) => {
+            let ctx = ctx()?;
+            runtime()?.block_on(commands::aws::credentials(&ctx, args))
+        }
+        Command::Awscloudformation(AwsCommand::Whoami(args)) => {
+            let ctx = ctx()?;
+            runtime()?.block_on(commands::aws::whoami(&ctx, args))
+        }
+    }
+}
+
+/// One thread is enough: the work is a few network calls in a row, and prompts block anyway.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
 }
 
 /// Ctrl-C reaches the process as SIGINT (dialoguer re-raises it from a prompt): put the cursor back, say that

@@ -121,6 +121,9 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
     // (section header or DEFAULT, key) -> line first seen, for the duplicate check.
     let mut seen_keys: std::collections::HashMap<(Option<usize>, String), usize> =
         Default::default();
+    // Section header -> line, for the duplicate check (a scan of the sections would make a file of n
+    // sections cost n squared).
+    let mut seen_sections: std::collections::HashMap<String, usize> = Default::default();
 
     for (index, raw) in lines(text).enumerate() {
         let number = index + 1;
@@ -148,15 +151,16 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
                 current = Some(Target::Defaults);
                 continue;
             }
-            if let Some(first) = file.sections.iter().find(|s| s.header == header) {
+            if let Some(&first_line) = seen_sections.get(header) {
                 return Err(err(
                     number,
                     ParseErrorKind::DuplicateSection {
                         header: header.to_string(),
-                        first_line: first.line,
+                        first_line,
                     },
                 ));
             }
+            seen_sections.insert(header.to_string(), number);
             file.sections.push(RawSection {
                 header: header.to_string(),
                 line: number,

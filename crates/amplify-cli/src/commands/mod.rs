@@ -4,5 +4,6 @@ pub mod aws;
 pub mod configure;
 pub mod init;
 pub mod meta;
+pub mod profiles;
 pub mod questions;
 pub mod reset_cache;

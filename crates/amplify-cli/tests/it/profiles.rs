@@ -212,3 +212,74 @@ fn a_section_that_is_not_a_profile_is_a_warning_with_its_line() {
     );
     assert!(stderr.contains("[profile bizcorpadmin]"), "{stderr}");
 }
+
+#[test]
+fn aws_profiles_lists_explains_and_checks() {
+    let ctx = seeded_without_moto();
+    let out = ctx.run(&["aws", "profiles"]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(
+        out.stdout
+            .contains("bizcorprole  us-east-1   role BizCorpAmplifyRole via devcorpuser, MFA"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("devcorpuser  us-east-1   static keys"),
+        "{}",
+        out.stdout
+    );
+
+    let out = ctx.run(&["aws", "profiles", "bizcorprole"]);
+    let text = ctx.normalize(&out.stdout);
+    assert!(
+        text.contains("1. static keys of profile devcorpuser ([HOME]/.aws/credentials:2)"),
+        "{text}"
+    );
+    assert!(text.contains("2. AssumeRole arn:aws:iam::111122223333:role/BizCorpAmplifyRole as profile bizcorprole ([HOME]/.aws/config:2)"), "{text}");
+    assert!(
+        text.contains("MFA device arn:aws:iam::444455556666:mfa/devcorpuser")
+            && text.contains("external ID bizcorp-7f3a9c"),
+        "{text}"
+    );
+
+    let out = ctx.run(&["aws", "profiles", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        list[0]["hops"][0]["mfa_serial"],
+        "arn:aws:iam::444455556666:mfa/devcorpuser"
+    );
+    assert_eq!(list[1]["base"]["kind"], "static");
+    assert!(
+        !out.stdout.contains("wJalrXUtnFEMI"),
+        "no secret in the listing"
+    );
+
+    let out = ctx.run(&["aws", "profiles", "--check"]);
+    assert_eq!(out.code, Some(0));
+    assert!(
+        out.stdout.contains("2 profiles in") && out.stdout.contains("0 cannot be used, 0 warnings"),
+        "{}",
+        out.stdout
+    );
+
+    let config = format!(
+        "{}\n[profile broken]\nrole_arn = arn:aws:iam::111122223333:role/X\n\n[typo]\nregion = eu-west-1\n",
+        amplify_test_support::SEED_CONFIG
+    );
+    ctx.write_aws_files(&config, amplify_test_support::SEED_CREDENTIALS);
+    let out = ctx.run(&["aws", "profiles", "--check"]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    let text = ctx.normalize(&out.stdout);
+    assert!(
+        text.contains("warning: [HOME]/.aws/config:14: [typo] is not a profile"),
+        "{text}"
+    );
+    assert!(text.contains("error: profile broken: The profile \"broken\" ([HOME]/.aws/config:12) has a role_arn but neither source_profile nor credential_source"), "{text}");
+    assert!(text.contains("hint: add `source_profile ="), "{text}");
+    assert!(
+        out.stderr.contains("1 of 3 profiles cannot be used"),
+        "{}",
+        out.stderr
+    );
+}
