@@ -49,9 +49,11 @@ pub enum Command {
     /// Initialise a project in this folder, or add an environment to the project here.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
-    /// Change a project's settings.
-    #[command(subcommand)]
-    Configure(ConfigureCommand),
+    /// Set up a new IAM user's keys in a profile; `configure project` changes a project's settings.
+    #[command(
+        after_help = "Without a subcommand: asks for the region, the access keys of an IAM user created in the console,\nand a profile name, then writes the keys into ~/.aws/credentials and the region into ~/.aws/config,\nchanging no other line of either file."
+    )]
+    Configure(ConfigureArgs),
     /// Commands of the awscloudformation provider.
     #[command(subcommand, name = "awscloudformation", visible_alias = "aws")]
     Awscloudformation(AwsCommand),
@@ -99,6 +101,12 @@ const INIT_EXAMPLES: &str = r#"Examples:
 
   # Inside a project: add the environment "prod".
   amplify-rs init --amplify '{"envName":"prod"}' --providers '{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}' --yes"#;
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    #[command(subcommand)]
+    pub command: Option<ConfigureCommand>,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use amplify_cache::CacheError;
-use amplify_profile::{LoadError, ParseError, ResolveError};
+use amplify_profile::{EditError, LoadError, ParseError, ResolveError};
 use amplify_project::ProjectError;
 use amplify_stack::StackError;
 use amplify_sts::{MfaError, StsError};
@@ -66,6 +66,9 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
             return (code::USER, Some(e.hint()));
         }
         if let Some(e) = cause.downcast_ref::<ParseError>() {
+            return (code::USER, Some(e.hint()));
+        }
+        if let Some(e) = cause.downcast_ref::<EditError>() {
             return (code::USER, Some(e.hint()));
         }
         if let Some(e) = cause.downcast_ref::<StsError>() {

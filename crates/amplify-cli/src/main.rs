@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use crate::cli::{AwsCommand, Cli, Command, ConfigureCommand};
+use crate::cli::{AwsCommand, Cli, Command, ConfigureArgs, ConfigureCommand};
 use crate::context::Ctx;
 
 fn main() -> ExitCode {
@@ -53,9 +53,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = ctx()?;
             runtime()?.block_on(commands::init::run(&ctx, args))
         }
-        Command::Configure(ConfigureCommand::Project) => {
+        Command::Configure(ConfigureArgs {
+            command: Some(ConfigureCommand::Project),
+        }) => {
             let ctx = ctx()?;
             runtime()?.block_on(commands::configure::project(&ctx))
+        }
+        Command::Configure(ConfigureArgs { command: None }) => {
+            commands::configure::new_user(&ctx()?)
         }
         Command::Awscloudformation(AwsCommand::Credentials(args)) => {
             let ctx = ctx()?;

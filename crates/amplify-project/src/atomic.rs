@@ -53,6 +53,18 @@ pub fn write_json_atomic(path: &Path, value: &Value) -> Result<(), ProjectError>
     write_atomic(path, to_json_text(value).as_bytes())
 }
 
+/// Bytes readable only by their owner (mode 0600 whatever the umask or the file's old mode): for files
+/// that hold keys, such as `~/.aws/credentials`.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
+    write_with_mode(path, bytes, 0o600)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|source| {
+        ProjectError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
 /// JSON readable only by its owner (mode 0600 whatever the umask): for files that hold keys.
 pub fn write_private_json(path: &Path, value: &Value) -> Result<(), ProjectError> {
     write_with_mode(path, to_json_text(value).as_bytes(), 0o600)?;

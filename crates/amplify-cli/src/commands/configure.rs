@@ -1,12 +1,16 @@
 //! `amplify-rs configure project`: shows the project's settings and changes one group of them, then
 //! rewrites `project-config.json`, `local-aws-info.json` and `local-env-info.json` as the original does.
 
-use amplify_project::{AwsAuth, Project, find_root};
+use std::os::unix::fs::DirBuilderExt as _;
+
+use amplify_profile::{Document, FileKind, FileLocations, ProfileSet};
+use amplify_project::{AwsAuth, Project, find_root, write_private};
 
 use crate::commands::questions;
 use crate::context::Ctx;
 use crate::credentials::PendingAuth;
 use crate::errors::UserError;
+use crate::headless::{validate_access_key_id, validate_secret_key};
 use crate::prompt::Prompter;
 
 pub fn not_a_project() -> UserError {
@@ -96,4 +100,90 @@ async fn choose(
     let pending: PendingAuth =
         questions::auth(ctx, prompter, current.and_then(AwsAuth::profile_name)).await?;
     pending.commit(&ctx.home)
+}
+
+/// `amplify-rs configure`: the original's new-user setup. The keys of an IAM user created in the console go
+/// into `~/.aws/credentials` and the region into `~/.aws/config`, through the lossless document model: every
+/// other byte of both files stays as it was, both files end up mode 0600, and an existing profile's keys are
+/// replaced only after asking.
+pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
+    if !ctx.printer.is_interactive() {
+        return Err(UserError::new(
+            "amplify-rs configure asks for an IAM user's keys and there is no terminal",
+            "run it in a terminal, or add the profile to ~/.aws/credentials and ~/.aws/config yourself",
+        )
+        .into());
+    }
+    let files = FileLocations::from_env(&ctx.home, |name| ctx.var(name));
+    // Refuse to touch files the AWS CLI cannot read: an edit would be a guess.
+    ProfileSet::load(&files)?;
+    let prompter = Prompter::new(&ctx.printer);
+    let p = &ctx.printer;
+    p.info("Follow these steps to set up access to your AWS account:");
+    p.blank();
+    p.info("Sign in to your AWS administrator account:");
+    p.success("https://console.aws.amazon.com/");
+    let region = questions::region(&prompter, "Specify the AWS Region")?;
+    p.blank();
+    p.info("Follow the instructions at");
+    p.success("https://docs.amplify.aws/cli/start/install/#configure-the-amplify-cli");
+    p.blank();
+    p.info("to complete the user creation in the AWS console");
+    p.success("https://console.aws.amazon.com/iamv2/home#/users/create");
+    p.blank();
+    p.info("Enter the access key of the newly created user:");
+    let access_key_id = prompter.secret("accessKeyId: ", validate_access_key_id)?;
+    let secret_access_key = prompter.secret("secretAccessKey: ", validate_secret_key)?;
+    p.info("This would update/create the AWS Profile in your local machine");
+    let name = prompter.text("Profile Name: ", Some("default"), |name| {
+        if name.is_empty() || name.chars().any(|c| c.is_whitespace() || "[]".contains(c)) {
+            Err("A profile name has no spaces or brackets".into())
+        } else {
+            Ok(())
+        }
+    })?;
+
+    let read = |path: &std::path::Path| match fs_err::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(e),
+    };
+    let mut credentials = Document::new(FileKind::Credentials, &read(&files.credentials)?);
+    let mut config = Document::new(FileKind::Config, &read(&files.config)?);
+    if credentials.has_profile(&name)
+        && !prompter.confirm(
+            &format!(
+                "Profile {name} already exists in {}. Replace its keys?",
+                files.credentials.display()
+            ),
+            false,
+        )?
+    {
+        return Err(UserError::new(
+            format!("profile {name} was left as it was"),
+            "run amplify-rs configure again with another profile name",
+        )
+        .into());
+    }
+    credentials.set(&name, "aws_access_key_id", &access_key_id)?;
+    credentials.set(&name, "aws_secret_access_key", &secret_access_key)?;
+    config.set(&name, "region", &region)?;
+
+    for dir in [files.credentials.parent(), files.config.parent()]
+        .into_iter()
+        .flatten()
+    {
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+    }
+    // The keys first: a config entry without keys is harmless, keys without their region are merely incomplete.
+    write_private(&files.credentials, credentials.to_string().as_bytes())?;
+    write_private(&files.config, config.to_string().as_bytes())?;
+    p.blank();
+    p.success("Successfully set up the new user.");
+    Ok(())
 }

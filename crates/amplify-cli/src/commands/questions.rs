@@ -246,12 +246,17 @@ pub fn profile(
     }
 }
 
+/// A region from the original's list (us-east-1 first).
+pub fn region(prompter: &Prompter<'_>, prompt: &str) -> anyhow::Result<String> {
+    Ok(REGIONS[prompter.select(prompt, REGIONS, 0)?].to_string())
+}
+
 /// The access-keys method: the keys and a region, checked with STS GetCallerIdentity.
 pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<PendingAuth> {
     loop {
         let id = prompter.secret("accessKeyId: ", validate_access_key_id)?;
         let secret = prompter.secret("secretAccessKey: ", validate_secret_key)?;
-        let region = REGIONS[prompter.select("region: ", REGIONS, 0)?].to_string();
+        let region = region(prompter, "region: ")?;
         let keys = AccessKeysFile {
             credentials: Credentials::long_lived(id, Secret::new(secret)),
             region,

@@ -103,3 +103,85 @@ fn outside_a_project_it_says_so() {
         out.stderr
     );
 }
+
+/// `amplify-rs configure`: a new IAM user's keys into a profile, every other byte of the files untouched.
+#[test]
+fn configure_writes_a_new_user_and_changes_nothing_else() {
+    let ctx = seeded_without_moto();
+    let config = "# Dev Corp's AWS config\n[profile bizcorprole]\nrole_arn = arn:aws:iam::111122223333:role/BizCorpAmplifyRole\nsource_profile = devcorpuser\n\n[profile devcorpuser]\nregion = us-east-1\n";
+    let credentials = "; keys rotate every 90 days\n[devcorpuser]\naws_access_key_id = AKIADEVCORPUSER00001\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY\n";
+    ctx.write_aws_files(config, credentials);
+    let secret = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2Fy";
+
+    let mut pty = ctx.pty(&["configure"]);
+    pty.expect("Specify the AWS Region");
+    pty.down();
+    pty.down();
+    pty.enter(); // us-west-1
+    pty.expect("accessKeyId:");
+    pty.send_line("akia-lowercase");
+    pty.expect("Access Key ID must be 20 characters, and uppercase alphanumeric only.");
+    pty.send_line("AKIANEWUSER000000001");
+    pty.expect("secretAccessKey:");
+    pty.send_line(secret);
+    pty.expect("Profile Name:");
+    pty.send_line("newuser");
+    pty.expect("Successfully set up the new user.");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert!(
+        !pty.transcript().contains(secret),
+        "the secret key is never echoed"
+    );
+
+    let read = |name: &str| fs_err::read_to_string(ctx.home().join(".aws").join(name)).unwrap();
+    assert_eq!(
+        read("config"),
+        format!("{config}\n[profile newuser]\nregion = us-west-1\n")
+    );
+    assert_eq!(
+        read("credentials"),
+        format!(
+            "{credentials}\n[newuser]\naws_access_key_id = AKIANEWUSER000000001\naws_secret_access_key = {secret}\n"
+        )
+    );
+    for name in ["config", "credentials"] {
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &fs_err::metadata(ctx.home().join(".aws").join(name))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+
+    // The AWS CLI reads the new profile as written.
+    let aws = amplify_test_support::repo_root().join(".venv/bin/aws");
+    let get = |key: &str| {
+        let out = std::process::Command::new(&aws)
+            .args(["configure", "get", key, "--profile", "newuser"])
+            .env_clear()
+            .env("HOME", ctx.home())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(get("region"), "us-west-1");
+    assert_eq!(get("aws_access_key_id"), "AKIANEWUSER000000001");
+
+    // An existing profile is replaced only when the user says so.
+    let mut pty = ctx.pty(&["configure"]);
+    pty.expect("Specify the AWS Region");
+    pty.enter();
+    pty.expect("accessKeyId:");
+    pty.send_line("AKIAOTHERUSER0000001");
+    pty.expect("secretAccessKey:");
+    pty.send_line(secret);
+    pty.expect("Profile Name:");
+    pty.send_line("devcorpuser");
+    pty.expect("already exists");
+    pty.send("n");
+    assert_eq!(pty.wait(), 1, "{}", pty.screen());
+    assert!(
+        read("credentials").contains("AKIADEVCORPUSER00001")
+            && !read("credentials").contains("AKIAOTHERUSER0000001")
+    );
+}
