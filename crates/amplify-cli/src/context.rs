@@ -35,6 +35,19 @@ impl Ctx {
         })
     }
 
+    /// SDK settings for `profile`'s calls, with `AMPLIFY_RS_AWS_TIMEOUT` (seconds per attempt) applied.
+    pub async fn aws_context(&self, profile: Option<&str>) -> amplify_sts::AwsContext {
+        let timeout = self
+            .var("AMPLIFY_RS_AWS_TIMEOUT")
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| *s > 0.0)
+            .map_or(
+                amplify_sts::DEFAULT_ATTEMPT_TIMEOUT,
+                std::time::Duration::from_secs_f64,
+            );
+        amplify_sts::AwsContext::load(profile, timeout).await
+    }
+
     /// A variable of the process environment, empty counting as unset.
     pub fn var(&self, name: &str) -> Option<String> {
         std::env::var(name).ok().filter(|v| !v.is_empty())

@@ -170,7 +170,7 @@ pub async fn profile_session(
         mfa_session: mfa_session_option(ctx, &set, name)?,
         ..SessionOptions::default()
     };
-    let context = AwsContext::load(Some(name)).await;
+    let context = ctx.aws_context(Some(name)).await;
     let project = ProjectKey::for_root(root)
         .with_context(|| format!("cannot resolve the folder {}", root.display()))?;
     let mfa = CliMfa {
@@ -222,14 +222,14 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
         PendingAuth::AccessKeys(keys) => Ok(Session::fixed(
             keys.credentials.clone(),
             keys.region.clone(),
-            AwsContext::load(None).await,
+            ctx.aws_context(None).await,
         )),
         PendingAuth::Stored(path) => {
             let keys = AccessKeysFile::read(path)?;
             Ok(Session::fixed(
                 keys.credentials,
                 keys.region,
-                AwsContext::load(None).await,
+                ctx.aws_context(None).await,
             ))
         }
         PendingAuth::General => {
@@ -261,7 +261,7 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
                 session_token: sdk.session_token().map(Secret::new),
                 expiration: sdk.expiry().map(OffsetDateTime::from),
             };
-            let context = AwsContext::load(None).await;
+            let context = ctx.aws_context(None).await;
             Ok(Session {
                 credentials,
                 region,

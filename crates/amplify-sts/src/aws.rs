@@ -23,6 +23,9 @@ pub const DEFAULT_SESSION_NAME: &str = "amplify";
 /// How many codes a user may type before a rejected MFA code ends the command.
 pub const MAX_MFA_ATTEMPTS: u32 = 3;
 
+/// How long one attempt of an AWS call may take unless `AMPLIFY_RS_AWS_TIMEOUT` says otherwise.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// How long an SDK client waits for renewed credentials (an MFA prompt, another process's lock).
 pub const RENEWAL_LIMIT: Duration = Duration::from_secs(15 * 60);
 
@@ -37,15 +40,17 @@ pub struct AwsContext {
 }
 
 impl AwsContext {
-    /// Loads endpoints and settings as the SDK does for `profile` (not its credentials).
-    pub async fn load(profile: Option<&str>) -> Self {
+    /// Loads endpoints and settings as the SDK does for `profile` (not its credentials). Each attempt of a
+    /// call gives up after `attempt_timeout` (connecting after at most 5 seconds), and the SDK's standard retry
+    /// makes three attempts, so a peer that accepts and never answers costs three times that, not forever.
+    pub async fn load(profile: Option<&str>, attempt_timeout: Duration) -> Self {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .no_credentials()
             .region(Region::new(STS_FALLBACK_REGION))
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_attempt_timeout(Duration::from_secs(60))
+                    .connect_timeout(attempt_timeout.min(Duration::from_secs(5)))
+                    .operation_attempt_timeout(attempt_timeout)
                     .build(),
             );
         if let Some(profile) = profile {

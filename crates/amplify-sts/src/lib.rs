@@ -17,7 +17,9 @@ mod log;
 mod mfa;
 pub mod session;
 
-pub use aws::{AwsContext, CallerIdentity, StsService, code_and_message, to_sdk};
+pub use aws::{
+    AwsContext, CallerIdentity, DEFAULT_ATTEMPT_TIMEOUT, StsService, code_and_message, to_sdk,
+};
 pub use error::StsError;
 pub use log::LogCalls;
 pub use mfa::{MfaCodeSource, MfaError, MfaReason, MfaRequest, validate_code};

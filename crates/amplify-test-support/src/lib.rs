@@ -12,6 +12,7 @@ mod context;
 mod moto;
 mod pty;
 mod replay;
+mod silent;
 
 pub use context::{
     CommandOutput, SEED_CONFIG, SEED_CREDENTIALS, SEED_MFA_SERIAL, SEED_ROLE_ARN, SEED_SECRET_KEY,
@@ -20,3 +21,4 @@ pub use context::{
 pub use moto::{Moto, Recorded};
 pub use pty::Pty;
 pub use replay::StsReplay;
+pub use silent::SilentPeer;

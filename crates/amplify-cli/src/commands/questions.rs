@@ -9,7 +9,7 @@ use amplify_project::{
     AccessKeysFile, EDITORS, ENV_NAME_RULE, Editor, Framework, Frontend, JsConfig,
     PROJECT_NAME_RULE, guess_framework, is_valid_env_name, is_valid_project_name,
 };
-use amplify_sts::{AwsContext, StsService};
+use amplify_sts::StsService;
 
 use crate::context::Ctx;
 use crate::credentials::{PendingAuth, load_profiles};
@@ -261,7 +261,7 @@ pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<P
             credentials: Credentials::long_lived(id, Secret::new(secret)),
             region,
         };
-        let sts = StsService::new(AwsContext::load(None).await);
+        let sts = StsService::new(ctx.aws_context(None).await);
         match sts.check_keys(&keys.credentials, &keys.region).await {
             Ok(identity) => {
                 ctx.printer

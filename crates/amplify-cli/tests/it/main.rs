@@ -9,6 +9,7 @@ mod compat;
 mod configure_project;
 mod credentials;
 mod errors;
+mod faults;
 mod help;
 mod init_headless;
 mod init_interactive;
