@@ -84,3 +84,54 @@ fn a_nested_project_is_refused() {
             .contains("Creating a nested amplify project is not supported")
     );
 }
+
+#[test]
+fn adding_an_environment_interactively() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    ctx.moto().start_recording();
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Do you want to use an existing environment?");
+    pty.send("n");
+    pty.expect("Enter a name for the environment");
+    pty.send_line("dev");
+    pty.expect("The environment dev already exists: choose another name.");
+    for _ in 0..3 {
+        pty.send("\x7f");
+    }
+    pty.send_line("staging");
+    pty.expect("Select the authentication method you want to use:");
+    pty.enter();
+    pty.expect("Please choose the profile you want to use");
+    assert!(
+        pty.screen().contains("❯ bizcorprole"),
+        "the environment's profile is preselected:\n{}",
+        pty.screen()
+    );
+    pty.enter();
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert!(
+        !pty.screen().contains("Enter the MFA token code"),
+        "the cached session is reused:\n{}",
+        pty.screen()
+    );
+    assert!(calls(&ctx.moto().recording(), "AssumeRole").is_empty());
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-env-info.json")["envName"],
+        "staging"
+    );
+
+    // Switching back to an existing environment creates nothing.
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Do you want to use an existing environment?");
+    pty.send("y");
+    pty.expect("Choose the environment you would like to use:");
+    pty.enter(); // dev is listed first
+    pty.expect("Switched to the environment dev.");
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-env-info.json")["envName"],
+        "dev"
+    );
+}

@@ -223,3 +223,108 @@ fn ctrl_c_at_a_prompt_writes_nothing() {
     );
     assert!(project_files(&ctx).is_empty(), "{:?}", project_files(&ctx));
 }
+
+#[test]
+fn access_keys_typed_at_the_prompt_are_checked_and_stored_privately() {
+    let ctx = seeded();
+    ctx.moto().start_recording();
+    let secret = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2Fy";
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Enter a name for the project");
+    pty.enter();
+    pty.expect("Initialize the project with the above configuration?");
+    pty.enter();
+    pty.expect("Select the authentication method you want to use:");
+    pty.down();
+    pty.enter();
+    pty.expect("accessKeyId:");
+    pty.send_line("AKIA-TOO-SHORT");
+    pty.expect("Access Key ID must be 20 characters, and uppercase alphanumeric only.");
+    pty.send_line("AKIATYPEDATPROMPT001");
+    pty.expect("secretAccessKey:");
+    pty.send_line("short");
+    pty.expect("Secret Access Key must be 40 characters, and base-64 string only.");
+    pty.send_line(secret);
+    pty.expect("region:");
+    pty.enter();
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert!(
+        pty.screen().contains("These keys belong to arn:aws:"),
+        "checked with GetCallerIdentity:\n{}",
+        pty.screen()
+    );
+
+    let recording = ctx.moto().recording();
+    assert_eq!(
+        calls(&recording, "GetCallerIdentity")[0].access_key,
+        "AKIATYPEDATPROMPT001"
+    );
+    assert_eq!(
+        calls(&recording, "CreateStack")[0].access_key,
+        "AKIATYPEDATPROMPT001"
+    );
+    let auth = &ctx.project_json("amplify/.config/local-aws-info.json")["dev"];
+    assert_eq!(auth["useProfile"], false);
+    let keys = std::path::PathBuf::from(auth["awsConfigFilePath"].as_str().unwrap());
+    assert!(
+        keys.starts_with(ctx.home().join(".amplify/awscloudformation")),
+        "{}",
+        keys.display()
+    );
+    let mode = |p: &std::path::Path| fs_err::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&keys),
+        0o600,
+        "the original left this file world-readable"
+    );
+    assert!(
+        !pty.transcript().contains(secret) && !pty.transcript().contains("AKIATYPEDATPROMPT001"),
+        "typed keys are hidden"
+    );
+    assert_no_secrets(&ctx, &[&pty.transcript()]);
+}
+
+#[test]
+fn aws_profile_is_preselected_in_the_picker() {
+    let ctx = seeded().env("AWS_PROFILE", "devcorpuser");
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Enter a name for the project");
+    pty.enter();
+    pty.expect("Initialize the project with the above configuration?");
+    pty.enter();
+    pty.expect("Select the authentication method you want to use:");
+    pty.enter();
+    pty.expect("Please choose the profile you want to use");
+    assert!(pty.screen().contains("❯ devcorpuser"), "{}", pty.screen());
+    pty.enter();
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-aws-info.json")["dev"]["profileName"],
+        "devcorpuser"
+    );
+}
+
+#[test]
+fn no_color_and_quiet() {
+    let ctx = seeded().env("NO_COLOR", "1");
+    let mut pty = ctx.pty(&["init"]);
+    pty.expect("Enter a name for the project");
+    pty.enter();
+    pty.expect("Initialize the project with the above configuration?");
+    pty.ctrl_c();
+    pty.wait();
+    let transcript = pty.transcript();
+    for sgr in ["\x1b[32m", "\x1b[33m", "\x1b[36m", "\x1b[1m", "\x1b[38;5;"] {
+        assert!(
+            !transcript.contains(sgr),
+            "NO_COLOR, yet {sgr:?} in {transcript:?}"
+        );
+    }
+
+    let ctx = seeded();
+    let out = headless_init(&ctx, &["--quiet"]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(out.stderr, "", "--quiet prints nothing on success");
+}

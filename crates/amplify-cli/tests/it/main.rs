@@ -10,6 +10,7 @@ mod configure_project;
 mod credentials;
 mod errors;
 mod faults;
+mod headless_matrix;
 mod help;
 mod init_headless;
 mod init_interactive;
