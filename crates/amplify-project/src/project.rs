@@ -134,8 +134,9 @@ impl NewProject {
         if amplify_dir.exists() {
             return Err(ProjectError::AmplifyDirInTheWay { path: amplify_dir });
         }
+        remove_abandoned_stages(&self.root);
         let stage = tempfile::Builder::new()
-            .prefix(".amplify-init-")
+            .prefix(&format!("{STAGE_PREFIX}{}-", std::process::id()))
             .tempdir_in(&self.root)
             .map_err(|source| ProjectError::Write {
                 path: self.root.clone(),
@@ -193,6 +194,30 @@ impl NewProject {
             });
         }
         Project::load(&self.root)
+    }
+}
+
+/// The name of the folder a new project's `amplify/` is assembled in: `.amplify-init-<pid>-<random>`.
+const STAGE_PREFIX: &str = ".amplify-init-";
+
+/// Removes staging folders left by an `init` that was killed before renaming its folder into place. A folder
+/// whose process is still alive (another `init` at work in the same folder) is left alone.
+fn remove_abandoned_stages(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(STAGE_PREFIX) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|pid| {
+            pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
+        });
+        if !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

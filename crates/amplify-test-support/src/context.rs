@@ -125,6 +125,22 @@ impl TestContext {
         command
     }
 
+    /// The binary run through `sh` with `umask` applied first, as a user with that umask would run it.
+    pub fn command_under_umask(&self, umask: &str, args: &[&str]) -> Command {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(&self.binary)
+            .args(args)
+            .current_dir(self.project_dir())
+            .env_clear();
+        for (key, value) in self.base_env() {
+            command.env(key, value);
+        }
+        command
+    }
+
     fn base_env(&self) -> Vec<(String, String)> {
         let mut env = vec![
             ("HOME".to_string(), self.home().display().to_string()),

@@ -127,7 +127,11 @@ fn adding_an_environment_interactively() {
     pty.expect("Do you want to use an existing environment?");
     pty.send("y");
     pty.expect("Choose the environment you would like to use:");
-    assert!(pty.screen().contains("❯ staging"), "the current environment is preselected:\n{}", pty.screen());
+    assert!(
+        pty.screen().contains("❯ staging"),
+        "the current environment is preselected:\n{}",
+        pty.screen()
+    );
     pty.send("\x1b[A"); // up, to dev
     pty.enter();
     pty.expect("Switched to the environment dev.");

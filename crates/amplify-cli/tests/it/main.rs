@@ -15,4 +15,5 @@ mod help;
 mod init_headless;
 mod init_interactive;
 mod profiles;
+mod reliability;
 mod reset_cache;
