@@ -1,0 +1,90 @@
+//! Whatever is in cache.json (truncated, binary, huge, deeply nested, of the wrong types), a lookup is at
+//! worst a warning and a store at worst moves the file aside: never a panic, never a lost entry of another
+//! program when the file is still JSON.
+
+use std::path::Path;
+
+use amplify_cache::{CachedCredentials, CredentialCache, ProjectKey};
+use amplify_creds::{Credentials, Secret};
+use rand::{Rng as _, SeedableRng as _};
+use time::OffsetDateTime;
+
+fn entry() -> CachedCredentials {
+    CachedCredentials {
+        profile: "p".into(),
+        role_arn: Some("arn:aws:iam::111122223333:role/R".into()),
+        mfa_serial: None,
+        credentials: Credentials {
+            access_key_id: "ASIA".into(),
+            secret_access_key: Secret::new("s"),
+            session_token: Some(Secret::new("t")),
+            expiration: Some(OffsetDateTime::now_utc() + time::Duration::hours(1)),
+        },
+    }
+}
+
+fn check(contents: &[u8], label: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let cache = CredentialCache::in_home(home.path());
+    std::fs::create_dir_all(cache.path().parent().unwrap()).unwrap();
+    std::fs::write(cache.path(), contents).unwrap();
+    let project = ProjectKey::from_canonical(Path::new("/p"));
+    let now = OffsetDateTime::now_utc();
+    let lookup = cache
+        .lookup(&project, "id", now)
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    assert!(lookup.entry.is_none(), "{label}");
+    cache
+        .store(&project, "id", &entry(), now)
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    assert!(
+        cache.lookup(&project, "id", now).unwrap().entry.is_some(),
+        "{label}: the new entry is readable"
+    );
+    let after: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cache.path()).unwrap()).unwrap();
+    // Another program's keys survive when the file was a JSON object.
+    if let Ok(serde_json::Value::Object(before)) =
+        serde_json::from_slice::<serde_json::Value>(contents)
+    {
+        for (key, value) in before.iter().filter(|(k, _)| *k != "amplify-rs") {
+            assert_eq!(&after[key], value, "{label}: {key} lost");
+        }
+    }
+}
+
+#[test]
+fn hostile_cache_files() {
+    let valid =
+        br#"{"other-tool": {"k": [1, 2, 3]}, "amplify-rs": {"version": 1, "projects": {}}}"#;
+    for cut in 0..valid.len() {
+        check(&valid[..cut], &format!("truncated at {cut}"));
+    }
+    check(&"[".repeat(100_000).into_bytes(), "deeply nested");
+    check(
+        format!("{{\"big\": \"{}\"}}", "x".repeat(20 << 20)).as_bytes(),
+        "20 MiB",
+    );
+    check(b"\xff\xfe\x00binary\x00", "binary");
+    for wrong in [
+        r#"{"amplify-rs": []}"#,
+        r#"{"amplify-rs": {"version": "1", "projects": {}}}"#,
+        r#"{"amplify-rs": {"version": 1, "projects": []}}"#,
+        r#"{"amplify-rs": {"version": 1, "projects": {"/p": 5}}}"#,
+        r#"{"amplify-rs": {"version": 1, "projects": {"/p": {"id": {"expiration": {}}}}}}"#,
+        r#"{"amplify-rs": {"version": 1, "projects": {"/p": {"id": {"profile": "p", "accessKeyId": "A", "secretAccessKey": "s", "sessionToken": "t", "expiration": "yesterday"}}}}}"#,
+        r#"{"amplify-rs": {"version": 99, "projects": {}}, "kept": true}"#,
+    ] {
+        check(wrong.as_bytes(), wrong);
+    }
+    let seed = 7;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    for i in 0..300 {
+        let mut bytes = valid.to_vec();
+        for _ in 0..rng.random_range(1..6) {
+            let at = rng.random_range(0..bytes.len());
+            bytes[at] = rng.random();
+        }
+        check(&bytes, &format!("mutation {i} (seed {seed})"));
+    }
+}
