@@ -12,6 +12,7 @@ mod bench;
 mod demo;
 mod moto;
 mod setup;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,6 +41,7 @@ fn run() -> anyhow::Result<()> {
         "demo" => demo::run(rest),
         "docs" => docs(),
         "bench" => bench::run(rest),
+        "soak" => soak::run(),
         "help" | "--help" | "-h" => {
             println!(
                 "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  test    setup, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles"
