@@ -19,13 +19,55 @@ struct Step {
 }
 
 const STEPS: &[Step] = &[
-    Step { what: "32 processes at once on a cold cache", package: "amplify-cli", test: "it", filter: "many_processes_on_a_cold_cache", env: &[("AMPLIFY_RS_CONCURRENCY", "32")] },
-    Step { what: "64 processes at once on a cold cache", package: "amplify-cli", test: "it", filter: "many_processes_on_a_cold_cache", env: &[("AMPLIFY_RS_CONCURRENCY", "64")] },
-    Step { what: "8 processes in pseudo-terminals, one MFA prompt", package: "amplify-cli", test: "it", filter: "eight_processes", env: &[] },
-    Step { what: "cache writer killed with SIGKILL, 10,000 times", package: "amplify-cache", test: "kill_loop", filter: "", env: &[("AMPLIFY_RS_KILL_LOOP_ITERATIONS", "10000")] },
-    Step { what: "init killed with SIGKILL, 2,000 times", package: "amplify-cli", test: "it", filter: "init_killed", env: &[("AMPLIFY_RS_INIT_KILLS", "2000")] },
-    Step { what: "profile parser fuzzed, 500,000 file pairs", package: "amplify-profile", test: "fuzz", filter: "", env: &[("AMPLIFY_RS_FUZZ_CASES", "500000")] },
-    Step { what: "parser against botocore, 50,000 cases", package: "amplify-profile", test: "differential", filter: "", env: &[("AMPLIFY_RS_DIFF_CASES", "50000")] },
+    Step {
+        what: "32 processes at once on a cold cache",
+        package: "amplify-cli",
+        test: "it",
+        filter: "many_processes_on_a_cold_cache",
+        env: &[("AMPLIFY_RS_CONCURRENCY", "32")],
+    },
+    Step {
+        what: "64 processes at once on a cold cache",
+        package: "amplify-cli",
+        test: "it",
+        filter: "many_processes_on_a_cold_cache",
+        env: &[("AMPLIFY_RS_CONCURRENCY", "64")],
+    },
+    Step {
+        what: "8 processes in pseudo-terminals, one MFA prompt",
+        package: "amplify-cli",
+        test: "it",
+        filter: "eight_processes",
+        env: &[],
+    },
+    Step {
+        what: "cache writer killed with SIGKILL, 10,000 times",
+        package: "amplify-cache",
+        test: "kill_loop",
+        filter: "",
+        env: &[("AMPLIFY_RS_KILL_LOOP_ITERATIONS", "10000")],
+    },
+    Step {
+        what: "init killed with SIGKILL, 2,000 times",
+        package: "amplify-cli",
+        test: "it",
+        filter: "init_killed",
+        env: &[("AMPLIFY_RS_INIT_KILLS", "2000")],
+    },
+    Step {
+        what: "profile parser fuzzed, 500,000 file pairs",
+        package: "amplify-profile",
+        test: "fuzz",
+        filter: "",
+        env: &[("AMPLIFY_RS_FUZZ_CASES", "500000")],
+    },
+    Step {
+        what: "parser against botocore, 50,000 cases",
+        package: "amplify-profile",
+        test: "differential",
+        filter: "",
+        env: &[("AMPLIFY_RS_DIFF_CASES", "50000")],
+    },
 ];
 
 const BEGIN: &str = "<!-- soak-results-begin -->";
@@ -33,6 +75,20 @@ const END: &str = "<!-- soak-results-end -->";
 
 pub fn run() -> anyhow::Result<()> {
     setup::run()?;
+    // Build every test binary first, so the times below are the tests' own.
+    let mut build = cargo();
+    build.args([
+        "test",
+        "--release",
+        "--no-run",
+        "-p",
+        "amplify-cli",
+        "-p",
+        "amplify-cache",
+        "-p",
+        "amplify-profile",
+    ]);
+    crate::run_checked(&mut build)?;
     let mut rows = Vec::new();
     let mut failed = 0;
     for step in STEPS {
@@ -64,10 +120,16 @@ pub fn run() -> anyhow::Result<()> {
             if status.success() { "held" } else { "FAILED" }
         ));
     }
-    let date = Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     let table = format!(
         "{BEGIN}\nLast `cargo xtask soak`: {date}, {} cores.\n\n| what | how | time | result |\n|---|---|---|---|\n{}\n{END}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
         rows.join("\n")
     );
     let path = root().join("docs/reliability.md");

@@ -64,7 +64,9 @@ struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mfa_serial: Option<String>,
     access_key_id: String,
+    #[serde(serialize_with = "expose")]
     secret_access_key: Secret,
+    #[serde(serialize_with = "expose")]
     session_token: Secret,
     expiration: String,
 }
@@ -78,7 +80,14 @@ pub struct CredentialCache {
 /// Held while a project's credentials are being obtained; dropping it lets the next process in.
 #[derive(Debug)]
 pub struct ProjectLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for ProjectLock {
+    fn drop(&mut self) {
+        // Forget our pid before the lock goes (closing the file releases it), so no waiter names us later.
+        let _ = self.file.set_len(0);
+    }
 }
 
 impl CredentialCache {
@@ -138,10 +147,12 @@ impl CredentialCache {
         entry: &CachedCredentials,
         now: OffsetDateTime,
     ) -> Result<Vec<CacheWarning>, CacheError> {
-        let value =
-            Entry::from_cached(entry).map(|e| serde_json::to_value(e).expect("entries serialize"));
+        let Some(value) =
+            Entry::from_cached(entry).map(|e| serde_json::to_value(e).expect("entries serialize"))
+        else {
+            return Ok(Vec::new());
+        };
         self.update(|own| {
-            let Some(value) = value else { return };
             let entries = own
                 .projects
                 .entry(project.as_str())
@@ -189,9 +200,7 @@ impl CredentialCache {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|t| t.trim().parse().ok());
+                let holder = holder_pid(&path);
                 on_wait(holder);
                 let start = std::time::Instant::now();
                 loop {
@@ -221,7 +230,7 @@ impl CredentialCache {
         let _ = file
             .set_len(0)
             .and_then(|()| write!(file, "{}", std::process::id()));
-        Ok(ProjectLock { _file: file })
+        Ok(ProjectLock { file })
     }
 
     /// Reads the whole file. `None` when it is missing or unreadable as JSON (with a warning).
@@ -440,6 +449,17 @@ impl Entry {
             },
         })
     }
+}
+
+/// Writes a secret into the cache file: the one place the cache lets a secret leave [`Secret`].
+fn expose<S: serde::Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(secret.expose())
+}
+
+/// The pid written in a lock file, if that process is alive (pids are reused: a dead one says nothing).
+fn holder_pid(path: &Path) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
 }
 
 fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {

@@ -2,6 +2,8 @@
 //! after every kill, and another program's entry must still be there. The writer is this test binary run
 //! again in a child process (`kill_loop_writer`), storing entries as fast as it can.
 
+#![allow(clippy::print_stderr)] // tests report their seeds and sizes
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -20,7 +20,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct GlobalArgs {
     /// Print only warnings and errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
@@ -73,7 +73,7 @@ const COMPLETION_EXAMPLES: &str = r#"Examples:
   amplify-rs completions zsh > "${fpath[1]}/_amplify-rs"
   amplify-rs completions fish > ~/.config/fish/completions/amplify-rs.fish"#;
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct InitArgs {
     /// Project settings as JSON: {"projectName","envName","defaultEditor"}.
     #[arg(long, short = 'a', value_name = "JSON")]
@@ -118,7 +118,7 @@ pub enum ConfigureCommand {
 pub enum AwsCommand {
     /// Delete this project's cached temporary credentials (and no other project's).
     #[command(visible_alias = "resetCache")]
-    ResetCache,
+    ResetCache(ProjectArg),
     /// Print the project's credentials for other programs (from the cache while they are valid).
     #[command(after_help = CREDENTIALS_EXAMPLES)]
     Credentials(CredentialsArgs),
@@ -177,3 +177,26 @@ const CREDENTIALS_EXAMPLES: &str = r#"Examples:
 
   # Or in this shell:
   eval "$(amplify-rs aws credentials --format env)""#;
+
+// The MFA code and `--providers` (which may hold a secret key) never reach a `{:?}`.
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalArgs")
+            .field("quiet", &self.quiet)
+            .field("verbose", &self.verbose)
+            .field("mfa_code", &self.mfa_code.as_ref().map(|_| "REDACTED"))
+            .field("mfa_session", &self.mfa_session)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for InitArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitArgs")
+            .field("amplify", &self.amplify)
+            .field("frontend", &self.frontend)
+            .field("providers", &self.providers.as_ref().map(|_| "REDACTED"))
+            .field("yes", &self.yes)
+            .finish()
+    }
+}

@@ -14,7 +14,7 @@ use crate::printer::Printer;
 pub struct Ctx {
     pub printer: Arc<Printer>,
     pub home: PathBuf,
-    pub mfa_code: Option<String>,
+    pub mfa_code: Option<amplify_creds::Secret>,
     /// `--mfa-session` / `AMPLIFY_RS_MFA_SESSION`.
     pub mfa_session: bool,
     pub cwd: PathBuf,
@@ -29,7 +29,11 @@ impl Ctx {
         Ok(Self {
             printer: Arc::new(Printer::new(global.quiet, global.verbose)),
             home,
-            mfa_code: global.mfa_code.clone().filter(|c| !c.is_empty()),
+            mfa_code: global
+                .mfa_code
+                .clone()
+                .filter(|c| !c.is_empty())
+                .map(amplify_creds::Secret::new),
             mfa_session: global.mfa_session,
             cwd,
         })

@@ -41,6 +41,8 @@ pub struct Session {
     pub region: String,
     pub context: AwsContext,
     provider: SharedCredentialsProvider,
+    /// The project's session, for credentials that expire and are renewed.
+    session: Option<Arc<ProjectSession>>,
     pub profile: Option<String>,
 }
 
@@ -52,7 +54,17 @@ impl Session {
             region,
             context,
             provider,
+            session: None,
             profile: None,
+        }
+    }
+
+    /// Renews the credentials if they are about to expire (prompting for MFA if nothing cached can renew
+    /// them). Called between AWS calls, where a prompt has all the time it needs.
+    pub async fn keep_fresh(&self) -> Result<(), amplify_stack::BoxError> {
+        match &self.session {
+            Some(session) => session.credentials().await.map(|_| ()).map_err(Into::into),
+            None => Ok(()),
         }
     }
 
@@ -95,7 +107,8 @@ fn mfa_session_option(ctx: &Ctx, set: &ProfileSet, name: &str) -> anyhow::Result
         .as_deref()
     {
         Some("true") => true,
-        Some("false") | None => ctx.mfa_session,
+        Some("false") => false,
+        None => ctx.mfa_session,
         Some(other) => {
             return Err(UserError::new(
                 format!(
@@ -161,7 +174,12 @@ pub async fn profile_session(
             UserError::new(
                 format!("profile {name} names no region"),
                 format!(
-                    "add `region = us-east-1` (or your region) to [profile {name}] in {}",
+                    "add `region = us-east-1` (or your region) to {} in {}, or set AWS_REGION",
+                    if name == "default" {
+                        "[default]".to_string()
+                    } else {
+                        format!("[profile {name}]")
+                    },
                     set.files().config.display()
                 ),
             )
@@ -175,7 +193,7 @@ pub async fn profile_session(
         .with_context(|| format!("cannot resolve the folder {}", root.display()))?;
     let mfa = CliMfa {
         printer: ctx.printer.clone(),
-        given: ctx.mfa_code.clone().map(Secret::new),
+        given: std::sync::Mutex::new(ctx.mfa_code.clone().map_or(Given::None, Given::Unused)),
         processes: mfa_processes(&set, &chain),
     };
     let events = Events {
@@ -216,6 +234,7 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
                 region,
                 context,
                 provider: session.provider(),
+                session: Some(session.clone()),
                 profile: Some(name.clone()),
             })
         }
@@ -267,6 +286,7 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
                 region,
                 context,
                 provider,
+                session: None,
                 profile: None,
             })
         }
@@ -339,13 +359,25 @@ impl SessionEvents for Events {
 /// MFA codes from the flag or variable, a profile's `mfa_process`, else the person at the terminal.
 struct CliMfa {
     printer: Arc<Printer>,
-    given: Option<Secret>,
+    /// The code of `--mfa-code` / `AMPLIFY_RS_MFA_CODE`. STS takes a code once, so it is handed out once; a
+    /// second need (a renewal, a second hop with MFA) goes to the other sources.
+    given: std::sync::Mutex<Given>,
     /// `mfa_process` commands by MFA device.
     processes: HashMap<String, String>,
 }
 
+enum Given {
+    None,
+    Unused(Secret),
+    Used,
+}
+
 impl CliMfa {
-    fn from_process(&self, command: &str, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+    fn code_from_process(
+        &self,
+        command: &str,
+        request: &MfaRequest<'_>,
+    ) -> Result<Secret, MfaError> {
         let unavailable = |reason: String| MfaError::Unavailable {
             reason,
             hint: format!(
@@ -358,6 +390,7 @@ impl CliMfa {
             std::process::Command::new("sh")
                 .arg("-c")
                 .arg(command)
+                .stdin(std::process::Stdio::inherit())
                 .stderr(std::process::Stdio::inherit())
                 .output()
         });
@@ -386,18 +419,20 @@ impl CliMfa {
 
 impl MfaCodeSource for CliMfa {
     fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
-        if let Some(code) = &self.given {
-            if let Some(reason) = request.rejected_because {
-                return Err(MfaError::Unavailable {
-                    reason: format!(
-                        "STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE: {reason}"
-                    ),
-                    hint: "pass the code your MFA device shows now; each code can be used once"
-                        .into(),
-                });
+        let (first_use, was_given) = {
+            let mut given = self.given.lock().expect("MFA lock");
+            match std::mem::replace(&mut *given, Given::Used) {
+                Given::Unused(code) => (Some(code), true),
+                Given::Used => (None, true),
+                Given::None => {
+                    *given = Given::None;
+                    (None, false)
+                }
             }
+        };
+        if let Some(code) = first_use {
             return match validate_code(code.expose()) {
-                Ok(()) => Ok(code.clone()),
+                Ok(()) => Ok(code),
                 Err(why) => Err(MfaError::Unavailable {
                     reason: format!(
                         "the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE is not valid: {why}"
@@ -406,13 +441,35 @@ impl MfaCodeSource for CliMfa {
                 }),
             };
         }
+        if was_given
+            && !self.processes.contains_key(request.mfa_serial)
+            && !self.printer.is_interactive()
+        {
+            return Err(match (request.rejected_because, request.reason) {
+                (Some(reason), _) => MfaError::Unavailable {
+                    reason: format!("STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE: {reason}"),
+                    hint: "pass the code your MFA device shows now; each code can be used once".into(),
+                },
+                (None, why) => MfaError::Unavailable {
+                    reason: format!(
+                        "profile {} needs a second MFA code ({}), and the one given with --mfa-code or AMPLIFY_RS_MFA_CODE is used up",
+                        request.profile,
+                        match why {
+                            MfaReason::Renew { .. } => "its session is about to expire",
+                            MfaReason::Obtain => "another hop of its chain asks for one",
+                        }
+                    ),
+                    hint: "for long runs without a terminal, give the profile an mfa_process, use an MFA session (amplify_rs_mfa_session = true), or a longer duration_seconds".into(),
+                },
+            });
+        }
         if let Some(command) = self.processes.get(request.mfa_serial) {
             if let Some(reason) = request.rejected_because {
                 self.printer.warn(format!(
                     "STS rejected the code from mfa_process: {reason} Running it again."
                 ));
             }
-            return self.from_process(command, request);
+            return self.code_from_process(command, request);
         }
         if !self.printer.is_interactive() {
             return Err(MfaError::Unavailable {
@@ -461,7 +518,6 @@ impl MfaCodeSource for CliMfa {
             validate_code(code).map_err(str::to_string)
         }) {
             Ok(code) => Ok(Secret::new(code)),
-            Err(error) if error.downcast_ref::<UserError>().is_some() => Err(MfaError::Cancelled),
             Err(error) => Err(MfaError::Unavailable {
                 reason: format!("cannot read the MFA code: {error:#}"),
                 hint: "pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE".into(),

@@ -73,8 +73,11 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         }
         if let Some(e) = cause.downcast_ref::<StsError>() {
             let exit = match e {
-                StsError::Resolve(_) | StsError::Mfa { .. } => code::USER,
-                StsError::Cache(_) => code::INTERNAL,
+                // Local causes: a profile, a code, a credential_process or variables, the cache folder.
+                StsError::Resolve(_)
+                | StsError::Mfa { .. }
+                | StsError::BaseCredentials { .. }
+                | StsError::Cache(_) => code::USER,
                 _ => code::AWS,
             };
             let exit = if matches!(
@@ -91,13 +94,17 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
             return (exit, e.hint());
         }
         if let Some(e) = cause.downcast_ref::<StackError>() {
-            return (code::AWS, e.hint());
+            // A renewal that failed is judged by its own cause (an MFA code missing is the user's to give).
+            if !matches!(e, StackError::Credentials { .. }) {
+                return (code::AWS, e.hint());
+            }
         }
         if let Some(e) = cause.downcast_ref::<ProjectError>() {
             return (code::USER, Some(e.hint()));
         }
         if let Some(e) = cause.downcast_ref::<CacheError>() {
-            return (code::INTERNAL, Some(e.hint()));
+            // Another process at its prompt, or permissions of ~/.amplify: the user's to sort out.
+            return (code::USER, Some(e.hint()));
         }
     }
     (code::INTERNAL, None)

@@ -8,6 +8,7 @@ mod context;
 mod credentials;
 mod errors;
 mod headless;
+mod interrupt;
 mod printer;
 mod prompt;
 
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
             });
         }
     };
-    install_interrupt_handler();
+    interrupt::install_handler();
     init_logging(cli.global.verbose);
     match run(cli) {
         Ok(()) => ExitCode::from(errors::code::OK),
@@ -48,7 +49,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Awscloudformation(AwsCommand::Profiles(args)) => {
             commands::profiles::run(&ctx()?, args)
         }
-        Command::Awscloudformation(AwsCommand::ResetCache) => commands::reset_cache::run(&ctx()?),
+        Command::Awscloudformation(AwsCommand::ResetCache(args)) => {
+            commands::reset_cache::run(&ctx()?, args)
+        }
         Command::Init(args) => {
             let ctx = ctx()?;
             runtime()?.block_on(commands::init::run(&ctx, args))
@@ -78,23 +81,6 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-}
-
-/// Ctrl-C reaches the process as SIGINT (dialoguer re-raises it from a prompt): put the cursor back, say that
-/// nothing was written, and exit 130. Files are only ever written atomically at the end of a command.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        let term = console::Term::stderr();
-        let _ = term.show_cursor();
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "\n{}",
-                console::style("Interrupted: nothing was written.").yellow()
-            );
-        }
-        std::process::exit(i32::from(errors::code::INTERRUPTED));
-    });
 }
 
 /// A panic is a bug: say so plainly, with where it happened, and exit 70 instead of printing Rust's

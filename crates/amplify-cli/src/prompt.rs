@@ -2,7 +2,7 @@
 //! [`Printer::suspend`] so a spinner never covers it, and an answer that fails validation is asked again
 //! with the reason, never ending the command.
 
-use dialoguer::theme::ColorfulTheme;
+use dialoguer::theme::{ColorfulTheme, Theme as _};
 use dialoguer::{Confirm, FuzzySelect, Input, Password, Select};
 
 use crate::errors::UserError;
@@ -110,22 +110,29 @@ impl<'a> Prompter<'a> {
     }
 
     /// One of `items`, with the arrow keys or by typing part of it.
+    /// The answer is reported as `answer(index)` (say, a profile's name without its description).
     pub fn pick<S: std::fmt::Display>(
         &self,
         prompt: &str,
         items: &[S],
         default: usize,
+        answer: impl Fn(usize) -> String,
     ) -> anyhow::Result<usize> {
         self.printer.suspend(|| {
             let theme = theme();
-            answered(
+            let index = answered(
                 FuzzySelect::with_theme(&theme)
                     .with_prompt(prompt)
                     .items(items)
                     .default(default)
                     .max_length(12)
+                    .report(false)
                     .interact_opt(),
-            )
+            )?;
+            let mut report = String::new();
+            let _ = theme.format_input_prompt_selection(&mut report, prompt, &answer(index));
+            crate::printer::stderr_line(&report);
+            Ok(index)
         })
     }
 }

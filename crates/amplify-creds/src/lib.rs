@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
 /// How much validity a temporary credential must have left to be reused rather than renewed.
@@ -18,8 +18,9 @@ use time::{Duration, OffsetDateTime};
 /// still leaves two thirds of a 15-minute session usable.
 pub const REUSE_MARGIN: Duration = Duration::minutes(5);
 
-/// A value that must never be printed: secret keys, session tokens, MFA codes.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A value that must never be printed: secret keys, session tokens, MFA codes. It can be read from a file
+/// (`Deserialize`) but not written by serde: a writer has to call [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -46,24 +47,14 @@ impl From<String> for Secret {
     }
 }
 
-/// A set of AWS credentials, long-lived (no expiration) or temporary.
-#[derive(Clone, PartialEq, Eq)]
+/// A set of AWS credentials, long-lived (no expiration) or temporary. Its `Debug` shows the key id (not a
+/// secret, and what one needs to debug) and `REDACTED` for the rest.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
     pub access_key_id: String,
     pub secret_access_key: Secret,
     pub session_token: Option<Secret>,
     pub expiration: Option<OffsetDateTime>,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &self.secret_access_key)
-            .field("session_token", &self.session_token)
-            .field("expiration", &self.expiration)
-            .finish()
-    }
 }
 
 impl Credentials {

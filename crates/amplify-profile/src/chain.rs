@@ -47,6 +47,18 @@ impl BaseCredentials {
         }
     }
 
+    /// What these base credentials are, as part of a cache key: no secret (the key id is not one).
+    pub fn identity(&self) -> String {
+        match self {
+            BaseCredentials::Static {
+                profile,
+                access_key_id,
+                ..
+            } => format!("static:{profile}:{access_key_id}"),
+            other => format!("{}:{}", other.describe(), other.profile()),
+        }
+    }
+
     fn describe(&self) -> String {
         match self {
             BaseCredentials::Static {
@@ -152,14 +164,7 @@ impl ProfileChain {
     /// Everything that decides which credentials this chain yields, as one string: two chains with the
     /// same identity may share cached credentials. Holds no secret (the access key id is not one).
     pub fn identity(&self) -> String {
-        let mut id = match &self.base {
-            BaseCredentials::Static {
-                profile,
-                access_key_id,
-                ..
-            } => format!("static:{profile}:{access_key_id}"),
-            other => format!("{}:{}", other.describe(), other.profile()),
-        };
+        let mut id = self.base.identity();
         for hop in &self.hops {
             let _ = write!(
                 id,

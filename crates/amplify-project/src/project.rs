@@ -232,18 +232,30 @@ pub struct Project {
 }
 
 impl Project {
+    /// Reads the project. The `local-*` files may be missing: `.gitignore` keeps them out of version
+    /// control, so a fresh clone has none until an environment is chosen ([`Project::has_local_env`]).
     pub fn load(root: &Path) -> Result<Project, ProjectError> {
         let project = Project {
             root: root.to_path_buf(),
             config: read_json(&root.join(paths::PROJECT_CONFIG))?,
-            env_info: read_json(&root.join(paths::LOCAL_ENV_INFO))?,
+            env_info: read_json_or_empty(&root.join(paths::LOCAL_ENV_INFO))?,
             aws_info: read_json_or_empty(&root.join(paths::LOCAL_AWS_INFO))?,
             team_provider: read_json_or_empty(&root.join(paths::TEAM_PROVIDER_INFO))?,
         };
         project.project_name()?;
-        project.env_name()?;
+        if !project.env_info.is_empty() {
+            project.env_name()?;
+        }
         project.frontend()?;
         Ok(project)
+    }
+
+    /// Whether this checkout has chosen an environment (a fresh clone has not).
+    pub fn has_local_env(&self) -> bool {
+        self.env_info
+            .get("envName")
+            .and_then(Value::as_str)
+            .is_some()
     }
 
     pub fn root(&self) -> &Path {
@@ -269,7 +281,16 @@ impl Project {
         self.env_info
             .get("envName")
             .and_then(Value::as_str)
-            .ok_or_else(|| self.invalid(paths::LOCAL_ENV_INFO, "it has no \"envName\""))
+            .ok_or_else(|| {
+                if self.env_info.is_empty() {
+                    self.invalid(
+                        paths::LOCAL_ENV_INFO,
+                        "it is missing, as in a fresh clone (it is not in version control): run `amplify-rs init` to choose an environment",
+                    )
+                } else {
+                    self.invalid(paths::LOCAL_ENV_INFO, "it has no \"envName\"")
+                }
+            })
     }
 
     /// The editor as stored (an id such as `vscode`, or the original's display name).
@@ -334,11 +355,6 @@ impl Project {
         set_frontend(&mut self.config, frontend);
     }
 
-    /// Makes `env` the current environment (saved by [`Project::save_settings`]).
-    pub fn set_current_env(&mut self, env: &str) {
-        self.env_info.insert("envName".into(), env.into());
-    }
-
     pub fn set_auth(&mut self, env: &str, auth: &AwsAuth) {
         self.aws_info.insert(env.into(), auth.to_json());
     }
@@ -365,28 +381,59 @@ impl Project {
         Ok(())
     }
 
-    /// Records a new environment and makes it the current one. `local-env-info.json`, which names the current
-    /// environment, is written last: an interruption before it leaves the old environment current and whole.
+    /// Records a new environment and makes it the current one. The writes are ordered so that an
+    /// interruption leaves a project that still works: the environment's AWS setting first, then its stack in
+    /// `team-provider-info.json` (from then on it is listed, and usable), and `local-env-info.json`, which
+    /// names the current environment, last.
     pub fn add_environment(&mut self, new: &NewEnvironment) -> Result<(), ProjectError> {
+        self.aws_info.insert(new.env.clone(), new.auth.to_json());
+        write_json_atomic(
+            &self.root.join(paths::LOCAL_AWS_INFO),
+            &Value::Object(self.aws_info.clone()),
+        )?;
         let outputs = Value::Object(new.outputs.0.clone());
         let entry = self
             .team_provider
             .entry(new.env.clone())
             .or_insert_with(|| json!({}));
         if let Some(map) = entry.as_object_mut() {
-            map.insert(PROVIDER.into(), outputs.clone());
+            map.insert(PROVIDER.into(), outputs);
         } else {
-            *entry = json!({ PROVIDER: outputs.clone() });
+            *entry = json!({ PROVIDER: outputs });
         }
         write_json_atomic(
             &self.root.join(paths::TEAM_PROVIDER_INFO),
             &Value::Object(self.team_provider.clone()),
         )?;
-        self.aws_info.insert(new.env.clone(), new.auth.to_json());
-        write_json_atomic(
-            &self.root.join(paths::LOCAL_AWS_INFO),
-            &Value::Object(self.aws_info.clone()),
-        )?;
+        self.make_current(&new.env)
+    }
+
+    /// Makes `env`, recorded in `team-provider-info.json`, the current environment: its stack goes into both
+    /// `amplify-meta.json` files and the frontend's files, then `local-env-info.json` names it (creating that file
+    /// in a fresh clone). `auth`, when given, becomes the environment's AWS setting first.
+    pub fn switch_environment(
+        &mut self,
+        env: &str,
+        auth: Option<&AwsAuth>,
+    ) -> Result<(), ProjectError> {
+        if self.outputs(env).is_none() {
+            return Err(self.invalid(
+                paths::TEAM_PROVIDER_INFO,
+                format!("it has no environment \"{env}\""),
+            ));
+        }
+        if let Some(auth) = auth {
+            self.aws_info.insert(env.into(), auth.to_json());
+            write_json_atomic(
+                &self.root.join(paths::LOCAL_AWS_INFO),
+                &Value::Object(self.aws_info.clone()),
+            )?;
+        }
+        self.make_current(env)
+    }
+
+    fn make_current(&mut self, env: &str) -> Result<(), ProjectError> {
+        let outputs = self.outputs(env).expect("recorded before");
         for meta in [paths::BACKEND_META, paths::CURRENT_META] {
             let path = self.root.join(meta);
             let mut value = read_json_or_empty(&path)?;
@@ -397,14 +444,21 @@ impl Project {
             providers
                 .as_object_mut()
                 .expect("an object")
-                .insert(PROVIDER.into(), outputs.clone());
+                .insert(PROVIDER.into(), Value::Object(outputs.0.clone()));
             write_json_atomic(&path, &Value::Object(value))?;
         }
-        if let Some(region) = new.outputs.region() {
+        if let Some(region) = outputs.region() {
             write_frontend_files(&self.root, &self.frontend()?, region)?;
         }
-        self.env_info
-            .insert("envName".into(), new.env.clone().into());
+        if !self.env_info.contains_key("projectPath") {
+            self.env_info
+                .insert("projectPath".into(), self.root.display().to_string().into());
+        }
+        if !self.env_info.contains_key("defaultEditor") {
+            self.env_info
+                .insert("defaultEditor".into(), Editor::default_editor().id.into());
+        }
+        self.env_info.insert("envName".into(), env.into());
         write_json_atomic(
             &self.root.join(paths::LOCAL_ENV_INFO),
             &Value::Object(self.env_info.clone()),

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::template::template;
 
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// What to create.
 #[derive(Clone, Debug)]
 pub struct RootStack {
@@ -48,6 +50,12 @@ pub enum StackError {
         stack_name: String,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("cannot renew the credentials while creating stack {stack_name}")]
+    Credentials {
+        stack_name: String,
+        #[source]
+        source: BoxError,
     },
     #[error(
         "An error occurred when creating the CloudFormation stack {stack_name}: it ended in {status}"
@@ -122,13 +130,21 @@ fn error_parts<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'stat
 }
 
 /// Creates the stack, reports each new event to `on_event`, and returns its outputs once CREATE_COMPLETE.
+///
+/// `fresh` is awaited before every call: the caller renews its credentials there, outside the SDK's
+/// per-attempt time limit, so a renewal that needs an MFA code can wait for the person to type it.
 pub async fn create_root_stack(
     client: &Client,
     stack: &RootStack,
     poll: Duration,
+    fresh: &mut impl AsyncFnMut() -> Result<(), BoxError>,
     on_event: &mut dyn FnMut(&StackEvent),
 ) -> Result<Map<String, Value>, StackError> {
     let name = stack.stack_name.as_str();
+    let renewal = |source: BoxError| StackError::Credentials {
+        stack_name: name.to_string(),
+        source,
+    };
     let parameter = |key: &str, value: String| {
         Parameter::builder()
             .parameter_key(key)
@@ -136,9 +152,13 @@ pub async fn create_root_stack(
             .build()
     };
     tracing::debug!(stack = name, "cloudformation:CreateStack");
+    fresh().await.map_err(renewal)?;
     let created = client
         .create_stack()
         .stack_name(name)
+        // The same token on every attempt: an attempt that timed out after CloudFormation took it makes the
+        // retry a no-op instead of an AlreadyExistsException (or a second stack).
+        .client_request_token(format!("{name}-create"))
         .template_body(template(&stack.description).to_string())
         .parameters(parameter("DeploymentBucketName", stack.deployment_bucket()))
         .parameters(parameter("AuthRoleName", format!("{name}-authRole")))
@@ -159,6 +179,7 @@ pub async fn create_root_stack(
 
     let mut seen = HashSet::new();
     loop {
+        fresh().await.map_err(renewal)?;
         let events = client
             .describe_stack_events()
             .stack_name(&stack_id)
@@ -184,6 +205,7 @@ pub async fn create_root_stack(
             on_event(event);
         }
 
+        fresh().await.map_err(renewal)?;
         let described = client
             .describe_stacks()
             .stack_name(&stack_id)

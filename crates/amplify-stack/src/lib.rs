@@ -8,5 +8,5 @@
 mod create;
 mod template;
 
-pub use create::{RootStack, StackError, StackEvent, create_root_stack};
+pub use create::{BoxError, RootStack, StackError, StackEvent, create_root_stack};
 pub use template::{normalize_stack_name, root_stack_name, template};

@@ -33,6 +33,7 @@ async fn creates_the_root_stack_and_returns_its_outputs() {
         &client(&moto).await,
         &stack,
         Duration::from_millis(100),
+        &mut async || Ok(()),
         &mut |e| events.push(e.clone()),
     )
     .await
@@ -106,12 +107,24 @@ async fn a_duplicate_name_is_refused_with_the_reason() {
         tags: vec![],
         description: "{}".into(),
     };
-    create_root_stack(&client, &stack, Duration::from_millis(10), &mut |_| {})
-        .await
-        .unwrap();
-    let error = create_root_stack(&client, &stack, Duration::from_millis(10), &mut |_| {})
-        .await
-        .unwrap_err();
+    create_root_stack(
+        &client,
+        &stack,
+        Duration::from_millis(10),
+        &mut async || Ok(()),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let error = create_root_stack(
+        &client,
+        &stack,
+        Duration::from_millis(10),
+        &mut async || Ok(()),
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
     assert!(
         error.to_string().contains("AlreadyExistsException"),
         "{error}"

@@ -355,11 +355,8 @@ impl StsService {
             }
             _ => match call(None).await? {
                 Attempt::Done(credentials) => Ok(credentials),
-                Attempt::CodeRejected(message) => Err(StsError::MfaRejected {
-                    profile: hop.profile.clone(),
-                    attempts: 0,
-                    message,
-                }),
+                // `classify` reports a rejected code only when one was sent.
+                Attempt::CodeRejected(_) => unreachable!("no MFA code was sent"),
             },
         }
     }

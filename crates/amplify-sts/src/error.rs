@@ -84,7 +84,10 @@ impl StsError {
                 "check your network connection, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them".into()
             }
             StsError::Cache(error) => error.hint(),
-            StsError::EmptyResponse { .. } | StsError::BaseCredentials { .. } | StsError::CallerIdentity { .. } => return None,
+            StsError::BaseCredentials { profile, .. } => format!(
+                "check where profile {profile} gets its credentials: its credential_process must print them as JSON and exit 0, credential_source = Environment needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and SSO needs `aws sso login`"
+            ),
+            StsError::EmptyResponse { .. } | StsError::CallerIdentity { .. } => return None,
         })
     }
 }

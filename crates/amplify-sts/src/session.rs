@@ -152,15 +152,7 @@ impl ProjectSession {
     }
 
     fn mfa_session_identity(&self, serial: &str) -> String {
-        let base = match &self.chain.base {
-            BaseCredentials::Static {
-                profile,
-                access_key_id,
-                ..
-            } => format!("static:{profile}:{access_key_id}"),
-            other => other.profile().to_string(),
-        };
-        format!("mfa-session:{base}:{serial}")
+        format!("mfa-session:{}:{serial}", self.chain.base.identity())
     }
 
     /// The project's credentials for this chain: cached if reusable, else from STS (and then cached).

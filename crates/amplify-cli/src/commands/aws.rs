@@ -4,7 +4,6 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use amplify_project::{Project, find_root};
@@ -15,6 +14,7 @@ use crate::cli::{CredentialsArgs, CredentialsFormat, ProjectArg};
 use crate::context::Ctx;
 use crate::credentials::{self, PendingAuth, Session};
 use crate::errors::UserError;
+use crate::printer::write_stdout;
 
 /// The project's root: `--project`, else the project holding the current folder.
 pub fn project_root(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<PathBuf> {
@@ -25,7 +25,7 @@ pub fn project_root(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<PathBuf> {
     find_root(&start).ok_or_else(|| {
         UserError::new(
             "Current environment cannot be determined.",
-            "Use 'amplify-rs init' in the root of your app directory to create a new environment, or pass --project DIR.",
+            "Use 'amplify-rs init' in the root of your app directory to create a new environment. Or pass --project DIR.",
         )
         .into()
     })
@@ -120,7 +120,7 @@ pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()
             )
         }
     };
-    write_stdout(&text)
+    write_stdout(text.as_bytes())
 }
 
 pub async fn whoami(ctx: &Ctx, args: &ProjectArg) -> anyhow::Result<()> {
@@ -129,20 +129,11 @@ pub async fn whoami(ctx: &Ctx, args: &ProjectArg) -> anyhow::Result<()> {
     let identity = sts.caller_identity(&session.sdk_config()).await?;
     let value =
         json!({"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn});
-    write_stdout(&format!(
-        "{}\n",
-        serde_json::to_string_pretty(&value).expect("serializes")
-    ))
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+    write_stdout(
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).expect("serializes")
+        )
+        .as_bytes(),
+    )
 }

@@ -5,6 +5,7 @@ use std::os::unix::fs::DirBuilderExt as _;
 
 use amplify_profile::{Document, FileKind, FileLocations, ProfileSet};
 use amplify_project::{AwsAuth, Project, find_root, write_private};
+use anyhow::Context as _;
 
 use crate::commands::questions;
 use crate::context::Ctx;
@@ -177,7 +178,8 @@ pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
             std::fs::DirBuilder::new()
                 .recursive(true)
                 .mode(0o700)
-                .create(dir)?;
+                .create(dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
         }
     }
     // The keys first: a config entry without keys is harmless, keys without their region are merely incomplete.

@@ -23,6 +23,7 @@ use crate::context::Ctx;
 use crate::credentials::{self, PendingAuth, Session};
 use crate::errors::UserError;
 use crate::headless::{AmplifyParams, parse_amplify, parse_frontend, parse_providers};
+use crate::interrupt;
 use crate::prompt::Prompter;
 
 const NOTE: &str =
@@ -84,6 +85,13 @@ pub async fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
 async fn new_project(ctx: &Ctx, flags: Flags, ask: bool) -> anyhow::Result<()> {
     let prompter = Prompter::new(&ctx.printer);
     let root = ctx.cwd.clone();
+    // Found now, not after the MFA prompt and the stack: an `amplify` folder that is not a project.
+    if root.join("amplify").exists() {
+        return Err(amplify_project::ProjectError::AmplifyDirInTheWay {
+            path: root.join("amplify"),
+        }
+        .into());
+    }
     ctx.printer.note(NOTE);
 
     let folder = root
@@ -139,6 +147,7 @@ async fn new_project(ctx: &Ctx, flags: Flags, ask: bool) -> anyhow::Result<()> {
     let outputs = deploy(ctx, &session, &name, &env).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
 
+    let _writing = interrupt::Phase::Writing.enter();
     let written = auth.commit(&ctx.home).and_then(|auth| {
         NewProject {
             root: root.clone(),
@@ -168,40 +177,60 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags, ask: bool) -> any
     let prompter = Prompter::new(&ctx.printer);
     let mut project = Project::load(root)?;
     let name = project.project_name()?.to_string();
-    let current_env = project.env_name()?.to_string();
+    // A fresh clone has environments in team-provider-info.json but no current one of its own.
+    let current_env = project
+        .has_local_env()
+        .then(|| project.env_name().map(str::to_string))
+        .transpose()?;
     let existing = project.environments();
     ctx.printer.note(NOTE);
 
     let env = match flags.amplify.env_name.clone() {
         Some(env) => env,
         None if !ask => {
-            return Err(UserError::new(
-                format!("Amplify project {name} is already initialized for environment {current_env}"),
-                "To create a new environment run `amplify-rs init --amplify '{\"envName\":\"NAME\"}'` with the environment's name",
-            )
-            .into());
+            let (message, hint) = match &current_env {
+                Some(current) => (
+                    format!("Amplify project {name} is already initialized for environment {current}"),
+                    "To create a new environment run `amplify-rs init --amplify '{\"envName\":\"NAME\"}'` with the environment's name".to_string(),
+                ),
+                None => (
+                    format!("Amplify project {name} has no environment chosen in this folder"),
+                    format!(
+                        "choose one of {} with `amplify-rs init --amplify '{{\"envName\":\"NAME\"}}'`",
+                        if existing.is_empty() { "a new name".to_string() } else { existing.join(", ") }
+                    ),
+                ),
+            };
+            return Err(UserError::new(message, hint).into());
         }
         None => {
             if !existing.is_empty()
                 && prompter.confirm("Do you want to use an existing environment?", true)?
             {
-                let default = existing.iter().position(|e| *e == current_env).unwrap_or(0);
+                let default = current_env
+                    .as_ref()
+                    .and_then(|c| existing.iter().position(|e| e == c))
+                    .unwrap_or(0);
                 let chosen = existing[prompter.select(
                     "Choose the environment you would like to use:",
                     &existing,
                     default,
                 )?]
                 .clone();
-                return switch_environment(ctx, &mut project, &chosen);
+                return switch_environment(ctx, &prompter, &mut project, &chosen, flags.auth, ask)
+                    .await;
             }
             questions::env_name(&prompter, &existing)?
         }
     };
     if existing.contains(&env) {
-        return switch_environment(ctx, &mut project, &env);
+        return switch_environment(ctx, &prompter, &mut project, &env, flags.auth, ask).await;
     }
 
-    let current_auth = project.auth(&current_env)?;
+    let current_auth = match &current_env {
+        Some(current) => project.auth(current)?,
+        None => None,
+    };
     ctx.printer
         .info("Using default provider  awscloudformation");
     let auth = match (flags.auth, &current_auth) {
@@ -220,6 +249,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags, ask: bool) -> any
     let session = credentials::obtain(ctx, root, &auth).await?;
     let outputs = deploy(ctx, &session, &name, &env).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
+    let _writing = interrupt::Phase::Writing.enter();
     let written = auth.commit(&ctx.home).and_then(|auth| {
         project
             .add_environment(&NewEnvironment {
@@ -241,10 +271,33 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags, ask: bool) -> any
     Ok(())
 }
 
-/// Makes `env`, which exists already, the current environment (nothing is created).
-fn switch_environment(ctx: &Ctx, project: &mut Project, env: &str) -> anyhow::Result<()> {
-    project.set_current_env(env);
-    project.save_settings()?;
+/// Makes `env`, which exists already, the current environment (no stack is created). An environment this
+/// folder has no AWS setting for (a fresh clone) gets one first: from `--providers`, a question, or the
+/// `--yes` default.
+async fn switch_environment(
+    ctx: &Ctx,
+    prompter: &Prompter<'_>,
+    project: &mut Project,
+    env: &str,
+    given: Option<PendingAuth>,
+    ask: bool,
+) -> anyhow::Result<()> {
+    let auth = match (given, project.auth(env)?) {
+        (Some(auth), _) => Some(auth.commit(&ctx.home)?),
+        (None, Some(_)) => None,
+        (None, None) if ask => {
+            ctx.printer.info(format!(
+                "Choose how the environment {env} gets AWS credentials in this folder."
+            ));
+            Some(
+                questions::auth(ctx, prompter, None)
+                    .await?
+                    .commit(&ctx.home)?,
+            )
+        }
+        (None, None) => Some(default_auth(ctx)?.commit(&ctx.home)?),
+    };
+    project.switch_environment(env, auth.as_ref())?;
     ctx.printer
         .success(format!("Switched to the environment {env}."));
     Ok(())
@@ -262,11 +315,16 @@ fn default_auth(ctx: &Ctx) -> anyhow::Result<PendingAuth> {
     if ctx.var("AWS_ACCESS_KEY_ID").is_some() && ctx.var("AWS_SECRET_ACCESS_KEY").is_some() {
         return Ok(PendingAuth::General);
     }
-    Err(UserError::new(
-        "Failed to resolve AWS credentials with --yes flag.",
-        "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-    )
-    .into())
+    let hint = if amplify_profile::profile_from_env(|n| ctx.var(n)).is_some() {
+        format!(
+            "AWS_PROFILE names the profile {wanted}, which is not in {} or {}: fix the name, or pass --providers",
+            set.files().config.display(),
+            set.files().credentials.display()
+        )
+    } else {
+        "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string()
+    };
+    Err(UserError::new("Failed to resolve AWS credentials with --yes flag.", hint).into())
 }
 
 /// Creates the environment's root stack behind a spinner that shows its events as they come.
@@ -299,7 +357,9 @@ async fn deploy(
         "Deploying root stack {} in {}",
         stack.stack_name, session.region
     ));
-    let result = create_root_stack(&client, &stack, POLL, &mut |event| {
+    let _deploying = interrupt::Phase::Deploying(stack.stack_name.clone()).enter();
+    let mut fresh = async || session.keep_fresh().await;
+    let result = create_root_stack(&client, &stack, POLL, &mut fresh, &mut |event| {
         let status = if event.status.ends_with("_FAILED") {
             style(&event.status).red()
         } else if event.status.ends_with("_COMPLETE") {

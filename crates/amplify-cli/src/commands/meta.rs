@@ -1,11 +1,10 @@
 //! Commands about the command line itself: shell completions, and the Markdown reference that
 //! `cargo xtask docs` writes to `docs/reference.md` (a test fails when that file is stale).
 
-use std::io::Write as _;
-
 use clap::CommandFactory as _;
 
 use crate::cli::Cli;
+use crate::printer::write_stdout;
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
     let mut command = Cli::command();
@@ -41,13 +40,5 @@ fn render(command: &mut clap::Command, path: &str, out: &mut String) {
     for name in names {
         let sub = command.find_subcommand_mut(&name).expect("listed above");
         render(sub, &format!("{path} {name}"), out);
-    }
-}
-
-fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
     }
 }

@@ -6,7 +6,6 @@
 #![allow(clippy::print_stdout)]
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use amplify_profile::{
     BaseCredentials, FileLocations, ProfileChain, ProfileSet, ResolveError, keys,
@@ -16,6 +15,7 @@ use serde_json::{Value, json};
 use crate::cli::ProfilesArgs;
 use crate::context::Ctx;
 use crate::errors::UserError;
+use crate::printer::write_stdout;
 
 pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
     let files = FileLocations::from_env(&ctx.home, |name| ctx.var(name));
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
             }
         }
     };
-    write_stdout(&text)
+    write_stdout(text.as_bytes())
 }
 
 fn base_kind(base: &BaseCredentials) -> &'static str {
@@ -225,7 +225,7 @@ fn check(set: &ProfileSet, json_output: bool) -> anyhow::Result<()> {
         );
         out
     };
-    write_stdout(&text)?;
+    write_stdout(text.as_bytes())?;
     if errors.is_empty() {
         Ok(())
     } else {
@@ -238,16 +238,5 @@ fn check(set: &ProfileSet, json_output: bool) -> anyhow::Result<()> {
             "fix the profiles listed above",
         )
         .into())
-    }
-}
-
-fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
     }
 }

@@ -235,7 +235,12 @@ pub fn profile(
         .or_else(|| names.iter().position(|n| *n == "default"))
         .unwrap_or(0);
     loop {
-        let index = prompter.pick("Please choose the profile you want to use", &items, default)?;
+        let index = prompter.pick(
+            "Please choose the profile you want to use",
+            &items,
+            default,
+            |i| names[i].to_string(),
+        )?;
         match set.resolve(names[index]) {
             Ok(_) => return Ok(names[index].to_string()),
             Err(e) => {

@@ -2,19 +2,14 @@
 //! temporary credentials and nothing else, with the original's two messages.
 
 use amplify_cache::{CredentialCache, ProjectKey};
-use amplify_project::find_root;
 use anyhow::Context as _;
 
+use crate::cli::ProjectArg;
+use crate::commands::aws::project_root;
 use crate::context::Ctx;
-use crate::errors::UserError;
 
-pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let root = find_root(&ctx.cwd).ok_or_else(|| {
-        UserError::new(
-            "Current environment cannot be determined.",
-            "Use 'amplify-rs init' in the root of your app directory to create a new environment.",
-        )
-    })?;
+pub fn run(ctx: &Ctx, project: &ProjectArg) -> anyhow::Result<()> {
+    let root = project_root(ctx, project)?;
     let key = ProjectKey::for_root(&root)
         .with_context(|| format!("cannot resolve the folder {}", root.display()))?;
     let removal = CredentialCache::in_home(&ctx.home).remove_project(&key)?;

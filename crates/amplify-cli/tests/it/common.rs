@@ -52,8 +52,10 @@ pub fn cached_entries(ctx: &TestContext, dir: &Path) -> serde_json::Map<String, 
 /// The secrets a run may hold: the user's secret key, every cached secret and token, and the MFA code.
 pub fn secrets(ctx: &TestContext) -> Vec<String> {
     let mut secrets = vec![SEED_SECRET_KEY.to_string(), MFA_CODE.to_string()];
-    if ctx.cache_path().exists() {
-        if let Some(projects) = cache(ctx)["amplify-rs"]["projects"].as_object() {
+    if ctx.cache_path().exists()
+        && let Some(projects) = cache(ctx)["amplify-rs"]["projects"].as_object()
+    {
+        {
             for entries in projects.values() {
                 for entry in entries.as_object().into_iter().flat_map(|e| e.values()) {
                     for key in ["secretAccessKey", "sessionToken"] {

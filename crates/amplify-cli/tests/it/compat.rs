@@ -191,3 +191,83 @@ fn the_originals_project_works_here() {
         out.stderr
     );
 }
+
+#[test]
+fn a_fresh_clone_chooses_an_environment() {
+    let ctx = seeded();
+    assert_eq!(
+        headless_init(&ctx, &["--amplify", r#"{"envName":"dev"}"#]).code,
+        Some(0)
+    );
+    assert_eq!(
+        headless_init(&ctx, &["--amplify", r#"{"envName":"prod"}"#]).code,
+        Some(0)
+    );
+    // What git keeps: .gitignore leaves out amplify/.config/local-*, the backend's amplify-meta.json and
+    // #current-cloud-backend.
+    for gone in [
+        "amplify/.config/local-env-info.json",
+        "amplify/.config/local-aws-info.json",
+        "amplify/backend/amplify-meta.json",
+    ] {
+        fs_err::remove_file(ctx.project_dir().join(gone)).unwrap();
+    }
+    fs_err::remove_dir_all(ctx.project_dir().join("amplify/#current-cloud-backend")).unwrap();
+
+    let out = ctx.run(&["aws", "whoami"]);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr.contains("as in a fresh clone") && out.stderr.contains("amplify-rs init"),
+        "{}",
+        out.stderr
+    );
+    let out = ctx.run(&["init", "--yes"]);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr
+            .contains("has no environment chosen in this folder")
+            && out.stderr.contains("dev, prod"),
+        "{}",
+        out.stderr
+    );
+
+    ctx.moto().start_recording();
+    let out = ctx.run(&[
+        "init",
+        "--yes",
+        "--amplify",
+        r#"{"envName":"dev"}"#,
+        "--providers",
+        PROFILE_PROVIDERS,
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(
+        out.stderr.contains("Switched to the environment dev."),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        calls(&ctx.moto().recording(), "CreateStack").is_empty(),
+        "an existing environment: no new stack"
+    );
+    let env_info = ctx.project_json("amplify/.config/local-env-info.json");
+    assert_eq!(env_info["envName"], "dev");
+    assert_eq!(env_info["defaultEditor"], "vscode");
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-aws-info.json")["dev"]["profileName"],
+        "bizcorprole"
+    );
+    let tpi = ctx.project_json("amplify/team-provider-info.json");
+    for meta in [
+        "amplify/backend/amplify-meta.json",
+        "amplify/#current-cloud-backend/amplify-meta.json",
+    ] {
+        assert_eq!(
+            ctx.project_json(meta)["providers"]["awscloudformation"],
+            tpi["dev"]["awscloudformation"],
+            "{meta}"
+        );
+    }
+    let out = ctx.run(&["aws", "whoami"]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+}

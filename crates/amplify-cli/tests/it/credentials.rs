@@ -336,3 +336,76 @@ fn when_the_prompting_process_is_interrupted_the_waiting_one_takes_over() {
     assert_eq!(second.wait(), 0, "{}", second.screen());
     assert!(second.screen().contains("\"Account\": \"111122223333\""));
 }
+
+#[test]
+fn mfa_process_can_read_the_terminal() {
+    let ctx = seeded();
+    let config = fs_err::read_to_string(ctx.home().join(".aws/config")).unwrap();
+    // A password manager asking for its PIN on the terminal, then printing the code.
+    let process =
+        "mfa_process=sh -c 'printf \"PIN: \" >&2; read pin; [ \"$pin\" = 4242 ] && echo 271828'\n";
+    fs_err::write(
+        ctx.home().join(".aws/config"),
+        config.replace("external_id=", &format!("{process}external_id=")),
+    )
+    .unwrap();
+    ctx.moto().start_recording();
+    let mut pty = ctx.pty(&["init", "--yes", "--providers", PROFILE_PROVIDERS]);
+    pty.expect("PIN:");
+    pty.send_line("4242");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert_eq!(
+        calls(&ctx.moto().recording(), "AssumeRole")[0].params["TokenCode"],
+        "271828"
+    );
+}
+
+#[test]
+fn a_code_from_the_environment_is_used_once() {
+    let ctx = seeded();
+    // Two hops, each with its own MFA device: one code cannot open both.
+    let config = "[profile jump]\nrole_arn=arn:aws:iam::222222222222:role/Jump\nsource_profile=devcorpuser\nmfa_serial=arn:aws:iam::444455556666:mfa/devcorpuser\n\n[profile biz]\nrole_arn=arn:aws:iam::111122223333:role/Biz\nsource_profile=jump\nmfa_serial=arn:aws:iam::222222222222:mfa/ops\nregion=us-east-1\n";
+    ctx.write_aws_files(config, amplify_test_support::SEED_CREDENTIALS);
+    ctx.moto().start_recording();
+    let providers =
+        r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"biz"}}"#;
+    let mut command = ctx.command(&["init", "--yes", "--providers", providers]);
+    command.env("AMPLIFY_RS_MFA_CODE", MFA_CODE);
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "profile biz needs a second MFA code (another hop of its chain asks for one)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("mfa_process"),
+        "the hint offers the ways out: {stderr}"
+    );
+    let assumes = calls(&ctx.moto().recording(), "AssumeRole").len();
+    assert_eq!(
+        assumes, 1,
+        "the first hop used the code; the second was not sent with it again"
+    );
+}
+
+#[test]
+fn a_stray_amplify_folder_stops_init_before_any_aws_call() {
+    let ctx = seeded();
+    fs_err::create_dir_all(ctx.project_dir().join("amplify/notes")).unwrap();
+    ctx.moto().start_recording();
+    let out = headless_init(&ctx, &[]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("already exists but is not an Amplify project"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        ctx.moto().recording().is_empty(),
+        "no AssumeRole, no CreateStack"
+    );
+}

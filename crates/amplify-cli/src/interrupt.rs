@@ -1,0 +1,71 @@
+//! What Ctrl-C means depends on what the command is doing. Before anything is sent to AWS, nothing was
+//! written; while a stack is being created, the stack may exist in AWS though no file was written; while the
+//! project files are written, stopping half way is what must never happen, so the interrupt waits for the
+//! writes to finish. Commands say which phase they are in with [`Phase::enter`].
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use console::style;
+
+use crate::errors::code;
+use crate::printer::stderr_line;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    /// CreateStack sent (or about to be) for this stack.
+    Deploying(String),
+    /// Project files being written.
+    Writing,
+}
+
+static PHASE: Mutex<Phase> = Mutex::new(Phase::Idle);
+static PENDING: AtomicBool = AtomicBool::new(false);
+
+impl Phase {
+    /// Enters this phase until the guard is dropped (then back to the phase before).
+    pub fn enter(self) -> PhaseGuard {
+        let previous = std::mem::replace(&mut *PHASE.lock().expect("phase lock"), self);
+        PhaseGuard {
+            previous: Some(previous),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct PhaseGuard {
+    previous: Option<Phase>,
+}
+
+impl Drop for PhaseGuard {
+    fn drop(&mut self) {
+        let leaving = std::mem::replace(
+            &mut *PHASE.lock().expect("phase lock"),
+            self.previous.take().unwrap_or(Phase::Idle),
+        );
+        if leaving == Phase::Writing && PENDING.load(Ordering::SeqCst) {
+            stop("Interrupted after the project files were written completely.");
+        }
+    }
+}
+
+fn stop(message: &str) -> ! {
+    let _ = console::Term::stderr().show_cursor();
+    stderr_line(&format!("\n{}", style(message).yellow()));
+    std::process::exit(i32::from(code::INTERRUPTED));
+}
+
+/// Ctrl-C reaches the process as SIGINT (dialoguer re-raises it from a prompt).
+pub fn install_handler() {
+    let _ = ctrlc::set_handler(|| {
+        let phase = PHASE.lock().map(|p| p.clone()).unwrap_or(Phase::Idle);
+        match phase {
+            Phase::Idle => stop("Interrupted: nothing was written."),
+            Phase::Deploying(stack) => stop(&format!(
+                "Interrupted: no project file was written, but the stack {stack} may still be being created in AWS. Delete it in the CloudFormation console if you do not run init again."
+            )),
+            Phase::Writing => PENDING.store(true, Ordering::SeqCst),
+        }
+    });
+}

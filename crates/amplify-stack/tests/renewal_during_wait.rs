@@ -1,0 +1,155 @@
+//! A stack wait that outlives its credentials, where the renewal needs an MFA code that takes a person longer
+//! to type than one AWS call may take. The renewal happens between calls (the `fresh` step), so the SDK's
+//! per-attempt limit never cuts the person off. Real pieces: moto, the SDK with its timeouts, a
+//! single-threaded runtime as the binary uses; the clock is moved instead of waiting 13 minutes.
+
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use amplify_cache::{CredentialCache, ProjectKey};
+use amplify_creds::Secret;
+use amplify_profile::{FileLocations, ProfileSet};
+use amplify_stack::{RootStack, create_root_stack, root_stack_name};
+use amplify_sts::session::{ProjectSession, Quiet, SessionOptions};
+use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
+use amplify_test_support::{Moto, SEED_CONFIG, SEED_CREDENTIALS};
+use aws_smithy_async::time::TimeSource;
+
+#[derive(Debug, Default)]
+struct MovedClock(AtomicI64);
+impl MovedClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now() + Duration::from_secs(self.0.load(Ordering::SeqCst) as u64)
+    }
+}
+#[derive(Debug)]
+struct SharedClock(Arc<MovedClock>);
+impl TimeSource for SharedClock {
+    fn now(&self) -> SystemTime {
+        self.0.now()
+    }
+}
+
+/// A person who takes two seconds to type each code.
+#[derive(Default)]
+struct SlowPerson(Mutex<Vec<MfaReason>>);
+impl MfaCodeSource for SlowPerson {
+    fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+        std::thread::sleep(Duration::from_secs(2));
+        self.0.lock().unwrap().push(request.reason);
+        Ok(Secret::new("123456"))
+    }
+}
+
+#[test]
+fn a_slow_mfa_code_during_the_wait_is_not_cut_off() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let moto = Moto::start();
+        // moto loads CloudFormation on its first call, which takes longer than the one-second limit below.
+        moto.call("cloudformation", &[("Action", "ListStacks")]);
+        let home = tempfile::tempdir().unwrap();
+        let files = FileLocations {
+            config: home.path().join("config"),
+            credentials: home.path().join("credentials"),
+        };
+        let config = SEED_CONFIG.replace(
+            "region=us-east-1\n\n",
+            "region=us-east-1\nduration_seconds=900\n\n",
+        );
+        let chain = ProfileSet::from_texts(&files, Some(&config), Some(SEED_CREDENTIALS))
+            .unwrap()
+            .resolve("bizcorprole")
+            .unwrap();
+        // One attempt of any call may take one second: less than the person needs to type a code.
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .no_credentials()
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(moto.endpoint())
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_attempt_timeout(Duration::from_secs(1))
+                    .build(),
+            )
+            .load()
+            .await;
+        let context = AwsContext::from_sdk_config(sdk);
+        let clock = Arc::new(MovedClock::default());
+        let person = Arc::new(SlowPerson::default());
+        let session_clock = clock.clone();
+        let session = Arc::new(
+            ProjectSession::new(
+                StsService::new(context.clone()),
+                CredentialCache::in_home(home.path()),
+                ProjectKey::from_canonical(home.path()),
+                chain,
+                person.clone(),
+                Arc::new(Quiet),
+                SessionOptions::default(),
+            )
+            .with_clock(move || time::OffsetDateTime::from(session_clock.now())),
+        );
+        session.credentials().await.unwrap();
+        let config = context
+            .config_with(session.provider(), "us-east-1")
+            .to_builder()
+            .time_source(SharedClock(clock.clone()))
+            .build();
+        let client = aws_sdk_cloudformation::Client::new(&config);
+
+        moto.start_recording();
+        let calls = AtomicUsize::new(0);
+        let mut fresh = async || {
+            // After CreateStack, thirteen minutes pass: the 15-minute session has two left and is renewed,
+            // with a new code. moto dates the new session by the real clock, so the moved clock goes back
+            // once the renewal is done: it was only there to age the old session.
+            let aged = calls.fetch_add(1, Ordering::SeqCst) == 1;
+            if aged {
+                clock.0.store(13 * 60, Ordering::SeqCst);
+            }
+            let result = session.credentials().await.map(|_| ()).map_err(Into::into);
+            if aged {
+                clock.0.store(0, Ordering::SeqCst);
+            }
+            result
+        };
+        let stack = RootStack {
+            stack_name: root_stack_name("myapp", "dev"),
+            tags: vec![],
+            description: "{}".into(),
+        };
+        let outputs = create_root_stack(
+            &client,
+            &stack,
+            Duration::from_millis(10),
+            &mut fresh,
+            &mut |_| {},
+        )
+        .await;
+        assert!(outputs.is_ok(), "{outputs:?}");
+
+        let reasons = person.0.lock().unwrap().clone();
+        assert!(
+            matches!(
+                reasons.as_slice(),
+                [MfaReason::Obtain, MfaReason::Renew { .. }]
+            ),
+            "{reasons:?}"
+        );
+        let recording = moto.recording();
+        assert_eq!(
+            Moto::calls(&recording, "CreateStack").len(),
+            1,
+            "no attempt was cut off and retried"
+        );
+        assert_eq!(
+            Moto::calls(&recording, "AssumeRole").len(),
+            1,
+            "the renewal, made between two calls of the wait"
+        );
+    });
+}
