@@ -163,6 +163,7 @@ pub async fn profile_session(
     ctx: &Ctx,
     root: &Path,
     name: &str,
+    use_: Use,
 ) -> anyhow::Result<(Arc<ProjectSession>, String, AwsContext)> {
     let set = load_profiles(ctx)?;
     let chain = set.resolve(name)?;
@@ -186,6 +187,7 @@ pub async fn profile_session(
         })?;
     let options = SessionOptions {
         mfa_session: mfa_session_option(ctx, &set, name)?,
+        extra_margin: use_.extra_margin(),
         ..SessionOptions::default()
     };
     let context = ctx.aws_context(Some(name)).await;
@@ -213,10 +215,15 @@ pub async fn profile_session(
 
 /// Credentials for `auth`, obtained for the project rooted at `root` (which may not be initialised yet).
 /// Any MFA prompt happens here, before the caller starts a spinner.
-pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Result<Session> {
+pub async fn obtain(
+    ctx: &Ctx,
+    root: &Path,
+    auth: &PendingAuth,
+    use_: Use,
+) -> anyhow::Result<Session> {
     match auth {
         PendingAuth::Profile(name) => {
-            let (session, region, context) = profile_session(ctx, root, name).await?;
+            let (session, region, context) = profile_session(ctx, root, name, use_).await?;
             let obtained = session.credentials().await?;
             match obtained.origin {
                 Origin::Cache => ctx.printer.debug(format!(
@@ -289,6 +296,25 @@ pub async fn obtain(ctx: &Ctx, root: &Path, auth: &PendingAuth) -> anyhow::Resul
                 session: None,
                 profile: None,
             })
+        }
+    }
+}
+
+/// Who the credentials are for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// amplify-rs's own calls: reused while more than five minutes remain, renewed as they go.
+    Own,
+    /// Another program (`aws credentials`): it cannot renew them through us, and the AWS CLI runs its
+    /// credential_process again below 15 minutes, so only credentials with more than 15 minutes left go out.
+    Export,
+}
+
+impl Use {
+    fn extra_margin(self) -> std::time::Duration {
+        match self {
+            Use::Own => std::time::Duration::ZERO,
+            Use::Export => std::time::Duration::from_secs(10 * 60),
         }
     }
 }

@@ -66,6 +66,10 @@ pub struct SessionOptions {
     pub mfa_session: Option<u32>,
     /// How long to wait for another process that holds the project's lock.
     pub lock_wait: Duration,
+    /// Validity wanted beyond [`amplify_creds::REUSE_MARGIN`] before cached credentials of the role are
+    /// handed out. Credentials given to another program (`aws credentials`) need more: the AWS CLI runs its
+    /// `credential_process` again when less than 15 minutes remain.
+    pub extra_margin: Duration,
 }
 
 impl Default for SessionOptions {
@@ -73,6 +77,7 @@ impl Default for SessionOptions {
         Self {
             mfa_session: None,
             lock_wait: Duration::from_secs(300),
+            extra_margin: Duration::ZERO,
         }
     }
 }
@@ -155,6 +160,11 @@ impl ProjectSession {
         format!("mfa-session:{}:{serial}", self.chain.base.identity())
     }
 
+    /// The time at which cached role credentials must still be reusable.
+    fn lookup_time(&self) -> OffsetDateTime {
+        (self.clock)() + self.options.extra_margin
+    }
+
     /// The project's credentials for this chain: cached if reusable, else from STS (and then cached).
     pub async fn credentials(&self) -> Result<Obtained, StsError> {
         let obtained = self.obtain().await?;
@@ -185,7 +195,7 @@ impl ProjectSession {
         let mut warnings = Vec::new();
         let lookup = self
             .cache
-            .lookup(&self.project, &identity, (self.clock)())?;
+            .lookup(&self.project, &identity, self.lookup_time())?;
         warnings.extend(lookup.warnings);
         if let Some(hit) = lookup.entry {
             return Ok(Obtained {
@@ -202,7 +212,7 @@ impl ProjectSession {
             })?;
         if let Some(hit) = self
             .cache
-            .lookup(&self.project, &identity, (self.clock)())?
+            .lookup(&self.project, &identity, self.lookup_time())?
             .entry
         {
             return Ok(Obtained {

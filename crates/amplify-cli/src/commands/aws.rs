@@ -32,7 +32,11 @@ pub fn project_root(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<PathBuf> {
 }
 
 /// The session of the project's current environment.
-async fn project_session(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<(Session, Project)> {
+async fn project_session(
+    ctx: &Ctx,
+    arg: &ProjectArg,
+    use_: credentials::Use,
+) -> anyhow::Result<(Session, Project)> {
     let root = project_root(ctx, arg)?;
     let project = Project::load(&root)?;
     let env = project.env_name()?.to_string();
@@ -44,7 +48,7 @@ async fn project_session(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<(Session
             "choose one with `amplify-rs configure project`",
         )
     })?;
-    let session = credentials::obtain(ctx, &root, &PendingAuth::from_stored(&auth)?).await?;
+    let session = credentials::obtain(ctx, &root, &PendingAuth::from_stored(&auth)?, use_).await?;
     Ok((session, project))
 }
 
@@ -58,7 +62,7 @@ fn shell_quote(value: &str) -> String {
 }
 
 pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()> {
-    let (session, _project) = project_session(ctx, &args.project).await?;
+    let (session, _project) = project_session(ctx, &args.project, credentials::Use::Export).await?;
     let c = &session.credentials;
     // The one command whose job is to print secrets: to stdout, for the program that asked.
     let text = match args.format {
@@ -124,7 +128,7 @@ pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()
 }
 
 pub async fn whoami(ctx: &Ctx, args: &ProjectArg) -> anyhow::Result<()> {
-    let (session, _project) = project_session(ctx, args).await?;
+    let (session, _project) = project_session(ctx, args, credentials::Use::Own).await?;
     let sts = amplify_sts::StsService::new(session.context.clone());
     let identity = sts.caller_identity(&session.sdk_config()).await?;
     let value =

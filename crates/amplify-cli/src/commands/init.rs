@@ -143,7 +143,7 @@ async fn new_project(ctx: &Ctx, flags: Flags, ask: bool) -> anyhow::Result<()> {
         None => default_auth(ctx)?,
     };
 
-    let session = credentials::obtain(ctx, &root, &auth).await?;
+    let session = credentials::obtain(ctx, &root, &auth, credentials::Use::Own).await?;
     let outputs = deploy(ctx, &session, &name, &env).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
 
@@ -246,7 +246,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags, ask: bool) -> any
         (None, Some(stored)) => PendingAuth::from_stored(stored)?,
         (None, None) => default_auth(ctx)?,
     };
-    let session = credentials::obtain(ctx, root, &auth).await?;
+    let session = credentials::obtain(ctx, root, &auth, credentials::Use::Own).await?;
     let outputs = deploy(ctx, &session, &name, &env).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
     let _writing = interrupt::Phase::Writing.enter();

@@ -409,3 +409,53 @@ fn a_stray_amplify_folder_stops_init_before_any_aws_call() {
         "no AssumeRole, no CreateStack"
     );
 }
+
+#[test]
+fn credentials_for_other_programs_have_more_than_fifteen_minutes_left() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    // Ten minutes left: enough for amplify-rs itself, not for a credential_process.
+    let mut cache = cache(&ctx);
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
+    let soon = soon
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    for entries in cache["amplify-rs"]["projects"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        for entry in entries.as_object_mut().unwrap().values_mut() {
+            entry["expiration"] = serde_json::json!(soon);
+        }
+    }
+    fs_err::write(ctx.cache_path(), serde_json::to_string(&cache).unwrap()).unwrap();
+
+    ctx.moto().start_recording();
+    assert_eq!(
+        ctx.run(&["aws", "whoami"]).code,
+        Some(0),
+        "reused for our own call"
+    );
+    let out = ctx.run(&["aws", "credentials"]);
+    assert_eq!(out.code, Some(1), "renewal needs a code: {}", out.all());
+    let mut command = ctx.command(&["aws", "credentials"]);
+    command.env("AMPLIFY_RS_MFA_CODE", MFA_CODE);
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expiration = time::OffsetDateTime::parse(
+        printed["Expiration"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(
+        expiration - time::OffsetDateTime::now_utc() > time::Duration::minutes(15),
+        "{expiration}"
+    );
+    assert_eq!(calls(&ctx.moto().recording(), "AssumeRole").len(), 1);
+}
