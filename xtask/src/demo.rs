@@ -12,21 +12,9 @@ use anyhow::Context as _;
 use crate::moto::Moto;
 use crate::{cargo, root, run_checked, setup};
 
-pub const CONFIG: &str = "[profile bizcorprole]
-role_arn=arn:aws:iam::111122223333:role/BizCorpAmplifyRole
-source_profile=devcorpuser
-mfa_serial=arn:aws:iam::444455556666:mfa/devcorpuser
-external_id=bizcorp-7f3a9c
-region=us-east-1
+pub const CONFIG: &str = include_str!("../../fixtures/aws-files/seed/config");
 
-[profile devcorpuser]
-region=us-east-1
-";
-
-pub const CREDENTIALS: &str = "[devcorpuser]
-aws_access_key_id=AKIADEVCORPUSER00001
-aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY
-";
+pub const CREDENTIALS: &str = include_str!("../../fixtures/aws-files/seed/credentials");
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let keep = args.iter().any(|a| a == "--keep");

@@ -493,25 +493,6 @@ fn every_fixture_file_writes_back_byte_for_byte() {
     eprintln!("round trip: {} fixture files", found.len());
 }
 
-/// The `seed` scenario is the seed's files, as the integration tests write them.
-#[test]
-fn the_seed_scenario_holds_the_seeds_files() {
-    let support = repo_root().join("crates/amplify-test-support/src/context.rs");
-    let source = fs_err::read_to_string(&support).expect("the test support's context");
-    for (file, constant) in [
-        ("config", "SEED_CONFIG"),
-        ("credentials", "SEED_CREDENTIALS"),
-    ] {
-        let text = fs_err::read_to_string(fixtures().join("aws-files/seed").join(file)).unwrap();
-        let literal = format!("pub const {constant}: &str = \"{text}\";");
-        assert!(
-            source.contains(&literal),
-            "fixtures/aws-files/seed/{file} is no longer {constant} of {}: copy it again",
-            support.display()
-        );
-    }
-}
-
 /// One line of `edits.txt`: `file | operation | profile | key | value`.
 struct Step {
     line: usize,

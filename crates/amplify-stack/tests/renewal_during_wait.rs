@@ -3,9 +3,9 @@
 //! per-attempt limit never cuts the person off. Real pieces: moto, the SDK with its timeouts, a
 //! single-threaded runtime as the binary uses; the clock is moved instead of waiting 13 minutes.
 
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use amplify_cache::{CredentialCache, ProjectKey};
 use amplify_creds::Secret;
@@ -13,23 +13,8 @@ use amplify_profile::{FileLocations, ProfileSet};
 use amplify_stack::{RootStack, create_root_stack, root_stack_name};
 use amplify_sts::session::{ProjectSession, Quiet, SessionOptions};
 use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
+use amplify_test_support::clock::{MovedClock, SdkClock};
 use amplify_test_support::{Moto, SEED_CONFIG, SEED_CREDENTIALS};
-use aws_smithy_async::time::TimeSource;
-
-#[derive(Debug, Default)]
-struct MovedClock(AtomicI64);
-impl MovedClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now() + Duration::from_secs(self.0.load(Ordering::SeqCst) as u64)
-    }
-}
-#[derive(Debug)]
-struct SharedClock(Arc<MovedClock>);
-impl TimeSource for SharedClock {
-    fn now(&self) -> SystemTime {
-        self.0.now()
-    }
-}
 
 /// A person who takes two seconds to type each code.
 #[derive(Default)]
@@ -91,13 +76,13 @@ fn a_slow_mfa_code_during_the_wait_is_not_cut_off() {
                 Arc::new(Quiet),
                 SessionOptions::default(),
             )
-            .with_clock(move || time::OffsetDateTime::from(session_clock.now())),
+            .with_clock(move || session_clock.now_offset()),
         );
         session.credentials().await.unwrap();
         let config = context
             .config_with(session.provider(), "us-east-1")
             .to_builder()
-            .time_source(SharedClock(clock.clone()))
+            .time_source(SdkClock(clock.clone()))
             .build();
         let client = aws_sdk_cloudformation::Client::new(&config);
 
@@ -109,11 +94,11 @@ fn a_slow_mfa_code_during_the_wait_is_not_cut_off() {
             // once the renewal is done: it was only there to age the old session.
             let aged = calls.fetch_add(1, Ordering::SeqCst) == 1;
             if aged {
-                clock.0.store(13 * 60, Ordering::SeqCst);
+                clock.set_ahead(Duration::from_secs(13 * 60));
             }
             let result = session.credentials().await.map(|_| ()).map_err(Into::into);
             if aged {
-                clock.0.store(0, Ordering::SeqCst);
+                clock.set_ahead(Duration::ZERO);
             }
             result
         };

@@ -2,38 +2,16 @@
 //! past the session's life instead of a test that sleeps for fifteen minutes. The SDK's identity cache and
 //! the session's cache both read the moved clock; everything else is real.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use amplify_cache::{CredentialCache, ProjectKey};
 use amplify_creds::Secret;
 use amplify_profile::{FileLocations, ProfileSet};
 use amplify_sts::session::{ProjectSession, Quiet, SessionOptions};
 use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
+use amplify_test_support::clock::{MovedClock, SdkClock};
 use amplify_test_support::{Moto, SEED_CONFIG, SEED_CREDENTIALS};
-use aws_smithy_async::time::TimeSource;
-
-/// The system clock plus an offset the test moves.
-#[derive(Debug, Default)]
-struct MovedClock(AtomicI64);
-
-impl MovedClock {
-    fn advance(&self, by: Duration) {
-        self.0.fetch_add(by.as_secs() as i64, Ordering::SeqCst);
-    }
-    fn now(&self) -> SystemTime {
-        SystemTime::now() + Duration::from_secs(self.0.load(Ordering::SeqCst) as u64)
-    }
-}
-
-#[derive(Debug)]
-struct SharedClock(Arc<MovedClock>);
-impl TimeSource for SharedClock {
-    fn now(&self) -> SystemTime {
-        self.0.now()
-    }
-}
 
 /// Gives a code and remembers why each was asked for.
 #[derive(Default)]
@@ -93,12 +71,12 @@ async fn setup(mfa_session: Option<u32>) -> Setup {
                 ..SessionOptions::default()
             },
         )
-        .with_clock(move || time::OffsetDateTime::from(session_clock.now())),
+        .with_clock(move || session_clock.now_offset()),
     );
     let config = context
         .config_with(session.provider(), "us-east-1")
         .to_builder()
-        .time_source(SharedClock(clock.clone()))
+        .time_source(SdkClock(clock.clone()))
         .build();
     Setup {
         moto,

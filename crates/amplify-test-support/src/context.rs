@@ -14,23 +14,11 @@ pub const SEED_MFA_SERIAL: &str = "arn:aws:iam::444455556666:mfa/devcorpuser";
 /// Dev Corp user's secret key: tests grep every output for it.
 pub const SEED_SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY";
 
-/// `~/.aws/config` as the seed document writes it.
-pub const SEED_CONFIG: &str = "[profile bizcorprole]
-role_arn=arn:aws:iam::111122223333:role/BizCorpAmplifyRole
-source_profile=devcorpuser
-mfa_serial=arn:aws:iam::444455556666:mfa/devcorpuser
-external_id=bizcorp-7f3a9c
-region=us-east-1
+/// `~/.aws/config` as the seed document writes it (`fixtures/aws-files/seed/config`, shared with the demo).
+pub const SEED_CONFIG: &str = include_str!("../../../fixtures/aws-files/seed/config");
 
-[profile devcorpuser]
-region=us-east-1
-";
-
-/// `~/.aws/credentials` as the seed document writes it.
-pub const SEED_CREDENTIALS: &str = "[devcorpuser]
-aws_access_key_id=AKIADEVCORPUSER00001
-aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY
-";
+/// `~/.aws/credentials` as the seed document writes it (`fixtures/aws-files/seed/credentials`).
+pub const SEED_CREDENTIALS: &str = include_str!("../../../fixtures/aws-files/seed/credentials");
 
 /// The workspace root, found from this crate's manifest folder.
 pub fn repo_root() -> PathBuf {

@@ -8,6 +8,7 @@
 
 #![allow(clippy::print_stderr)]
 
+pub mod clock;
 mod context;
 mod moto;
 mod pty;

@@ -125,3 +125,12 @@ pub fn project_files(ctx: &TestContext) -> Vec<String> {
 pub fn seeded_without_moto() -> TestContext {
     TestContext::new(env!("CARGO_BIN_EXE_amplify-rs")).with_seed_profiles()
 }
+
+/// Interactive init up to the authentication method: the default name, the defaults accepted.
+pub fn accept_the_defaults(pty: &mut amplify_test_support::Pty) {
+    pty.expect("Enter a name for the project");
+    pty.enter();
+    pty.expect("Initialize the project with the above configuration?");
+    pty.enter();
+    pty.expect("Select the authentication method you want to use:");
+}

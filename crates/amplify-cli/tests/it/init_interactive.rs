@@ -209,11 +209,7 @@ fn the_no_branch_asks_every_question() {
 fn ctrl_c_at_a_prompt_writes_nothing() {
     let ctx = seeded();
     let mut pty = ctx.pty(&["init"]);
-    pty.expect("Enter a name for the project");
-    pty.enter();
-    pty.expect("Initialize the project with the above configuration?");
-    pty.enter();
-    pty.expect("Select the authentication method you want to use:");
+    accept_the_defaults(&mut pty);
     pty.ctrl_c();
     assert_eq!(pty.wait(), 130, "{}", pty.screen());
     assert!(
@@ -230,11 +226,7 @@ fn access_keys_typed_at_the_prompt_are_checked_and_stored_privately() {
     ctx.moto().start_recording();
     let secret = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2Fy";
     let mut pty = ctx.pty(&["init"]);
-    pty.expect("Enter a name for the project");
-    pty.enter();
-    pty.expect("Initialize the project with the above configuration?");
-    pty.enter();
-    pty.expect("Select the authentication method you want to use:");
+    accept_the_defaults(&mut pty);
     pty.down();
     pty.enter();
     pty.expect("accessKeyId:");
@@ -289,11 +281,7 @@ fn access_keys_typed_at_the_prompt_are_checked_and_stored_privately() {
 fn aws_profile_is_preselected_in_the_picker() {
     let ctx = seeded().env("AWS_PROFILE", "devcorpuser");
     let mut pty = ctx.pty(&["init"]);
-    pty.expect("Enter a name for the project");
-    pty.enter();
-    pty.expect("Initialize the project with the above configuration?");
-    pty.enter();
-    pty.expect("Select the authentication method you want to use:");
+    accept_the_defaults(&mut pty);
     pty.enter();
     pty.expect("Please choose the profile you want to use");
     assert!(pty.screen().contains("❯ devcorpuser"), "{}", pty.screen());
