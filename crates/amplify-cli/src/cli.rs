@@ -40,7 +40,7 @@ pub struct GlobalArgs {
     /// Exchange the source keys for an MFA session (GetSessionToken) and assume roles from it, so that
     /// switching roles that share an MFA device asks for one code per session. Also the profile key
     /// `amplify_rs_mfa_session = true`.
-    #[arg(long, global = true, env = "AMPLIFY_RS_MFA_SESSION", hide_env_values = true, value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, global = true, env = "AMPLIFY_RS_MFA_SESSION", hide_env_values = true, action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub mfa_session: bool,
 }
 
