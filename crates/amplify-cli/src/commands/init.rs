@@ -165,11 +165,7 @@ async fn new_project(ctx: &Ctx, flags: Flags, ask: bool) -> anyhow::Result<()> {
         format!("the root stack {stack_name} was created, but the project files could not be written; delete the stack before running init again")
     })?;
 
-    ctx.printer
-        .success("Initialized your environment successfully.");
-    ctx.printer.blank();
-    ctx.printer.success(SUCCESS);
-    next_steps(ctx);
+    finished(ctx);
     Ok(())
 }
 
@@ -263,11 +259,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags, ask: bool) -> any
         format!("the root stack {stack_name} was created, but the project files could not be updated; delete the stack before running init again")
     })?;
 
-    ctx.printer
-        .success("Initialized your environment successfully.");
-    ctx.printer.blank();
-    ctx.printer.success(SUCCESS);
-    next_steps(ctx);
+    finished(ctx);
     Ok(())
 }
 
@@ -402,6 +394,15 @@ async fn deploy(
             Err(anyhow::Error::new(error).context("Initialization of project failed"))
         }
     }
+}
+
+/// The original's closing lines, then what to do next.
+fn finished(ctx: &Ctx) {
+    ctx.printer
+        .success("Initialized your environment successfully.");
+    ctx.printer.blank();
+    ctx.printer.success(SUCCESS);
+    next_steps(ctx);
 }
 
 fn next_steps(ctx: &Ctx) {

@@ -102,23 +102,26 @@ pub fn assert_no_secrets(ctx: &TestContext, texts: &[&str]) {
     }
 }
 
-/// The files of the project folder, relative, sorted.
-pub fn project_files(ctx: &TestContext) -> Vec<String> {
-    let root = ctx.project_dir();
-    let mut files = Vec::new();
-    let mut stack = vec![root.clone()];
+/// The files under `root`, relative, sorted.
+pub fn files_under(root: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let mut files = std::collections::BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in fs_err::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
             } else {
-                files.push(path.strip_prefix(&root).unwrap().display().to_string());
+                files.insert(path.strip_prefix(root).unwrap().display().to_string());
             }
         }
     }
-    files.sort();
     files
+}
+
+/// The files of the project folder, relative, sorted.
+pub fn project_files(ctx: &TestContext) -> Vec<String> {
+    files_under(&ctx.project_dir()).into_iter().collect()
 }
 
 /// A temporary HOME with the seed's profiles and no AWS peer (for commands that never call AWS).

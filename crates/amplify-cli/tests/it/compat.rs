@@ -2,7 +2,6 @@
 //! (`fixtures/original-amplify-init`) works here, and a project written here has the original's files,
 //! keys and shapes.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use amplify_test_support::{TestContext, repo_root};
@@ -50,22 +49,6 @@ fn shape(value: &Value) -> Value {
         Value::Bool(_) => Value::String("bool".into()),
         Value::Null => Value::Null,
     }
-}
-
-fn files_under(root: &Path) -> BTreeSet<String> {
-    let mut files = BTreeSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs_err::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    files
 }
 
 #[test]
