@@ -7,9 +7,8 @@ use amplify_stack::{RootStack, create_root_stack, root_stack_name};
 use amplify_test_support::Moto;
 
 async fn client(moto: &Moto) -> aws_sdk_cloudformation::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(moto.endpoint())
+    let config = moto
+        .sdk_loader()
         .credentials_provider(aws_credential_types::Credentials::for_tests())
         .load()
         .await;

@@ -51,10 +51,8 @@ fn a_slow_mfa_code_during_the_wait_is_not_cut_off() {
             .resolve("bizcorprole")
             .unwrap();
         // One attempt of any call may take one second: less than the person needs to type a code.
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .no_credentials()
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(moto.endpoint())
+        let sdk = moto
+            .sdk_loader()
             .timeout_config(
                 aws_config::timeout::TimeoutConfig::builder()
                     .operation_attempt_timeout(Duration::from_secs(1))

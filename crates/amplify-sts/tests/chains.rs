@@ -31,12 +31,7 @@ async fn run(moto: &Moto, config: &str, profile: &str) -> (Vec<Recorded>, Vec<St
         .unwrap()
         .resolve(profile)
         .unwrap();
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .no_credentials()
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(moto.endpoint())
-        .load()
-        .await;
+    let sdk = moto.sdk_loader().load().await;
     let sts = StsService::new(AwsContext::from_sdk_config(sdk));
     let codes = Codes::default();
     moto.start_recording();

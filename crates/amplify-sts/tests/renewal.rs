@@ -48,12 +48,7 @@ async fn setup(mfa_session: Option<u32>) -> Setup {
         .resolve("bizcorprole")
         .unwrap();
 
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .no_credentials()
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(moto.endpoint())
-        .load()
-        .await;
+    let sdk = moto.sdk_loader().load().await;
     let context = AwsContext::from_sdk_config(sdk);
     let clock = Arc::new(MovedClock::default());
     let mfa = Arc::new(CountingMfa::default());
