@@ -6,18 +6,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
-    #[error("cannot create the cache folder {}", path.display())]
-    CreateDir {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot read the credential cache {}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Fs(#[from] amplify_fs::FsError),
     #[error("cannot write the credential cache {}", path.display())]
     Write {
         path: PathBuf,
@@ -51,9 +41,8 @@ impl CacheError {
             };
         }
         let path = match self {
-            CacheError::CreateDir { path, .. }
-            | CacheError::Read { path, .. }
-            | CacheError::Write { path, .. }
+            CacheError::Fs(error) => return error.hint(),
+            CacheError::Write { path, .. }
             | CacheError::Lock { path, .. }
             | CacheError::LockTimeout { path, .. } => path,
         };

@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+
 use std::path::{Path, PathBuf};
 
 use amplify_creds::{Credentials, Secret};
@@ -75,6 +75,9 @@ struct Entry {
 #[derive(Clone, Debug)]
 pub struct CredentialCache {
     path: PathBuf,
+    /// The folder trusted as it is (the home folder): the folders from it down to the file's are kept
+    /// private (see [`amplify_fs::ensure_private_dirs`]).
+    trusted: PathBuf,
 }
 
 /// Held while a project's credentials are being obtained; dropping it lets the next process in.
@@ -93,15 +96,29 @@ impl Drop for ProjectLock {
 impl CredentialCache {
     /// `HOME/.amplify/awscloudformation/cache.json`.
     pub fn in_home(home: &Path) -> Self {
-        Self::at(
-            home.join(".amplify")
+        Self {
+            path: home
+                .join(".amplify")
                 .join("awscloudformation")
                 .join("cache.json"),
-        )
+            trusted: home.to_path_buf(),
+        }
     }
 
+    /// A cache file elsewhere; its folder is kept private, its folder's parent is trusted.
     pub fn at(path: PathBuf) -> Self {
-        Self { path }
+        let trusted = path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("/"))
+            .to_path_buf();
+        Self { path, trusted }
+    }
+
+    /// Makes the folders from the trusted one down to `dir` private.
+    fn ensure_private(&self, dir: &Path) -> Result<(), CacheError> {
+        let relative = dir.strip_prefix(&self.trusted).unwrap_or(dir);
+        Ok(amplify_fs::ensure_private_dirs(&self.trusted, relative)?)
     }
 
     pub fn path(&self) -> &Path {
@@ -194,7 +211,7 @@ impl CredentialCache {
         on_wait: impl FnOnce(Option<u32>),
     ) -> Result<ProjectLock, CacheError> {
         let dir = self.dir().join("locks");
-        ensure_private_dir(&dir)?;
+        self.ensure_private(&dir)?;
         let path = dir.join(format!("{}.lock", project.digest()));
         let mut file = open_lock_file(&path)?;
         match file.try_lock() {
@@ -257,7 +274,7 @@ impl CredentialCache {
         change: impl FnOnce(&mut OwnSection) -> T,
     ) -> Result<(T, Vec<CacheWarning>), CacheError> {
         let dir = self.dir().to_path_buf();
-        ensure_private_dir(&dir)?;
+        self.ensure_private(&dir)?;
         let lock_path = self.path.with_extension("json.lock");
         let lock = open_lock_file(&lock_path)?;
         lock.lock().map_err(|source| CacheError::Lock {
@@ -322,24 +339,13 @@ impl CredentialCache {
     }
 
     fn write_atomically(&self, root: &Value) -> Result<(), CacheError> {
-        let write_err = |source| CacheError::Write {
-            path: self.path.clone(),
-            source,
-        };
         let mut text = serde_json::to_string_pretty(root).expect("JSON values serialize");
         text.push('\n');
-        // tempfile creates the file with mode 0600 on Unix.
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(self.dir())
-            .map_err(write_err)?;
-        temp.write_all(text.as_bytes()).map_err(write_err)?;
-        temp.as_file().sync_all().map_err(write_err)?;
-        temp.persist(&self.path).map_err(|e| write_err(e.error))?;
-        File::open(self.dir())
-            .and_then(|dir| dir.sync_all())
-            .map_err(write_err)?;
-        Ok(())
+        Ok(amplify_fs::write_atomic(
+            &self.path,
+            text.as_bytes(),
+            amplify_fs::Mode::Private,
+        )?)
     }
 }
 
@@ -350,15 +356,8 @@ enum Parsed {
 }
 
 fn parse_file(path: &Path) -> Result<Parsed, CacheError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Parsed::Missing),
-        Err(source) => {
-            return Err(CacheError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(bytes) = amplify_fs::read_capped(path, amplify_fs::limits::CACHE_FILE)? else {
+        return Ok(Parsed::Missing);
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Parsed::Corrupt("the file is empty".into()));
@@ -462,32 +461,6 @@ fn holder_pid(path: &Path) -> Option<u32> {
     Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
 }
 
-fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
-    let err = |source| CacheError::CreateDir {
-        path: dir.to_path_buf(),
-        source,
-    };
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(err)?;
-    let meta = std::fs::metadata(dir).map_err(err)?;
-    if meta.permissions().mode() & 0o077 != 0 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
-    }
-    Ok(())
-}
-
 fn open_lock_file(path: &Path) -> Result<File, CacheError> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|source| CacheError::Lock {
-            path: path.to_path_buf(),
-            source,
-        })
+    Ok(amplify_fs::open_lock_file(path)?)
 }

@@ -10,6 +10,9 @@
 //! before it is kept: the file is read again as the AWS CLI reads it, and it must give exactly the profiles
 //! it gave before plus the change, or the edit is refused with an [`EditError`] and nothing changes.
 
+use std::path::Path;
+
+use crate::error::LoadError;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -174,6 +177,35 @@ impl<'a> KeyParts<'a> {
 }
 
 impl Document {
+    /// Reads the file at `path` (a missing file is an empty document). The file must be one the AWS CLI
+    /// can read: an edit of a file it refuses would be a guess.
+    pub fn load(path: &Path, kind: FileKind) -> Result<Document, LoadError> {
+        let text = crate::profiles::read_optional(path)?.unwrap_or_default();
+        crate::parse::parse(path, &text)?;
+        Ok(Document::new(kind, &text))
+    }
+
+    /// Writes the document to `path` atomically, mode 0600 (both files can hold keys). A missing folder
+    /// (`~/.aws`) is created 0700; an existing one is left as it is.
+    pub fn save(&self, path: &Path) -> Result<(), LoadError> {
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            use std::os::unix::fs::DirBuilderExt as _;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|source| amplify_fs::FsError::CreateDir {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+        }
+        amplify_fs::write_atomic(path, self.to_string().as_bytes(), amplify_fs::Mode::Private)?;
+        Ok(())
+    }
+
     /// Never fails: any text, even one the reader refuses, is kept byte for byte.
     pub fn new(kind: FileKind, text: &str) -> Document {
         let (bom, mut rest) = match text.strip_prefix('\u{feff}') {

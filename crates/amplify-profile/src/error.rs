@@ -87,6 +87,9 @@ pub enum LoadError {
     NotUtf8 { path: PathBuf, line: usize },
     #[error(transparent)]
     Parse(#[from] ParseError),
+    /// Too large, not a regular file, or (when saving) not writable.
+    #[error(transparent)]
+    Fs(#[from] amplify_fs::FsError),
 }
 
 impl LoadError {
@@ -105,6 +108,7 @@ impl LoadError {
             }
             LoadError::NotUtf8 { path, .. } => format!("save {} as UTF-8", path.display()),
             LoadError::Parse(error) => error.hint(),
+            LoadError::Fs(error) => error.hint(),
         }
     }
 }

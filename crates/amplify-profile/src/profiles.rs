@@ -379,16 +379,14 @@ fn shell_words(header: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(LoadError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
+pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
+    let bytes = match amplify_fs::read_capped(path, amplify_fs::limits::AWS_FILE) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(None),
+        Err(amplify_fs::FsError::Read { path, source }) => {
+            return Err(LoadError::Read { path, source });
         }
+        Err(other) => return Err(LoadError::Fs(other)),
     };
     String::from_utf8(bytes).map(Some).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -513,9 +511,10 @@ mod tests {
         );
         std::fs::remove_file(&files.config).unwrap();
         std::fs::create_dir(&files.config).unwrap();
-        assert!(matches!(
-            ProfileSet::load(&files).unwrap_err(),
-            LoadError::Read { .. }
-        ));
+        let error = ProfileSet::load(&files).unwrap_err();
+        assert!(
+            error.to_string().ends_with("config is not a regular file"),
+            "{error}"
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use amplify_creds::{Credentials, Secret};
 use serde_json::{Value, json};
 
-use crate::atomic::write_private_json;
+use crate::atomic::{read_text, to_json_text};
 use crate::error::ProjectError;
 use crate::names::make_id;
 
@@ -88,25 +88,24 @@ pub struct AccessKeysFile {
 impl AccessKeysFile {
     /// Writes a new keys file `HOME/.amplify/awscloudformation/<10 random characters>`, mode 0600.
     pub fn create(&self, home: &Path) -> Result<PathBuf, ProjectError> {
-        let dir = home.join(".amplify").join("awscloudformation");
-        let path = dir.join(make_id(10));
+        let relative = Path::new(".amplify").join("awscloudformation");
+        // The folder holds keys: made 0700 from ~/.amplify down, whatever the umask.
+        amplify_fs::ensure_private_dirs(home, &relative)?;
+        let path = home.join(relative).join(make_id(10));
         let c = &self.credentials;
         let mut credentials = json!({"accessKeyId": c.access_key_id, "secretAccessKey": c.secret_access_key.expose()});
         if let Some(token) = &c.session_token {
             credentials["sessionToken"] = token.expose().into();
         }
-        write_private_json(
-            &path,
-            &json!({"credentials": credentials, "region": self.region}),
-        )?;
+        let text = to_json_text(&json!({"credentials": credentials, "region": self.region}));
+        amplify_fs::write_atomic(&path, text.as_bytes(), amplify_fs::Mode::Private)?;
         Ok(path)
     }
 
     /// Reads a keys file in either of the original's shapes (`{credentials:{...},region}` or flat).
     pub fn read(path: &Path) -> Result<AccessKeysFile, ProjectError> {
-        let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read {
+        let text = read_text(path)?.ok_or_else(|| ProjectError::Missing {
             path: path.to_path_buf(),
-            source,
         })?;
         let value: Value = serde_json::from_str(&text).map_err(|e| ProjectError::Json {
             path: path.to_path_buf(),

@@ -2,24 +2,18 @@
 
 use std::path::PathBuf;
 
+use amplify_fs::FsError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
-    #[error("cannot read {}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    #[error("cannot read {}: it does not exist", path.display())]
+    Missing { path: PathBuf },
     #[error("{} is not valid JSON: {message}", path.display())]
     Json { path: PathBuf, message: String },
     #[error("{} is not a valid project file: {problem}", path.display())]
     Invalid { path: PathBuf, problem: String },
-    #[error("cannot write {}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("{} already exists but is not an Amplify project", path.display())]
     AmplifyDirInTheWay { path: PathBuf },
 }
@@ -27,9 +21,10 @@ pub enum ProjectError {
 impl ProjectError {
     pub fn hint(&self) -> String {
         match self {
-            ProjectError::Read { path, .. } | ProjectError::Write { path, .. } => {
+            ProjectError::Fs(error) => error.hint(),
+            ProjectError::Missing { path } => {
                 format!(
-                    "check that {} exists and that you can read and write it",
+                    "restore {} from version control, or run amplify-rs init again",
                     path.display()
                 )
             }

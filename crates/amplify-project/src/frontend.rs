@@ -233,7 +233,7 @@ impl Frontend {
 /// The original's guess from `package.json`'s `dependencies`: react (react-native when both), angular
 /// (ionic with `ionic-angular`), vue, else none. Ember is never guessed.
 pub fn guess_framework(project_dir: &Path) -> Framework {
-    let Ok(text) = fs_err::read_to_string(project_dir.join("package.json")) else {
+    let Ok(Some(text)) = crate::atomic::read_text(&project_dir.join("package.json")) else {
         return Framework::None;
     };
     let Ok(package) = serde_json::from_str::<Value>(&text) else {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::atomic::write_atomic;
+use crate::atomic::{read_text, write_file};
 use crate::error::ProjectError;
 
 const BEGIN: &str = "#amplify-do-not-edit-begin";
@@ -65,12 +65,8 @@ pub(crate) fn with_block(existing: Option<&str>) -> String {
 /// Writes the block into `root/.gitignore`.
 pub fn update_gitignore(root: &Path) -> Result<(), ProjectError> {
     let path = root.join(".gitignore");
-    let existing = match fs_err::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => return Err(ProjectError::Read { path, source }),
-    };
-    write_atomic(&path, with_block(existing.as_deref()).as_bytes())
+    let existing = read_text(&path)?;
+    write_file(&path, with_block(existing.as_deref()).as_bytes())
 }
 
 #[cfg(test)]

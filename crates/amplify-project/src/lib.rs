@@ -18,7 +18,6 @@ mod gitignore;
 mod names;
 mod project;
 
-pub use atomic::{write_atomic, write_json_atomic, write_private, write_private_json};
 pub use auth::{AccessKeysFile, AwsAuth};
 pub use editor::{EDITORS, Editor};
 pub use error::ProjectError;

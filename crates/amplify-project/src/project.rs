@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::atomic::{to_json_text, write_atomic, write_json_atomic};
+use crate::atomic::{read_text, to_json_text, write_file, write_json};
 use crate::auth::AwsAuth;
 use crate::editor::Editor;
 use crate::error::ProjectError;
@@ -61,7 +61,7 @@ fn is_root(dir: &Path) -> bool {
     if dir.join(paths::PROJECT_CONFIG).is_file() {
         return true;
     }
-    let Ok(text) = std::fs::read_to_string(dir.join(paths::LOCAL_ENV_INFO)) else {
+    let Ok(Some(text)) = read_text(&dir.join(paths::LOCAL_ENV_INFO)) else {
         return false;
     };
     let Ok(info) = serde_json::from_str::<Value>(&text) else {
@@ -73,9 +73,8 @@ fn is_root(dir: &Path) -> bool {
 }
 
 fn read_json(path: &Path) -> Result<Map<String, Value>, ProjectError> {
-    let text = fs_err::read_to_string(path).map_err(|source| ProjectError::Read {
+    let text = read_text(path)?.ok_or_else(|| ProjectError::Missing {
         path: path.to_path_buf(),
-        source,
     })?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
@@ -91,10 +90,9 @@ fn read_json(path: &Path) -> Result<Map<String, Value>, ProjectError> {
 }
 
 fn read_json_or_empty(path: &Path) -> Result<Map<String, Value>, ProjectError> {
-    if path.exists() {
-        read_json(path)
-    } else {
-        Ok(Map::new())
+    match read_json(path) {
+        Err(ProjectError::Missing { .. }) => Ok(Map::new()),
+        other => other,
     }
 }
 
@@ -138,7 +136,7 @@ impl NewProject {
         let stage = tempfile::Builder::new()
             .prefix(&format!("{STAGE_PREFIX}{}-", std::process::id()))
             .tempdir_in(&self.root)
-            .map_err(|source| ProjectError::Write {
+            .map_err(|source| amplify_fs::FsError::Write {
                 path: self.root.clone(),
                 source,
             })?;
@@ -175,9 +173,9 @@ impl NewProject {
             ("amplify/#current-cloud-backend/tags.json", tags),
         ];
         for (relative, value) in &files {
-            write_json_atomic(&staged(relative), value)?;
+            write_json(&staged(relative), value)?;
         }
-        write_atomic(&staged("amplify/cli.json"), CLI_JSON.trim_end().as_bytes())?;
+        write_file(&staged("amplify/cli.json"), CLI_JSON.trim_end().as_bytes())?;
 
         // Outside amplify/: harmless if the rename below never happens, and rewritten by the next init.
         if let Some(region) = self.outputs.region() {
@@ -188,10 +186,11 @@ impl NewProject {
         let stage = stage.keep();
         if let Err(source) = std::fs::rename(&stage, &amplify_dir) {
             let _ = std::fs::remove_dir_all(&stage);
-            return Err(ProjectError::Write {
+            return Err(amplify_fs::FsError::Write {
                 path: amplify_dir,
                 source,
-            });
+            }
+            .into());
         }
         Project::load(&self.root)
     }
@@ -363,15 +362,15 @@ impl Project {
     /// local-env-info.json (in that order, the last one naming the current environment), and the frontend's
     /// configuration files.
     pub fn save_settings(&self) -> Result<(), ProjectError> {
-        write_json_atomic(
+        write_json(
             &self.root.join(paths::PROJECT_CONFIG),
             &Value::Object(self.config.clone()),
         )?;
-        write_json_atomic(
+        write_json(
             &self.root.join(paths::LOCAL_AWS_INFO),
             &Value::Object(self.aws_info.clone()),
         )?;
-        write_json_atomic(
+        write_json(
             &self.root.join(paths::LOCAL_ENV_INFO),
             &Value::Object(self.env_info.clone()),
         )?;
@@ -387,7 +386,7 @@ impl Project {
     /// names the current environment, last.
     pub fn add_environment(&mut self, new: &NewEnvironment) -> Result<(), ProjectError> {
         self.aws_info.insert(new.env.clone(), new.auth.to_json());
-        write_json_atomic(
+        write_json(
             &self.root.join(paths::LOCAL_AWS_INFO),
             &Value::Object(self.aws_info.clone()),
         )?;
@@ -401,7 +400,7 @@ impl Project {
         } else {
             *entry = json!({ PROVIDER: outputs });
         }
-        write_json_atomic(
+        write_json(
             &self.root.join(paths::TEAM_PROVIDER_INFO),
             &Value::Object(self.team_provider.clone()),
         )?;
@@ -424,7 +423,7 @@ impl Project {
         }
         if let Some(auth) = auth {
             self.aws_info.insert(env.into(), auth.to_json());
-            write_json_atomic(
+            write_json(
                 &self.root.join(paths::LOCAL_AWS_INFO),
                 &Value::Object(self.aws_info.clone()),
             )?;
@@ -445,7 +444,7 @@ impl Project {
                 .as_object_mut()
                 .expect("an object")
                 .insert(PROVIDER.into(), Value::Object(outputs.0.clone()));
-            write_json_atomic(&path, &Value::Object(value))?;
+            write_json(&path, &Value::Object(value))?;
         }
         if let Some(region) = outputs.region() {
             write_frontend_files(&self.root, &self.frontend()?, region)?;
@@ -459,7 +458,7 @@ impl Project {
                 .insert("defaultEditor".into(), Editor::default_editor().id.into());
         }
         self.env_info.insert("envName".into(), env.into());
-        write_json_atomic(
+        write_json(
             &self.root.join(paths::LOCAL_ENV_INFO),
             &Value::Object(self.env_info.clone()),
         )
@@ -503,8 +502,9 @@ fn write_frontend_files(
     };
     let dir = root.join(&config.source_dir);
     let exports_path = dir.join("aws-exports.js");
-    let mut exports = fs_err::read_to_string(&exports_path)
+    let mut exports = read_text(&exports_path)
         .ok()
+        .flatten()
         .and_then(|text| parse_aws_exports(&text))
         .unwrap_or_default();
     exports.insert("aws_project_region".into(), region.into());
@@ -514,8 +514,8 @@ fn write_frontend_files(
     let js = format!(
         "/* eslint-disable */\n// WARNING: DO NOT EDIT. This file is automatically generated by AWS Amplify. It will be overwritten.\n\nconst awsmobile = {object};\n\n\nexport default awsmobile;\n"
     );
-    write_atomic(&exports_path, js.as_bytes())?;
-    write_atomic(
+    write_file(&exports_path, js.as_bytes())?;
+    write_file(
         &dir.join("amplifyconfiguration.json"),
         to_json_text(&json!({"aws_project_region": region})).as_bytes(),
     )

@@ -1,11 +1,8 @@
 //! `amplify-rs configure project`: shows the project's settings and changes one group of them, then
 //! rewrites `project-config.json`, `local-aws-info.json` and `local-env-info.json` as the original does.
 
-use std::os::unix::fs::DirBuilderExt as _;
-
-use amplify_profile::{Document, FileKind, FileLocations, ProfileSet};
-use amplify_project::{AwsAuth, Project, find_root, write_private};
-use anyhow::Context as _;
+use amplify_profile::{Document, FileKind, FileLocations};
+use amplify_project::{AwsAuth, Project, find_root};
 
 use crate::commands::questions;
 use crate::context::Ctx;
@@ -116,8 +113,9 @@ pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
         .into());
     }
     let files = FileLocations::from_env(&ctx.home, |name| ctx.var(name));
-    // Refuse to touch files the AWS CLI cannot read: an edit would be a guess.
-    ProfileSet::load(&files)?;
+    // Files the AWS CLI cannot read are refused before any question: an edit of them would be a guess.
+    let mut credentials = Document::load(&files.credentials, FileKind::Credentials)?;
+    let mut config = Document::load(&files.config, FileKind::Config)?;
     let prompter = Prompter::new(&ctx.printer);
     let p = &ctx.printer;
     p.info("Follow these steps to set up access to your AWS account:");
@@ -144,13 +142,6 @@ pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
         }
     })?;
 
-    let read = |path: &std::path::Path| match fs_err::read_to_string(path) {
-        Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(e),
-    };
-    let mut credentials = Document::new(FileKind::Credentials, &read(&files.credentials)?);
-    let mut config = Document::new(FileKind::Config, &read(&files.config)?);
     if credentials.has_profile(&name)
         && !prompter.confirm(
             &format!(
@@ -170,21 +161,9 @@ pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
     credentials.set(&name, "aws_secret_access_key", &secret_access_key)?;
     config.set(&name, "region", &region)?;
 
-    for dir in [files.credentials.parent(), files.config.parent()]
-        .into_iter()
-        .flatten()
-    {
-        if !dir.exists() {
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-        }
-    }
     // The keys first: a config entry without keys is harmless, keys without their region are merely incomplete.
-    write_private(&files.credentials, credentials.to_string().as_bytes())?;
-    write_private(&files.config, config.to_string().as_bytes())?;
+    credentials.save(&files.credentials)?;
+    config.save(&files.config)?;
     p.blank();
     p.success("Successfully set up the new user.");
     Ok(())

@@ -167,7 +167,7 @@ fn bad_files_name_the_file_and_line() {
     assert_eq!(out.code, Some(1));
     assert!(
         ctx.normalize(&out.stderr)
-            .contains("cannot read [HOME]/.aws/credentials"),
+            .contains("[HOME]/.aws/credentials is not a regular file"),
         "{}",
         out.stderr
     );

@@ -1,0 +1,82 @@
+//! Reading a file no larger than a limit, and only if it is a regular file.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use crate::error::FsError;
+
+/// The bytes of `path`, `None` if it does not exist. A file over `limit` bytes, or something that is not a
+/// regular file (a device, a pipe, a folder), is an error naming it: such a read could go on forever.
+pub fn read_capped(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, FsError> {
+    let err = |source| FsError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
+    let meta = file.metadata().map_err(err)?;
+    if !meta.is_file() {
+        return Err(FsError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > limit {
+        return Err(FsError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow between the size check and the read.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(err)?;
+    if bytes.len() as u64 > limit {
+        return Err(FsError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(Some(bytes))
+}
+
+/// [`read_capped`] for text files; bytes that are not UTF-8 are an error naming the file.
+pub fn read_to_string_capped(path: &Path, limit: u64) -> Result<Option<String>, FsError> {
+    read_capped(path, limit)?
+        .map(|bytes| {
+            String::from_utf8(bytes).map_err(|_| FsError::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "it is not UTF-8 text",
+                ),
+            })
+        })
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_is_none_and_large_or_special_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_capped(&dir.path().join("nope"), 10).unwrap().is_none());
+        let path = dir.path().join("f");
+        fs_err::write(&path, "0123456789").unwrap();
+        assert_eq!(read_capped(&path, 10).unwrap().unwrap().len(), 10);
+        let too_large = read_capped(&path, 9).unwrap_err();
+        assert!(
+            matches!(too_large, FsError::TooLarge { limit: 9, .. }),
+            "{too_large}"
+        );
+        let device = read_capped(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert!(matches!(device, FsError::NotAFile { .. }), "{device}");
+        assert!(matches!(
+            read_capped(dir.path(), 10).unwrap_err(),
+            FsError::NotAFile { .. }
+        ));
+    }
+}
