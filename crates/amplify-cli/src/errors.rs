@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use amplify_cache::CacheError;
 use amplify_profile::{EditError, LoadError, ParseError, ResolveError};
 use amplify_project::ProjectError;
+use amplify_project::headless::FlagError;
 use amplify_stack::StackError;
-use amplify_sts::{MfaError, StsError};
+use amplify_sts::StsError;
 use console::style;
 
 use crate::printer::stderr_line;
@@ -71,25 +72,17 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         if let Some(e) = cause.downcast_ref::<EditError>() {
             return (code::USER, Some(e.hint()));
         }
+        if let Some(e) = cause.downcast_ref::<FlagError>() {
+            return (code::USER, Some(e.hint.clone()));
+        }
         if let Some(e) = cause.downcast_ref::<StsError>() {
-            let exit = match e {
-                // Local causes: a profile, a code, a credential_process or variables, the cache folder.
-                StsError::Resolve(_)
-                | StsError::Mfa { .. }
-                | StsError::BaseCredentials { .. }
-                | StsError::Cache(_) => code::USER,
-                _ => code::AWS,
-            };
-            let exit = if matches!(
-                e,
-                StsError::Mfa {
-                    source: MfaError::Cancelled,
-                    ..
-                }
-            ) {
+            let exit = if e.is_cancelled() {
                 code::INTERRUPTED
+            } else if e.is_local() {
+                // A profile, a code, a credential_process or variables, the cache folder.
+                code::USER
             } else {
-                exit
+                code::AWS
             };
             return (exit, e.hint());
         }

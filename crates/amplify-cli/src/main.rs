@@ -2,15 +2,15 @@
 //! on a single-threaded runtime, and turns a failure into a message and an exit code. Prompts and progress
 //! live in `printer`, `prompt` and `commands`; everything else is in the library crates.
 
+mod auth;
 mod cli;
 mod commands;
 mod context;
-mod credentials;
 mod errors;
-mod headless;
 mod interrupt;
 mod printer;
 mod prompt;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -42,7 +42,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let ctx = || Ctx::new(&cli.global);
+    let env = amplify_creds::env::Env::from_process();
+    let ctx = || Ctx::new(&cli.global, env.clone());
     match &cli.command {
         Command::Completions { shell } => commands::meta::completions(*shell),
         Command::GenerateReference => commands::meta::reference(),
@@ -103,7 +104,7 @@ fn install_panic_hook() {
 /// at debug they would print request details.
 fn init_logging(verbose: bool) {
     let filter = if verbose {
-        "warn,amplify_rs::aws=info,amplify_sts=debug,amplify_stack=debug,amplify_project=debug,amplify_rs=debug"
+        "warn,amplify_aws=info,amplify_sts=debug,amplify_stack=debug,amplify_project=debug,amplify_fs=debug,amplify_rs=debug"
     } else {
         "off"
     };

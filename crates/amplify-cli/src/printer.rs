@@ -20,8 +20,8 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(quiet: bool, verbose: bool) -> Self {
-        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    pub fn new(quiet: bool, verbose: bool, env: &amplify_creds::env::Env) -> Self {
+        if env.get(amplify_creds::env::NO_COLOR).is_some() {
             console::set_colors_enabled(false);
             console::set_colors_enabled_stderr(false);
         }

@@ -4,6 +4,11 @@
 //! `Debug` prints `REDACTED` and whose only way out is [`Secret::expose`]: grepping for `expose(` finds every
 //! place a secret leaves the program (signing requests, the cache file, the keys file). [`Credentials`] adds
 //! the expiration and the one rule of reuse that the cache and the STS service share: [`REUSE_MARGIN`].
+//! The rules a typed key or code must follow are in [`validate`], next to each other; the environment
+//! variables every crate reads are named once in [`env`].
+
+pub mod env;
+pub mod validate;
 
 use std::fmt;
 

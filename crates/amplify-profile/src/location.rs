@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use amplify_creds::env::aws as env;
+
 /// A place in a file, printed as `PATH:LINE` so terminals and editors can jump to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -35,15 +37,15 @@ impl FileLocations {
             None => home.join(".aws").join(default),
         };
         Self {
-            config: pick("AWS_CONFIG_FILE", "config"),
-            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+            config: pick(env::CONFIG_FILE, "config"),
+            credentials: pick(env::SHARED_CREDENTIALS_FILE, "credentials"),
         }
     }
 }
 
 /// The profile the environment selects: `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (the AWS CLI's order).
 pub fn profile_from_env(var: impl Fn(&str) -> Option<String>) -> Option<String> {
-    ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"]
+    [env::DEFAULT_PROFILE, env::PROFILE]
         .into_iter()
         .find_map(|name| var(name).filter(|v| !v.is_empty()))
 }

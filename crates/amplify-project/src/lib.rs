@@ -15,6 +15,7 @@ mod editor;
 mod error;
 mod frontend;
 mod gitignore;
+pub mod headless;
 mod names;
 mod project;
 
@@ -27,4 +28,4 @@ pub use names::{
     ENV_NAME_RULE, PROJECT_NAME_RULE, default_project_name, is_valid_env_name,
     is_valid_project_name, make_id,
 };
-pub use project::{NewEnvironment, NewProject, Project, StackOutputs, find_root};
+pub use project::{NewEnvironment, NewProject, Project, StackOutputs, default_tags, find_root};

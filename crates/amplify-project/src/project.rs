@@ -146,10 +146,7 @@ impl NewProject {
                 .join(relative.strip_prefix("amplify/").unwrap_or(relative))
         };
         let meta = json!({"providers": {PROVIDER: Value::Object(self.outputs.0.clone())}});
-        let tags = json!([
-            {"Key": "user:Stack", "Value": "{project-env}"},
-            {"Key": "user:Application", "Value": "{project-name}"}
-        ]);
+        let tags = tags_json(&default_tags());
         let env_info = json!({
             "projectPath": self.root.display().to_string(),
             "defaultEditor": self.editor.id,
@@ -194,6 +191,22 @@ impl NewProject {
         }
         Project::load(&self.root)
     }
+}
+
+/// The original's tags: the environment and the project's name, filled in when a stack is created.
+pub fn default_tags() -> Vec<(String, String)> {
+    vec![
+        ("user:Stack".into(), "{project-env}".into()),
+        ("user:Application".into(), "{project-name}".into()),
+    ]
+}
+
+fn tags_json(tags: &[(String, String)]) -> Value {
+    Value::Array(
+        tags.iter()
+            .map(|(key, value)| json!({"Key": key, "Value": value}))
+            .collect(),
+    )
 }
 
 /// The name of the folder a new project's `amplify/` is assembled in: `.amplify-init-<pid>-<random>`.
@@ -318,6 +331,32 @@ impl Project {
                 })
             })
             .transpose()
+    }
+
+    /// The tags of `amplify/backend/tags.json` as written (placeholders such as `{project-name}` not filled
+    /// in), the original's two when the file is missing; entries that are not `{"Key","Value"}` are left out.
+    pub fn tags(&self) -> Result<Vec<(String, String)>, ProjectError> {
+        let path = self.root.join("amplify/backend/tags.json");
+        let Some(text) = read_text(&path)? else {
+            return Ok(default_tags());
+        };
+        let value: Value = serde_json::from_str(&text).map_err(|e| ProjectError::Json {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let entries = value.as_array().ok_or_else(|| ProjectError::Invalid {
+            path: path.clone(),
+            problem: "it is not a JSON list of {\"Key\",\"Value\"} tags".into(),
+        })?;
+        Ok(entries
+            .iter()
+            .filter_map(|tag| {
+                Some((
+                    tag.get("Key")?.as_str()?.to_string(),
+                    tag.get("Value")?.as_str()?.to_string(),
+                ))
+            })
+            .collect())
     }
 
     /// The environments recorded in `team-provider-info.json`.

@@ -3,21 +3,19 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus, Tag};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use amplify_aws::cloudformation::Client;
+use amplify_aws::cloudformation::types::{Capability, Parameter, StackStatus, Tag};
+use amplify_aws::{AwsError, Service};
+use amplify_sts::{Session, StsError};
 use serde_json::{Map, Value};
 
 use crate::template::template;
-
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What to create.
 #[derive(Clone, Debug)]
 pub struct RootStack {
     pub stack_name: String,
-    /// `user:Stack` and `user:Application` in the original's `tags.json`, resolved.
+    /// The project's tags (`amplify/backend/tags.json`), hydrated for this environment.
     pub tags: Vec<(String, String)>,
     pub description: String,
 }
@@ -37,25 +35,27 @@ pub struct StackEvent {
     pub reason: Option<String>,
 }
 
+fn call_failed(stack_name: &str, source: &AwsError) -> String {
+    if source.is_no_answer() {
+        format!("cannot reach CloudFormation while creating stack {stack_name}")
+    } else {
+        format!("CloudFormation refused to create stack {stack_name}: {source}")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
-    #[error("CloudFormation refused to create stack {stack_name}: {code}: {message}")]
-    Refused {
-        stack_name: String,
-        code: String,
-        message: String,
-    },
-    #[error("cannot reach CloudFormation while creating stack {stack_name}")]
-    Unreachable {
+    #[error("{}", call_failed(stack_name, source))]
+    Call {
         stack_name: String,
         #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        source: AwsError,
     },
     #[error("cannot renew the credentials while creating stack {stack_name}")]
     Credentials {
         stack_name: String,
         #[source]
-        source: BoxError,
+        source: StsError,
     },
     #[error(
         "An error occurred when creating the CloudFormation stack {stack_name}: it ended in {status}"
@@ -70,19 +70,17 @@ pub enum StackError {
 impl StackError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            StackError::Refused { code, .. } if ["AccessDenied", "AccessDeniedException", "HTTP 403"].contains(&code.as_str()) => Some(
-                "the role needs permission for CloudFormation, S3 and IAM (see the seed's step 1.8); ask the account's owner to grant it".into(),
+            StackError::Call { source, .. } if source.is_access_denied() => Some(
+                "the role needs permission for CloudFormation, S3 and IAM (see \"What the role needs\" in docs/guide.md); ask the account's owner to grant it".into(),
             ),
-            StackError::Refused { code, .. } if code == "AlreadyExistsException" => {
+            StackError::Call { source, .. } if source.code() == Some("AlreadyExistsException") => {
                 Some("a stack of that name exists already: run the command again for a new name".into())
             }
-            StackError::Unreachable { .. } => Some(
-                "check your network connection, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_CLOUDFORMATION if you set them".into(),
-            ),
+            StackError::Call { source, .. } => source.hint(Service::CloudFormation),
+            StackError::Credentials { source, .. } => source.hint(),
             StackError::Failed { stack_name, .. } => Some(format!(
                 "look at the events of {stack_name} in the CloudFormation console, fix their cause, delete the stack, and run the command again"
             )),
-            _ => None,
         }
     }
 }
@@ -99,52 +97,28 @@ const OUTPUT_ORDER: [&str; 8] = [
     "UnauthRoleName",
 ];
 
-fn error_parts<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
-    stack_name: &str,
-    error: SdkError<E, HttpResponse>,
-) -> StackError {
-    match error {
-        SdkError::ServiceError(e) => {
-            // An answer that is not a readable AWS error is named by its HTTP status.
-            let (code, message) = match e.err().code() {
-                Some(code) => (
-                    code.to_string(),
-                    e.err().message().unwrap_or_default().to_string(),
-                ),
-                None => (
-                    format!("HTTP {}", e.raw().status().as_u16()),
-                    "the answer was not an AWS error amplify-rs could read".to_string(),
-                ),
-            };
-            StackError::Refused {
-                stack_name: stack_name.into(),
-                code,
-                message,
-            }
-        }
-        other => StackError::Unreachable {
-            stack_name: stack_name.into(),
-            source: Box::new(other),
-        },
-    }
-}
-
-/// Creates the stack, reports each new event to `on_event`, and returns its outputs once CREATE_COMPLETE.
+/// Creates the stack with `session`'s credentials, reports each new event to `on_event`, and returns its
+/// outputs once CREATE_COMPLETE.
 ///
-/// `fresh` is awaited before every call: the caller renews its credentials there, outside the SDK's
-/// per-attempt time limit, so a renewal that needs an MFA code can wait for the person to type it.
+/// The session is renewed before every call, outside the SDK's per-attempt time limit, so a renewal that
+/// needs an MFA code can wait for the person to type it.
 pub async fn create_root_stack(
-    client: &Client,
+    session: &Session,
     stack: &RootStack,
     poll: Duration,
-    fresh: &mut impl AsyncFnMut() -> Result<(), BoxError>,
     on_event: &mut dyn FnMut(&StackEvent),
 ) -> Result<Map<String, Value>, StackError> {
+    let client = &session.cloudformation();
     let name = stack.stack_name.as_str();
-    let renewal = |source: BoxError| StackError::Credentials {
+    let renewal = |source: StsError| StackError::Credentials {
         stack_name: name.to_string(),
         source,
     };
+    let failed = |source: AwsError| StackError::Call {
+        stack_name: name.to_string(),
+        source,
+    };
+    let fresh = || session.keep_fresh();
     let parameter = |key: &str, value: String| {
         Parameter::builder()
             .parameter_key(key)
@@ -174,7 +148,8 @@ pub async fn create_root_stack(
         ))
         .send()
         .await
-        .map_err(|e| error_parts(name, e))?;
+        .map_err(AwsError::from_sdk)
+        .map_err(failed)?;
     let stack_id = created.stack_id().unwrap_or(name).to_string();
 
     let mut seen = HashSet::new();
@@ -185,7 +160,8 @@ pub async fn create_root_stack(
             .stack_name(&stack_id)
             .send()
             .await
-            .map_err(|e| error_parts(name, e))?;
+            .map_err(AwsError::from_sdk)
+            .map_err(failed)?;
         let mut new: Vec<StackEvent> = Vec::new();
         for event in events.stack_events() {
             if seen.insert(event.event_id().unwrap_or_default().to_string()) {
@@ -211,7 +187,8 @@ pub async fn create_root_stack(
             .stack_name(&stack_id)
             .send()
             .await
-            .map_err(|e| error_parts(name, e))?;
+            .map_err(AwsError::from_sdk)
+            .map_err(failed)?;
         let Some(current) = described.stacks().first() else {
             return Err(StackError::Failed {
                 stack_name: name.into(),

@@ -2,11 +2,13 @@
 //! (`amplify-<project>-<env>-<5 random>`), its template (the deployment bucket, a policy refusing plain
 //! HTTP to it, and the auth and unauth roles), CreateStack with the project's tags, the wait for
 //! CREATE_COMPLETE with each new stack event reported to the caller, and the outputs that go into the
-//! project files. The caller builds the CloudFormation client (with the project's credentials) and owns
+//! project files. The stack is created with the caller's session (renewed between calls); the caller owns
 //! the display.
 
 mod create;
+mod metadata;
 mod template;
 
-pub use create::{BoxError, RootStack, StackError, StackEvent, create_root_stack};
-pub use template::{normalize_stack_name, root_stack_name, template};
+pub use create::{RootStack, StackError, StackEvent, create_root_stack};
+pub use metadata::{hydrate_tags, normalize_stack_name, root_stack_name};
+pub use template::template;

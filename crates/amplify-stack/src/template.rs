@@ -1,32 +1,7 @@
-//! The root stack's name and template. The template is the original's, described in
-//! `../shared/reference/amplify-cli.md` and written here as data.
+//! The root stack's template, the original's (described in `../shared/reference/amplify-cli.md`), written
+//! here as data.
 
 use serde_json::{Value, json};
-
-/// `amplify-<project>-<env>-<first 5 characters of a random UUID>`, normalised.
-pub fn root_stack_name(project: &str, env: &str) -> String {
-    let suffix: String = uuid::Uuid::new_v4()
-        .simple()
-        .to_string()
-        .chars()
-        .take(5)
-        .collect();
-    normalize_stack_name(&format!("amplify-{project}-{env}-{suffix}"))
-}
-
-/// Lower case, only `[-a-z0-9]`, starting with a letter.
-pub fn normalize_stack_name(name: &str) -> String {
-    let name: String = name
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
-        .collect();
-    if name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        name
-    } else {
-        format!("a{name}")
-    }
-}
 
 fn deny_web_identity_trust() -> Value {
     json!({
@@ -107,23 +82,4 @@ pub fn template(description: &str) -> Value {
             "UnauthRoleName": {"Value": {"Ref": "UnauthRole"}}
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_the_original() {
-        assert_eq!(
-            normalize_stack_name("amplify-My_App-dev-1a2b3"),
-            "amplify-myapp-dev-1a2b3"
-        );
-        assert_eq!(normalize_stack_name("9lives"), "a9lives");
-        let name = root_stack_name("myapp", "dev");
-        assert!(
-            name.starts_with("amplify-myapp-dev-") && name.len() == "amplify-myapp-dev-".len() + 5,
-            "{name}"
-        );
-    }
 }

@@ -3,21 +3,26 @@
 
 use std::time::Duration;
 
+use amplify_creds::{Credentials, Secret};
 use amplify_stack::{RootStack, create_root_stack, root_stack_name};
-use amplify_test_support::Moto;
+use amplify_sts::{NoPrompt, Session};
+use amplify_test_support::{Moto, SessionFixture};
 
-async fn client(moto: &Moto) -> aws_sdk_cloudformation::Client {
-    let config = moto
-        .sdk_loader()
-        .credentials_provider(aws_credential_types::Credentials::for_tests())
-        .load()
-        .await;
-    aws_sdk_cloudformation::Client::new(&config)
+/// Keys of moto's default account, used as they are.
+fn keys_session(fixture: &SessionFixture) -> Session {
+    let keys = Credentials::long_lived(
+        "AKIAIOSFODNN7EXAMPLE",
+        Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    );
+    fixture
+        .sessions(std::sync::Arc::new(NoPrompt))
+        .for_keys(keys, "us-east-1".into())
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn creates_the_root_stack_and_returns_its_outputs() {
-    let moto = Moto::start();
+    let fixture = SessionFixture::new("", "");
+    let moto = &fixture.moto;
     moto.start_recording();
     let stack = RootStack {
         stack_name: root_stack_name("myapp", "dev"),
@@ -29,10 +34,9 @@ async fn creates_the_root_stack_and_returns_its_outputs() {
     };
     let mut events = Vec::new();
     let outputs = create_root_stack(
-        &client(&moto).await,
+        &keys_session(&fixture),
         &stack,
         Duration::from_millis(100),
-        &mut async || Ok(()),
         &mut |e| events.push(e.clone()),
     )
     .await
@@ -99,31 +103,19 @@ async fn creates_the_root_stack_and_returns_its_outputs() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_duplicate_name_is_refused_with_the_reason() {
-    let moto = Moto::start();
-    let client = client(&moto).await;
+    let fixture = SessionFixture::new("", "");
+    let session = keys_session(&fixture);
     let stack = RootStack {
         stack_name: "amplify-myapp-dev-aaaaa".into(),
         tags: vec![],
         description: "{}".into(),
     };
-    create_root_stack(
-        &client,
-        &stack,
-        Duration::from_millis(10),
-        &mut async || Ok(()),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
-    let error = create_root_stack(
-        &client,
-        &stack,
-        Duration::from_millis(10),
-        &mut async || Ok(()),
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    create_root_stack(&session, &stack, Duration::from_millis(10), &mut |_| {})
+        .await
+        .unwrap();
+    let error = create_root_stack(&session, &stack, Duration::from_millis(10), &mut |_| {})
+        .await
+        .unwrap_err();
     assert!(
         error.to_string().contains("AlreadyExistsException"),
         "{error}"

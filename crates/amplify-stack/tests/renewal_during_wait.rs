@@ -1,28 +1,35 @@
 //! A stack wait that outlives its credentials, where the renewal needs an MFA code that takes a person longer
-//! to type than one AWS call may take. The renewal happens between calls (the `fresh` step), so the SDK's
-//! per-attempt limit never cuts the person off. Real pieces: moto, the SDK with its timeouts, a
-//! single-threaded runtime as the binary uses; the clock is moved instead of waiting 13 minutes.
+//! to type than one AWS call may take. The renewal happens between calls, so the SDK's per-attempt limit
+//! never cuts the person off. Real pieces: moto, the SDK with its timeouts, a single-threaded runtime as the
+//! binary uses; the clock is moved instead of waiting 13 minutes.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use amplify_cache::{CredentialCache, ProjectKey};
 use amplify_creds::Secret;
-use amplify_profile::{FileLocations, ProfileSet};
-use amplify_stack::{RootStack, create_root_stack, root_stack_name};
-use amplify_sts::session::{ProjectSession, Quiet, SessionOptions};
-use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
-use amplify_test_support::clock::{MovedClock, SdkClock};
-use amplify_test_support::{Moto, SEED_CONFIG, SEED_CREDENTIALS};
+use amplify_stack::{RootStack, create_root_stack};
+use amplify_sts::{MfaError, MfaPrompt, MfaReason, MfaRequest};
+use amplify_test_support::clock::MovedClock;
+use amplify_test_support::{Moto, SessionFixture};
 
-/// A person who takes two seconds to type each code.
-#[derive(Default)]
-struct SlowPerson(Mutex<Vec<MfaReason>>);
-impl MfaCodeSource for SlowPerson {
-    fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+/// A person who takes two seconds to type each code. moto dates a new session by the real clock, so once
+/// the renewal's code is typed the moved clock goes back: it was only there to age the old session.
+struct SlowPerson {
+    clock: Arc<MovedClock>,
+    asked: Mutex<Vec<MfaReason>>,
+}
+
+impl MfaPrompt for SlowPerson {
+    fn can_ask(&self) -> bool {
+        true
+    }
+
+    fn ask(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
         std::thread::sleep(Duration::from_secs(2));
-        self.0.lock().unwrap().push(request.reason);
+        self.asked.lock().unwrap().push(request.reason);
+        if matches!(request.reason, MfaReason::Renew { .. }) {
+            self.clock.set_ahead(Duration::ZERO);
+        }
         Ok(Secret::new("123456"))
     }
 }
@@ -34,88 +41,31 @@ fn a_slow_mfa_code_during_the_wait_is_not_cut_off() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let moto = Moto::start();
-        // moto loads CloudFormation on its first call, which takes longer than the one-second limit below.
-        moto.call("cloudformation", &[("Action", "ListStacks")]);
-        let home = tempfile::tempdir().unwrap();
-        let files = FileLocations {
-            config: home.path().join("config"),
-            credentials: home.path().join("credentials"),
-        };
-        let config = SEED_CONFIG.replace(
-            "region=us-east-1\n\n",
-            "region=us-east-1\nduration_seconds=900\n\n",
-        );
-        let chain = ProfileSet::from_texts(&files, Some(&config), Some(SEED_CREDENTIALS))
-            .unwrap()
-            .resolve("bizcorprole")
-            .unwrap();
         // One attempt of any call may take one second: less than the person needs to type a code.
-        let sdk = moto
-            .sdk_loader()
-            .timeout_config(
-                aws_config::timeout::TimeoutConfig::builder()
-                    .operation_attempt_timeout(Duration::from_secs(1))
-                    .build(),
-            )
-            .load()
-            .await;
-        let context = AwsContext::from_sdk_config(sdk);
-        let clock = Arc::new(MovedClock::default());
-        let person = Arc::new(SlowPerson::default());
-        let session_clock = clock.clone();
-        let session = Arc::new(
-            ProjectSession::new(
-                StsService::new(context.clone()),
-                CredentialCache::in_home(home.path()),
-                ProjectKey::from_canonical(home.path()),
-                chain,
-                person.clone(),
-                Arc::new(Quiet),
-                SessionOptions::default(),
-            )
-            .with_clock(move || session_clock.now_offset()),
-        );
+        let fixture = SessionFixture::seed_short_session().attempt_timeout(Duration::from_secs(1));
+        let moto = &fixture.moto;
+        // moto loads CloudFormation on its first call, which takes longer than the one-second limit.
+        moto.call("cloudformation", &[("Action", "ListStacks")]);
+        let person = Arc::new(SlowPerson {
+            clock: fixture.clock.clone(),
+            asked: Mutex::new(Vec::new()),
+        });
+        let sessions = fixture.sessions(person.clone());
+        let session = fixture.session("bizcorprole", &sessions);
         session.credentials().await.unwrap();
-        let config = context
-            .config_with(session.provider(), "us-east-1")
-            .to_builder()
-            .time_source(SdkClock(clock.clone()))
-            .build();
-        let client = aws_sdk_cloudformation::Client::new(&config);
 
         moto.start_recording();
-        let calls = AtomicUsize::new(0);
-        let mut fresh = async || {
-            // After CreateStack, thirteen minutes pass: the 15-minute session has two left and is renewed,
-            // with a new code. moto dates the new session by the real clock, so the moved clock goes back
-            // once the renewal is done: it was only there to age the old session.
-            let aged = calls.fetch_add(1, Ordering::SeqCst) == 1;
-            if aged {
-                clock.set_ahead(Duration::from_secs(13 * 60));
-            }
-            let result = session.credentials().await.map(|_| ()).map_err(Into::into);
-            if aged {
-                clock.set_ahead(Duration::ZERO);
-            }
-            result
-        };
-        let stack = RootStack {
-            stack_name: root_stack_name("myapp", "dev"),
-            tags: vec![],
-            description: "{}".into(),
-        };
-        let outputs = create_root_stack(
-            &client,
-            &stack,
-            Duration::from_millis(10),
-            &mut fresh,
-            &mut |_| {},
-        )
+        let stack = RootStack::for_environment("myapp", "dev", &[]);
+        let clock = fixture.clock.clone();
+        // After CreateStack's first events, thirteen minutes pass: the 15-minute session has two left and
+        // is renewed, with a new code, before the next call.
+        let outputs = create_root_stack(&session, &stack, Duration::from_millis(10), &mut |_| {
+            clock.set_ahead(Duration::from_secs(13 * 60));
+        })
         .await;
         assert!(outputs.is_ok(), "{outputs:?}");
 
-        let reasons = person.0.lock().unwrap().clone();
+        let reasons = person.asked.lock().unwrap().clone();
         assert!(
             matches!(
                 reasons.as_slice(),

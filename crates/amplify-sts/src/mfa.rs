@@ -1,7 +1,15 @@
 //! Where MFA codes come from. The STS service asks a [`MfaCodeSource`] each time a call needs a code, and
-//! again (up to [`MAX_MFA_ATTEMPTS`](crate::aws::MAX_MFA_ATTEMPTS) times) when STS rejects one.
+//! again (up to [`MAX_MFA_ATTEMPTS`](crate::MAX_MFA_ATTEMPTS) times) when STS rejects one.
+//!
+//! [`MfaSources`] is the source every session uses, trying in order: the code given once for the process
+//! (`--mfa-code`, `AMPLIFY_RS_MFA_CODE`: STS takes a code once, so it is handed out once); the profile's
+//! `mfa_process` (a command printing the code, as aws-vault's); and a person, through the [`MfaPrompt`] the
+//! front end supplies. This crate never reads a terminal itself.
 
-use amplify_creds::Secret;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use amplify_creds::{Secret, validate};
 use time::OffsetDateTime;
 
 /// Why a code is needed.
@@ -49,13 +57,187 @@ pub trait MfaCodeSource: Send + Sync {
     fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError>;
 }
 
-/// Checks a code the way the original does: exactly six digits.
-pub fn validate_code(code: &str) -> Result<(), &'static str> {
-    if code.len() != 6 {
-        return Err("Must have length equal to 6");
+/// The person at the terminal, as the front end reaches them.
+pub trait MfaPrompt: Send + Sync {
+    /// Whether a person can be asked (stdin and stderr are a terminal).
+    fn can_ask(&self) -> bool;
+    /// Asks for a code, saying why: which profile, role and device; why the last code was rejected; that a
+    /// session is being renewed.
+    fn ask(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError>;
+    /// Runs `run` (an `mfa_process`, which may ask for a PIN) with the terminal free of progress output.
+    fn with_terminal(&self, run: &mut dyn FnMut()) {
+        run();
     }
-    if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("Must only contain digits");
+    /// Tells the person something that does not stop the command.
+    fn warn(&self, _message: &str) {}
+}
+
+/// Nobody to ask: scripts and tests.
+#[derive(Debug)]
+pub struct NoPrompt;
+
+impl MfaPrompt for NoPrompt {
+    fn can_ask(&self) -> bool {
+        false
     }
-    Ok(())
+    fn ask(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+        Err(no_terminal(request))
+    }
+}
+
+fn no_terminal(request: &MfaRequest<'_>) -> MfaError {
+    MfaError::Unavailable {
+        reason: format!(
+            "profile {} needs an MFA code from {} and there is no terminal to ask for it",
+            request.profile, request.mfa_serial
+        ),
+        hint: "pass --mfa-code CODE, or set AMPLIFY_RS_MFA_CODE (which stays out of the process list), or give the profile an mfa_process".into(),
+    }
+}
+
+/// The code given for the whole process; shared by every session of the process.
+#[derive(Debug)]
+pub(crate) enum Given {
+    None,
+    Unused(Secret),
+    Used,
+}
+
+impl Given {
+    pub(crate) fn new(code: Option<Secret>) -> Arc<Mutex<Given>> {
+        Arc::new(Mutex::new(code.map_or(Given::None, Given::Unused)))
+    }
+}
+
+/// The code given once, then the profile's `mfa_process`, then the person.
+pub struct MfaSources {
+    pub(crate) given: Arc<Mutex<Given>>,
+    /// `mfa_process` commands by MFA device.
+    pub(crate) processes: HashMap<String, String>,
+    pub(crate) prompt: Arc<dyn MfaPrompt>,
+}
+
+impl std::fmt::Debug for MfaSources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaSources")
+            .field("processes", &self.processes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MfaSources {
+    /// Takes the given code if it was not handed out yet; says whether one was given at all.
+    fn take_given(&self) -> (Option<Secret>, bool) {
+        let mut given = self.given.lock().expect("MFA lock");
+        match std::mem::replace(&mut *given, Given::Used) {
+            Given::Unused(code) => (Some(code), true),
+            Given::Used => (None, true),
+            Given::None => {
+                *given = Given::None;
+                (None, false)
+            }
+        }
+    }
+
+    fn run_mfa_process(&self, command: &str, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+        let unavailable = |reason: String| MfaError::Unavailable {
+            reason,
+            hint: format!(
+                "check the mfa_process of profile {}: it must print the 6-digit code and exit 0",
+                request.profile
+            ),
+        };
+        // stdin and stderr stay the user's, for a password manager that asks for a PIN; stdout is the code.
+        let mut output = None;
+        self.prompt.with_terminal(&mut || {
+            output = Some(
+                std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(command)
+                    .stdin(std::process::Stdio::inherit())
+                    .stderr(std::process::Stdio::inherit())
+                    .output(),
+            );
+        });
+        let output = output
+            .expect("with_terminal runs its closure")
+            .map_err(|e| {
+                unavailable(format!(
+                    "cannot run the mfa_process of profile {}: {e}",
+                    request.profile
+                ))
+            })?;
+        if !output.status.success() {
+            return Err(unavailable(format!(
+                "the mfa_process of profile {} failed ({})",
+                request.profile, output.status
+            )));
+        }
+        // Only the first line counts, and a code is short: anything longer is not one.
+        let stdout = &output.stdout[..output.stdout.len().min(64)];
+        let code = String::from_utf8_lossy(stdout).trim().to_string();
+        validate::mfa_code(&code).map_err(|why| {
+            unavailable(format!(
+                "the mfa_process of profile {} printed something that is not an MFA code ({why})",
+                request.profile
+            ))
+        })?;
+        Ok(Secret::new(code))
+    }
+}
+
+/// The given code was used up (or rejected) and nothing else can give one.
+fn given_code_used_up(request: &MfaRequest<'_>) -> MfaError {
+    match (request.rejected_because, request.reason) {
+        (Some(reason), _) => MfaError::Unavailable {
+            reason: format!(
+                "STS rejected the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE: {reason}"
+            ),
+            hint: "pass the code your MFA device shows now; each code can be used once".into(),
+        },
+        (None, why) => MfaError::Unavailable {
+            reason: format!(
+                "profile {} needs a second MFA code ({}), and the one given with --mfa-code or AMPLIFY_RS_MFA_CODE is used up",
+                request.profile,
+                match why {
+                    MfaReason::Renew { .. } => "its session is about to expire",
+                    MfaReason::Obtain => "another hop of its chain asks for one",
+                }
+            ),
+            hint: "for long runs without a terminal, give the profile an mfa_process, use an MFA session (amplify_rs_mfa_session = true), or a longer duration_seconds".into(),
+        },
+    }
+}
+
+impl MfaCodeSource for MfaSources {
+    fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+        let (first_use, was_given) = self.take_given();
+        if let Some(code) = first_use {
+            return match validate::mfa_code(code.expose()) {
+                Ok(()) => Ok(code),
+                Err(why) => Err(MfaError::Unavailable {
+                    reason: format!(
+                        "the MFA code given with --mfa-code or AMPLIFY_RS_MFA_CODE is not valid: {why}"
+                    ),
+                    hint: "pass the 6 digits your MFA device shows".into(),
+                }),
+            };
+        }
+        let process = self.processes.get(request.mfa_serial);
+        if was_given && process.is_none() && !self.prompt.can_ask() {
+            return Err(given_code_used_up(request));
+        }
+        if let Some(command) = process {
+            if let Some(reason) = request.rejected_because {
+                self.prompt.warn(&format!(
+                    "STS rejected the code from mfa_process: {reason} Running it again."
+                ));
+            }
+            return self.run_mfa_process(command, request);
+        }
+        if !self.prompt.can_ask() {
+            return Err(no_terminal(request));
+        }
+        self.prompt.ask(request)
+    }
 }

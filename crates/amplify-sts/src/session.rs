@@ -16,15 +16,17 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use amplify_aws::{
+    CredentialsError, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
+};
 use amplify_cache::{CacheWarning, CachedCredentials, CredentialCache, ProjectKey};
 use amplify_creds::Credentials;
 use amplify_profile::{BaseCredentials, ProfileChain};
-use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider};
 use time::OffsetDateTime;
 
-use crate::aws::{StsService, to_sdk};
 use crate::error::StsError;
 use crate::mfa::{MfaCodeSource, MfaReason};
+use crate::sts::StsService;
 
 /// Where credentials came from, for messages and tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,9 +59,6 @@ pub trait SessionEvents: Send + Sync {
 pub struct Quiet;
 impl SessionEvents for Quiet {}
 
-/// Defaults of GetSessionToken-based MFA sessions.
-pub const DEFAULT_MFA_SESSION_SECONDS: u32 = 43_200;
-
 #[derive(Clone, Debug)]
 pub struct SessionOptions {
     /// Exchange the source keys for an MFA session of this many seconds, and assume roles from it.
@@ -82,7 +81,8 @@ impl Default for SessionOptions {
     }
 }
 
-type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+/// The time every expiry decision is made by (tests move it).
+pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
 
 /// A project's credentials for one profile chain.
 pub struct ProjectSession {
@@ -108,7 +108,9 @@ impl std::fmt::Debug for ProjectSession {
 }
 
 impl ProjectSession {
-    pub fn new(
+    /// Built by [`crate::Sessions`], which gathers what every session of the process shares.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
         sts: StsService,
         cache: CredentialCache,
         project: ProjectKey,
@@ -116,6 +118,7 @@ impl ProjectSession {
         mfa: Arc<dyn MfaCodeSource>,
         events: Arc<dyn SessionEvents>,
         options: SessionOptions,
+        clock: Clock,
     ) -> Self {
         Self {
             sts,
@@ -125,18 +128,9 @@ impl ProjectSession {
             mfa,
             events,
             options,
-            clock: Arc::new(OffsetDateTime::now_utc),
+            clock,
             handed_out: Mutex::new(None),
         }
-    }
-
-    /// Uses `clock` instead of the system's for every expiry decision (tests).
-    pub fn with_clock(
-        mut self,
-        clock: impl Fn() -> OffsetDateTime + Send + Sync + 'static,
-    ) -> Self {
-        self.clock = Arc::new(clock);
-        self
     }
 
     pub fn chain(&self) -> &ProfileChain {
@@ -278,7 +272,7 @@ impl ProjectSession {
         let duration = self
             .options
             .mfa_session
-            .unwrap_or(DEFAULT_MFA_SESSION_SECONDS);
+            .unwrap_or(crate::options::DEFAULT_MFA_SESSION_SECONDS);
         let credentials = self
             .sts
             .mfa_session(
@@ -313,14 +307,14 @@ impl ProjectSession {
 struct SessionProvider(Arc<ProjectSession>);
 
 impl ProvideCredentials for SessionProvider {
-    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
+    fn provide_credentials<'a>(&'a self) -> ProvideCredentialsFuture<'a>
     where
         Self: 'a,
     {
-        provider::future::ProvideCredentials::new(async move {
+        ProvideCredentialsFuture::new(async move {
             match self.0.credentials().await {
-                Ok(obtained) => Ok(to_sdk(&obtained.credentials)),
-                Err(error) => Err(provider::error::CredentialsError::provider_error(error)),
+                Ok(obtained) => Ok(amplify_aws::to_sdk(&obtained.credentials)),
+                Err(error) => Err(CredentialsError::provider_error(error)),
             }
         })
     }

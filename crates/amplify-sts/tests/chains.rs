@@ -5,9 +5,8 @@
 use std::sync::Mutex;
 
 use amplify_creds::Secret;
-use amplify_profile::{FileLocations, ProfileSet};
-use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
-use amplify_test_support::{Moto, Recorded};
+use amplify_sts::{MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
+use amplify_test_support::{Moto, Recorded, SessionFixture};
 
 const KEYS: &str = "[devcorpuser]\naws_access_key_id=AKIADEVCORPUSER00001\naws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEVCORPKEY\n";
 
@@ -22,17 +21,11 @@ impl MfaCodeSource for Codes {
     }
 }
 
-async fn run(moto: &Moto, config: &str, profile: &str) -> (Vec<Recorded>, Vec<String>, String) {
-    let files = FileLocations {
-        config: "/h/.aws/config".into(),
-        credentials: "/h/.aws/credentials".into(),
-    };
-    let chain = ProfileSet::from_texts(&files, Some(config), Some(KEYS))
-        .unwrap()
-        .resolve(profile)
-        .unwrap();
-    let sdk = moto.sdk_loader().load().await;
-    let sts = StsService::new(AwsContext::from_sdk_config(sdk));
+async fn run(config: &str, profile: &str) -> (Vec<Recorded>, Vec<String>, String) {
+    let fixture = SessionFixture::new(config, KEYS);
+    let moto = &fixture.moto;
+    let chain = fixture.chain(profile);
+    let sts = StsService::new(fixture.settings());
     let codes = Codes::default();
     moto.start_recording();
     let credentials = sts
@@ -46,9 +39,8 @@ async fn run(moto: &Moto, config: &str, profile: &str) -> (Vec<Recorded>, Vec<St
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_hop_with_mfa() {
-    let moto = Moto::start();
     let config = "[profile biz]\nrole_arn=arn:aws:iam::111122223333:role/Biz\nsource_profile=devcorpuser\nmfa_serial=arn:aws:iam::444455556666:mfa/dev\nexternal_id=ext-1\n";
-    let (calls, asked, _) = run(&moto, config, "biz").await;
+    let (calls, asked, _) = run(config, "biz").await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].access_key, "AKIADEVCORPUSER00001");
     assert_eq!(calls[0].params["ExternalId"], "ext-1");
@@ -58,7 +50,6 @@ async fn one_hop_with_mfa() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_hops_each_signed_by_the_previous_one() {
-    let moto = Moto::start();
     let config = "\
 [profile jump]
 role_arn=arn:aws:iam::222222222222:role/Jump
@@ -72,7 +63,7 @@ source_profile=jump
 external_id=ext-2
 role_session_name=dev-alice
 ";
-    let (calls, asked, final_key) = run(&moto, config, "biz").await;
+    let (calls, asked, final_key) = run(config, "biz").await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(
         calls[0].params["RoleArn"],
@@ -102,7 +93,6 @@ role_session_name=dev-alice
 
 #[tokio::test(flavor = "multi_thread")]
 async fn three_hops_with_mfa_on_the_first_and_last() {
-    let moto = Moto::start();
     let config = "\
 [profile one]
 role_arn=arn:aws:iam::111111111111:role/One
@@ -120,7 +110,7 @@ source_profile=two
 mfa_serial=arn:aws:iam::222222222222:mfa/ops
 external_id=ext-3
 ";
-    let (calls, asked, _) = run(&moto, config, "three").await;
+    let (calls, asked, _) = run(config, "three").await;
     let roles: Vec<&str> = calls.iter().map(|c| c.params["RoleArn"].as_str()).collect();
     assert_eq!(
         roles,

@@ -2,87 +2,35 @@
 //! past the session's life instead of a test that sleeps for fifteen minutes. The SDK's identity cache and
 //! the session's cache both read the moved clock; everything else is real.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use amplify_cache::{CredentialCache, ProjectKey};
-use amplify_creds::Secret;
-use amplify_profile::{FileLocations, ProfileSet};
-use amplify_sts::session::{ProjectSession, Quiet, SessionOptions};
-use amplify_sts::{AwsContext, MfaCodeSource, MfaError, MfaReason, MfaRequest, StsService};
-use amplify_test_support::clock::{MovedClock, SdkClock};
-use amplify_test_support::{Moto, SEED_CONFIG, SEED_CREDENTIALS};
-
-/// Gives a code and remembers why each was asked for.
-#[derive(Default)]
-struct CountingMfa(Mutex<Vec<MfaReason>>);
-impl MfaCodeSource for CountingMfa {
-    fn code(&self, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
-        self.0.lock().unwrap().push(request.reason);
-        Ok(Secret::new("123456"))
-    }
-}
+use amplify_sts::MfaReason;
+use amplify_test_support::{Moto, ScriptedPerson, SessionFixture};
 
 struct Setup {
-    moto: Moto,
-    _home: tempfile::TempDir,
-    clock: Arc<MovedClock>,
-    mfa: Arc<CountingMfa>,
-    client: aws_sdk_sts::Client,
+    fixture: SessionFixture,
+    person: Arc<ScriptedPerson>,
+    /// One client for the whole test: its identity cache decides when to ask the session again.
+    client: amplify_aws::sts::Client,
 }
 
-async fn setup(mfa_session: Option<u32>) -> Setup {
-    let moto = Moto::start();
-    let home = tempfile::tempdir().unwrap();
-    let files = FileLocations {
-        config: home.path().join("config"),
-        credentials: home.path().join("credentials"),
-    };
-    // The shortest session STS grants (moto grants what it is asked).
-    let config = SEED_CONFIG.replace(
-        "region=us-east-1\n\n",
-        "region=us-east-1\nduration_seconds=900\n\n",
-    );
-    let chain = ProfileSet::from_texts(&files, Some(&config), Some(SEED_CREDENTIALS))
-        .unwrap()
-        .resolve("bizcorprole")
-        .unwrap();
-
-    let sdk = moto.sdk_loader().load().await;
-    let context = AwsContext::from_sdk_config(sdk);
-    let clock = Arc::new(MovedClock::default());
-    let mfa = Arc::new(CountingMfa::default());
-    let session_clock = clock.clone();
-    let session = Arc::new(
-        ProjectSession::new(
-            StsService::new(context.clone()),
-            CredentialCache::in_home(home.path()),
-            ProjectKey::from_canonical(home.path()),
-            chain,
-            mfa.clone(),
-            Arc::new(Quiet),
-            SessionOptions {
-                mfa_session,
-                ..SessionOptions::default()
-            },
-        )
-        .with_clock(move || session_clock.now_offset()),
-    );
-    let config = context
-        .config_with(session.provider(), "us-east-1")
-        .to_builder()
-        .time_source(SdkClock(clock.clone()))
-        .build();
+fn setup(mfa_session: Option<u32>) -> Setup {
+    let fixture = SessionFixture::seed_short_session();
+    let person = ScriptedPerson::typing("123456");
+    let sessions = fixture
+        .sessions(person.clone())
+        .mfa_session_by_default(mfa_session.is_some());
+    let session = fixture.session("bizcorprole", &sessions);
+    let client = session.settings().sts(&session.sdk_config());
     Setup {
-        moto,
-        _home: home,
-        clock,
-        mfa,
-        client: aws_sdk_sts::Client::new(&config),
+        fixture,
+        person,
+        client,
     }
 }
 
-async fn whoami(client: &aws_sdk_sts::Client) -> String {
+async fn whoami(client: &amplify_aws::sts::Client) -> String {
     client
         .get_caller_identity()
         .send()
@@ -95,8 +43,8 @@ async fn whoami(client: &aws_sdk_sts::Client) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_client_outliving_its_session_renews_it_and_says_why_it_needs_a_code() {
-    let s = setup(None).await;
-    s.moto.start_recording();
+    let s = setup(None);
+    s.fixture.moto.start_recording();
     assert!(
         whoami(&s.client)
             .await
@@ -108,10 +56,10 @@ async fn a_client_outliving_its_session_renews_it_and_says_why_it_needs_a_code()
     );
     // Thirteen minutes into a fifteen-minute session. The SDK asks for new credentials between 5 and 2.5
     // minutes before expiry (its buffer is our five-minute margin, less a random jitter of up to half).
-    s.clock.advance(Duration::from_secs(13 * 60));
+    s.fixture.clock.advance(Duration::from_secs(13 * 60));
     whoami(&s.client).await;
 
-    let recording = s.moto.recording();
+    let recording = s.fixture.moto.recording();
     let assumes = Moto::calls(&recording, "AssumeRole");
     assert_eq!(assumes.len(), 2, "one AssumeRole at the start, one renewal");
     let identities = Moto::calls(&recording, "GetCallerIdentity");
@@ -121,7 +69,7 @@ async fn a_client_outliving_its_session_renews_it_and_says_why_it_needs_a_code()
         identities[1].access_key, identities[2].access_key,
         "the third call is signed with the renewed session"
     );
-    let reasons = s.mfa.0.lock().unwrap().clone();
+    let reasons = s.person.reasons();
     assert!(
         matches!(
             reasons.as_slice(),
@@ -133,16 +81,16 @@ async fn a_client_outliving_its_session_renews_it_and_says_why_it_needs_a_code()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_an_mfa_session_renewal_needs_no_code() {
-    let s = setup(Some(3600)).await;
-    s.moto.start_recording();
+    let s = setup(Some(3600));
+    s.fixture.moto.start_recording();
     whoami(&s.client).await;
-    s.clock.advance(Duration::from_secs(13 * 60));
+    s.fixture.clock.advance(Duration::from_secs(13 * 60));
     whoami(&s.client).await;
 
-    let recording = s.moto.recording();
+    let recording = s.fixture.moto.recording();
     assert_eq!(Moto::calls(&recording, "GetSessionToken").len(), 1);
     assert_eq!(Moto::calls(&recording, "AssumeRole").len(), 2);
-    let reasons = s.mfa.0.lock().unwrap().clone();
+    let reasons = s.person.reasons();
     assert_eq!(
         reasons,
         [MfaReason::Obtain],

@@ -32,7 +32,7 @@ impl MovedClock {
 #[derive(Debug, Clone)]
 pub struct SdkClock(pub Arc<MovedClock>);
 
-impl aws_smithy_async::time::TimeSource for SdkClock {
+impl amplify_aws::TimeSource for SdkClock {
     fn now(&self) -> SystemTime {
         self.0.now()
     }

@@ -13,6 +13,7 @@ mod context;
 mod moto;
 mod pty;
 mod replay;
+pub mod session;
 mod silent;
 
 pub use context::{
@@ -22,4 +23,5 @@ pub use context::{
 pub use moto::{Moto, Recorded};
 pub use pty::Pty;
 pub use replay::StsReplay;
+pub use session::{ScriptedPerson, SessionFixture};
 pub use silent::SilentPeer;

@@ -117,15 +117,6 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// The AWS SDK's settings pointed at this server: region us-east-1, no credentials (each test adds its
-    /// own, and whatever else it needs, such as time-outs).
-    pub fn sdk_loader(&self) -> aws_config::ConfigLoader {
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .no_credentials()
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(self.endpoint())
-    }
-
     pub fn port(&self) -> u16 {
         self.port
     }

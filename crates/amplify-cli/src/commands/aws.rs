@@ -6,13 +6,15 @@
 
 use std::path::PathBuf;
 
+use amplify_creds::Credentials;
 use amplify_project::{Project, find_root};
+use amplify_sts::{Purpose, Session};
 use serde_json::{Map, Value, json};
 use time::format_description::well_known::Rfc3339;
 
+use crate::auth::PendingAuth;
 use crate::cli::{CredentialsArgs, CredentialsFormat, ProjectArg};
 use crate::context::Ctx;
-use crate::credentials::{self, PendingAuth, Session};
 use crate::errors::UserError;
 use crate::printer::write_stdout;
 
@@ -31,12 +33,12 @@ pub fn project_root(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<PathBuf> {
     })
 }
 
-/// The session of the project's current environment.
-async fn project_session(
+/// The session of the project's current environment, with its credentials.
+pub async fn project_session(
     ctx: &Ctx,
     arg: &ProjectArg,
-    use_: credentials::Use,
-) -> anyhow::Result<(Session, Project)> {
+    purpose: Purpose,
+) -> anyhow::Result<(Session, Credentials)> {
     let root = project_root(ctx, arg)?;
     let project = Project::load(&root)?;
     let env = project.env_name()?.to_string();
@@ -48,8 +50,9 @@ async fn project_session(
             "choose one with `amplify-rs configure project`",
         )
     })?;
-    let session = credentials::obtain(ctx, &root, &PendingAuth::from_stored(&auth)?, use_).await?;
-    Ok((session, project))
+    PendingAuth::from_stored(ctx, &auth)?
+        .obtain(ctx, &root, purpose)
+        .await
 }
 
 fn rfc3339(time: Option<time::OffsetDateTime>) -> Option<String> {
@@ -62,8 +65,7 @@ fn shell_quote(value: &str) -> String {
 }
 
 pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()> {
-    let (session, _project) = project_session(ctx, &args.project, credentials::Use::Export).await?;
-    let c = &session.credentials;
+    let (session, c) = project_session(ctx, &args.project, Purpose::Export).await?;
     // The one command whose job is to print secrets: to stdout, for the program that asked.
     let text = match args.format {
         CredentialsFormat::Process => {
@@ -105,7 +107,7 @@ pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()
             }
             lines.push(format!(
                 "export AWS_REGION={}",
-                shell_quote(&session.region)
+                shell_quote(session.region())
             ));
             format!("{}\n", lines.join("\n"))
         }
@@ -115,8 +117,8 @@ pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()
                 "secretAccessKey": c.secret_access_key.expose(),
                 "sessionToken": c.session_token.as_ref().map(|t| t.expose()),
                 "expiration": rfc3339(c.expiration),
-                "region": session.region,
-                "profile": session.profile,
+                "region": session.region(),
+                "profile": session.profile(),
             });
             format!(
                 "{}\n",
@@ -128,9 +130,8 @@ pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()
 }
 
 pub async fn whoami(ctx: &Ctx, args: &ProjectArg) -> anyhow::Result<()> {
-    let (session, _project) = project_session(ctx, args, credentials::Use::Own).await?;
-    let sts = amplify_sts::StsService::new(session.context.clone());
-    let identity = sts.caller_identity(&session.sdk_config()).await?;
+    let (session, _) = project_session(ctx, args, Purpose::Own).await?;
+    let identity = session.caller_identity().await?;
     let value =
         json!({"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn});
     write_stdout(

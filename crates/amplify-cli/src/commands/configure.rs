@@ -1,15 +1,14 @@
 //! `amplify-rs configure project`: shows the project's settings and changes one group of them, then
 //! rewrites `project-config.json`, `local-aws-info.json` and `local-env-info.json` as the original does.
 
-use amplify_profile::{Document, FileKind, FileLocations};
+use amplify_profile::{Document, FileKind};
 use amplify_project::{AwsAuth, Project, find_root};
 
 use crate::commands::questions;
 use crate::context::Ctx;
-use crate::credentials::PendingAuth;
 use crate::errors::UserError;
-use crate::headless::{validate_access_key_id, validate_secret_key};
 use crate::prompt::Prompter;
+use amplify_creds::validate;
 
 pub fn not_a_project() -> UserError {
     UserError::new(
@@ -95,9 +94,9 @@ async fn choose(
     prompter: &Prompter<'_>,
     current: Option<&AwsAuth>,
 ) -> anyhow::Result<AwsAuth> {
-    let pending: PendingAuth =
-        questions::auth(ctx, prompter, current.and_then(AwsAuth::profile_name)).await?;
-    pending.commit(&ctx.home)
+    questions::auth(ctx, prompter, current.and_then(AwsAuth::profile_name))
+        .await?
+        .commit(&ctx.home)
 }
 
 /// `amplify-rs configure`: the original's new-user setup. The keys of an IAM user created in the console go
@@ -112,7 +111,7 @@ pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
         )
         .into());
     }
-    let files = FileLocations::from_env(&ctx.home, |name| ctx.var(name));
+    let files = ctx.files();
     // Files the AWS CLI cannot read are refused before any question: an edit of them would be a guess.
     let mut credentials = Document::load(&files.credentials, FileKind::Credentials)?;
     let mut config = Document::load(&files.config, FileKind::Config)?;
@@ -131,8 +130,8 @@ pub fn new_user(ctx: &Ctx) -> anyhow::Result<()> {
     p.success("https://console.aws.amazon.com/iamv2/home#/users/create");
     p.blank();
     p.info("Enter the access key of the newly created user:");
-    let access_key_id = prompter.secret("accessKeyId: ", validate_access_key_id)?;
-    let secret_access_key = prompter.secret("secretAccessKey: ", validate_secret_key)?;
+    let access_key_id = prompter.secret("accessKeyId: ", validate::access_key_id)?;
+    let secret_access_key = prompter.secret("secretAccessKey: ", validate::secret_access_key)?;
     p.info("This would update/create the AWS Profile in your local machine");
     let name = prompter.text("Profile Name: ", Some("default"), |name| {
         if name.is_empty() || name.chars().any(|c| c.is_whitespace() || "[]".contains(c)) {

@@ -1,7 +1,9 @@
-//! One module per command; [`questions`] holds the questions `init` and `configure project` share.
+//! One module per command; [`questions`] holds the questions `init` and `configure project` share, and
+//! [`deploy`] the creation of an environment's root stack.
 
 pub mod aws;
 pub mod configure;
+pub mod deploy;
 pub mod init;
 pub mod meta;
 pub mod profiles;

@@ -7,9 +7,7 @@
 
 use std::fmt::Write as _;
 
-use amplify_profile::{
-    BaseCredentials, FileLocations, ProfileChain, ProfileSet, ResolveError, keys,
-};
+use amplify_profile::{BaseCredentials, ProfileChain, ProfileSet, ResolveError, keys};
 use serde_json::{Value, json};
 
 use crate::cli::ProfilesArgs;
@@ -18,8 +16,8 @@ use crate::errors::UserError;
 use crate::printer::write_stdout;
 
 pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
-    let files = FileLocations::from_env(&ctx.home, |name| ctx.var(name));
-    let set = ProfileSet::load(&files)?;
+    // Read here rather than through `ctx.profiles()`: this command prints the warnings its own way.
+    let set = ProfileSet::load(&ctx.files())?;
     if args.check {
         return check(&set, args.json);
     }

@@ -3,18 +3,16 @@
 
 use std::path::Path;
 
-use amplify_creds::{Credentials, Secret};
-use amplify_profile::ProfileSet;
+use amplify_creds::{Credentials, Secret, validate};
+use amplify_profile::{ProfileChain, ProfileSet};
 use amplify_project::{
     AccessKeysFile, EDITORS, ENV_NAME_RULE, Editor, Framework, Frontend, JsConfig,
     PROJECT_NAME_RULE, guess_framework, is_valid_env_name, is_valid_project_name,
 };
-use amplify_sts::StsService;
 
+use crate::auth::PendingAuth;
 use crate::context::Ctx;
-use crate::credentials::{PendingAuth, load_profiles};
 use crate::errors::UserError;
-use crate::headless::{validate_access_key_id, validate_secret_key};
 use crate::prompt::Prompter;
 
 pub const PROFILE_DOCS: &str =
@@ -66,6 +64,28 @@ pub fn env_name(prompter: &Prompter<'_>, existing: &[String]) -> anyhow::Result<
             Ok(())
         }
     })
+}
+
+/// "Do you want to use an existing environment?" and which: `None` for a new one.
+pub fn existing_env(
+    prompter: &Prompter<'_>,
+    existing: &[String],
+    current: Option<&str>,
+) -> anyhow::Result<Option<String>> {
+    if existing.is_empty()
+        || !prompter.confirm("Do you want to use an existing environment?", true)?
+    {
+        return Ok(None);
+    }
+    let default = current
+        .and_then(|c| existing.iter().position(|e| e == c))
+        .unwrap_or(0);
+    let index = prompter.select(
+        "Choose the environment you would like to use:",
+        existing,
+        default,
+    )?;
+    Ok(Some(existing[index].clone()))
 }
 
 pub fn editor(prompter: &Prompter<'_>, current: Option<Editor>) -> anyhow::Result<Editor> {
@@ -180,7 +200,7 @@ pub async fn auth(
     prompter: &Prompter<'_>,
     current_profile: Option<&str>,
 ) -> anyhow::Result<PendingAuth> {
-    let set = load_profiles(ctx)?;
+    let set = ctx.profiles()?;
     if set.is_empty() {
         ctx.printer.info("AWS access credentials can not be found.");
         ctx.printer.info(format!(
@@ -204,26 +224,28 @@ pub async fn auth(
         .info("For more information on AWS Profiles, see:");
     ctx.printer.success(PROFILE_DOCS);
     ctx.printer.blank();
-    let preferred = current_profile
-        .map(str::to_string)
-        .or_else(|| amplify_profile::profile_from_env(|n| ctx.var(n)));
-    profile(ctx, prompter, &set, preferred.as_deref()).map(PendingAuth::Profile)
+    let preferred = current_profile.map(str::to_string);
+    let preferred = preferred.as_deref().or(ctx.env.profile());
+    profile(ctx, prompter, set, preferred).map(PendingAuth::Profile)
 }
 
 /// The profile picker: every profile of both files with a few words on each, filtered by typing; a profile
-/// that cannot be resolved is explained and the question asked again.
+/// that cannot be resolved is explained and the question asked again. Each profile is resolved once, and
+/// the chosen one's chain is the answer.
 pub fn profile(
     ctx: &Ctx,
     prompter: &Prompter<'_>,
     set: &ProfileSet,
     preferred: Option<&str>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<ProfileChain> {
     let names: Vec<&str> = set.names().collect();
+    let chains: Vec<_> = names.iter().map(|name| set.resolve(name)).collect();
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let items: Vec<String> = names
         .iter()
-        .map(|name| {
-            let about = match set.resolve(name) {
+        .zip(&chains)
+        .map(|(name, chain)| {
+            let about = match chain {
                 Ok(chain) => chain.describe(),
                 Err(e) => format!("cannot be used: {e}"),
             };
@@ -241,8 +263,8 @@ pub fn profile(
             default,
             |i| names[i].to_string(),
         )?;
-        match set.resolve(names[index]) {
-            Ok(_) => return Ok(names[index].to_string()),
+        match &chains[index] {
+            Ok(chain) => return Ok(chain.clone()),
             Err(e) => {
                 ctx.printer.warn(format!("{e}"));
                 ctx.printer.info(format!("  hint: {}", e.hint()));
@@ -259,14 +281,14 @@ pub fn region(prompter: &Prompter<'_>, prompt: &str) -> anyhow::Result<String> {
 /// The access-keys method: the keys and a region, checked with STS GetCallerIdentity.
 pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<PendingAuth> {
     loop {
-        let id = prompter.secret("accessKeyId: ", validate_access_key_id)?;
-        let secret = prompter.secret("secretAccessKey: ", validate_secret_key)?;
+        let id = prompter.secret("accessKeyId: ", validate::access_key_id)?;
+        let secret = prompter.secret("secretAccessKey: ", validate::secret_access_key)?;
         let region = region(prompter, "region: ")?;
         let keys = AccessKeysFile {
             credentials: Credentials::long_lived(id, Secret::new(secret)),
             region,
         };
-        let sts = StsService::new(ctx.aws_context(None).await);
+        let sts = ctx.sessions()?.sts();
         match sts.check_keys(&keys.credentials, &keys.region).await {
             Ok(identity) => {
                 ctx.printer

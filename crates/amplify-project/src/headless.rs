@@ -2,12 +2,41 @@
 //! hold JSON; a provider may be keyed `awscloudformation`, `aws`, `cloudformation`, `cfn` or `awscfn`; any
 //! `configLevel` but `general` means project level.
 
-use amplify_creds::{Credentials, Secret};
-use amplify_project::{AccessKeysFile, Editor, Framework, Frontend, JsConfig};
+use amplify_creds::{Credentials, Secret, validate};
 use serde_json::{Map, Value};
 
-use crate::credentials::PendingAuth;
-use crate::errors::UserError;
+use crate::auth::AccessKeysFile;
+use crate::editor::Editor;
+use crate::frontend::{Framework, Frontend, JsConfig};
+
+/// A flag's value that cannot be used: what is wrong (in the original's words where it has them) and what
+/// to write instead.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct FlagError {
+    pub message: String,
+    pub hint: String,
+}
+
+impl FlagError {
+    fn new(message: impl Into<String>, hint: impl Into<String>) -> FlagError {
+        FlagError {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// How `--providers` says the environment gets AWS credentials.
+#[derive(Clone, Debug)]
+pub enum AuthChoice {
+    /// A profile of the AWS files, by name.
+    Profile(String),
+    /// Keys and a region, to be kept in a keys file of the project.
+    AccessKeys(AccessKeysFile),
+    /// The AWS SDK's default chain.
+    General,
+}
 
 #[derive(Debug, Default)]
 pub struct AmplifyParams {
@@ -16,14 +45,14 @@ pub struct AmplifyParams {
     pub editor: Option<Editor>,
 }
 
-fn parse_object(flag: &str, text: &str) -> Result<Map<String, Value>, UserError> {
+fn parse_object(flag: &str, text: &str) -> Result<Map<String, Value>, FlagError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(UserError::new(
+        Ok(_) => Err(FlagError::new(
             format!("{flag} must be a JSON object"),
             format!("write it as {flag} '{{...}}'"),
         )),
-        Err(e) => Err(UserError::new(
+        Err(e) => Err(FlagError::new(
             format!("{flag} is not valid JSON: {e}"),
             "put the JSON in single quotes so the shell passes it unchanged, as in --amplify '{\"envName\":\"dev\"}'",
         )),
@@ -34,7 +63,7 @@ fn text_field(map: &Map<String, Value>, key: &str) -> Option<String> {
     map.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, UserError> {
+pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, FlagError> {
     let Some(text) = text else {
         return Ok(AmplifyParams::default());
     };
@@ -42,11 +71,11 @@ pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, UserError> {
     let editor = match text_field(&map, "defaultEditor") {
         None => None,
         Some(value) => Some(Editor::from_stored(&value).ok_or_else(|| {
-            UserError::new(
+            FlagError::new(
                 format!("--amplify names an unknown defaultEditor \"{value}\""),
                 format!(
                     "use one of: {}",
-                    amplify_project::EDITORS
+                    crate::editor::EDITORS
                         .iter()
                         .map(|e| e.id)
                         .collect::<Vec<_>>()
@@ -62,7 +91,7 @@ pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, UserError> {
     })
 }
 
-pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, UserError> {
+pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, FlagError> {
     let Some(text) = text else { return Ok(None) };
     let map = parse_object("--frontend", text)?;
     let type_name = text_field(&map, "frontend")
@@ -78,7 +107,7 @@ pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, UserError>
         "javascript" => {
             let framework_name = text_field(&map, "framework").unwrap_or_else(|| "none".into());
             let framework = Framework::parse(&framework_name).ok_or_else(|| {
-                UserError::new(
+                FlagError::new(
                     format!("The passed in framework: \"{framework_name}\" is not supported."),
                     format!(
                         "use one of: {}",
@@ -106,7 +135,7 @@ pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, UserError>
                         start_command,
                     },
                 })),
-                _ => Err(UserError::new(
+                _ => Err(FlagError::new(
                     "The command line parameter for javascript frontend configuration is incomplete.",
                     "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand",
                 )),
@@ -115,7 +144,7 @@ pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, UserError>
         "android" => field("ResDir")
             .map(|res_dir| Some(Frontend::Android { res_dir }))
             .ok_or_else(|| {
-                UserError::new(
+                FlagError::new(
                     "The command line parameter for android frontend configuration is incomplete.",
                     "give config.ResDir, such as app/src/main/res",
                 )
@@ -123,13 +152,13 @@ pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, UserError>
         "flutter" => field("ResDir")
             .map(|res_dir| Some(Frontend::Flutter { res_dir }))
             .ok_or_else(|| {
-                UserError::new(
+                FlagError::new(
                     "The command line parameter for Flutter frontend configuration is incomplete.",
                     "give config.ResDir, such as ./lib/",
                 )
             }),
         "ios" => Ok(Some(Frontend::Ios)),
-        other => Err(UserError::new(
+        other => Err(FlagError::new(
             format!("--frontend names an unknown frontend \"{other}\""),
             "use one of: android, flutter, ios, javascript",
         )),
@@ -146,15 +175,15 @@ const PROVIDER_KEYS: [&str; 5] = [
 const PROVIDER_ERROR: &str =
     "Error in the command line parameter for awscloudformation configuration.";
 
-fn provider_error(detail: &str, hint: &str) -> UserError {
-    UserError::new(format!("{PROVIDER_ERROR} {detail}"), hint)
+fn provider_error(detail: &str, hint: &str) -> FlagError {
+    FlagError::new(format!("{PROVIDER_ERROR} {detail}"), hint)
 }
 
-pub fn parse_providers(text: Option<&str>) -> Result<Option<PendingAuth>, UserError> {
+pub fn parse_providers(text: Option<&str>) -> Result<Option<AuthChoice>, FlagError> {
     let Some(text) = text else { return Ok(None) };
     let map = parse_object("--providers", text)?;
     let Some(config) = PROVIDER_KEYS.iter().find_map(|key| map.get(*key)) else {
-        return Err(UserError::new(
+        return Err(FlagError::new(
             "--providers has no awscloudformation settings",
             "write --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}'",
         ));
@@ -166,7 +195,7 @@ pub fn parse_providers(text: Option<&str>) -> Result<Option<PendingAuth>, UserEr
         ));
     };
     if config.get("configLevel").and_then(Value::as_str) == Some("general") {
-        return Ok(Some(PendingAuth::General));
+        return Ok(Some(AuthChoice::General));
     }
     let has_settings = [
         "useProfile",
@@ -196,7 +225,7 @@ pub fn parse_providers(text: Option<&str>) -> Result<Option<PendingAuth>, UserEr
                     "add \"profileName\":\"NAME\"",
                 )
             })?;
-        return Ok(Some(PendingAuth::Profile(name)));
+        return Ok(Some(AuthChoice::Profile(name)));
     }
     match (
         text_field(config, "accessKeyId"),
@@ -204,19 +233,19 @@ pub fn parse_providers(text: Option<&str>) -> Result<Option<PendingAuth>, UserEr
         text_field(config, "region"),
     ) {
         (Some(id), Some(secret), Some(region)) => {
-            validate_access_key_id(&id).map_err(|m| {
-                UserError::new(
+            validate::access_key_id(&id).map_err(|m| {
+                FlagError::new(
                     m,
                     "copy the key id from the IAM console or your credentials file",
                 )
             })?;
-            validate_secret_key(&secret).map_err(|m| {
-                UserError::new(
+            validate::secret_access_key(&secret).map_err(|m| {
+                FlagError::new(
                     m,
                     "copy the secret key from the IAM console or your credentials file",
                 )
             })?;
-            Ok(Some(PendingAuth::AccessKeys(AccessKeysFile {
+            Ok(Some(AuthChoice::AccessKeys(AccessKeysFile {
                 credentials: Credentials::long_lived(id, Secret::new(secret)),
                 region,
             })))
@@ -225,30 +254,6 @@ pub fn parse_providers(text: Option<&str>) -> Result<Option<PendingAuth>, UserEr
             "project level config set useProfile to false, but access key or region is missing.",
             "add \"accessKeyId\", \"secretAccessKey\" and \"region\", or set \"useProfile\":true with \"profileName\"",
         )),
-    }
-}
-
-pub fn validate_access_key_id(id: &str) -> Result<(), String> {
-    if id.len() == 20
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
-        Ok(())
-    } else {
-        Err("Access Key ID must be 20 characters, and uppercase alphanumeric only.".into())
-    }
-}
-
-pub fn validate_secret_key(secret: &str) -> Result<(), String> {
-    if secret.len() == 40
-        && secret
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/+=".contains(&b))
-    {
-        Ok(())
-    } else {
-        Err("Secret Access Key must be 40 characters, and base-64 string only.".into())
     }
 }
 
@@ -273,11 +278,11 @@ mod tests {
         );
         assert!(matches!(
             parse_providers(Some(r#"{"awscfn":{"configLevel":"general"}}"#)).unwrap(),
-            Some(PendingAuth::General)
+            Some(AuthChoice::General)
         ));
         assert!(matches!(
             parse_providers(Some(r#"{"cloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}"#)).unwrap(),
-            Some(PendingAuth::Profile(p)) if p == "bizcorprole"
+            Some(AuthChoice::Profile(p)) if p == "bizcorprole"
         ));
         assert!(err("{not json").contains("not valid JSON"));
     }

@@ -1,6 +1,6 @@
 //! `--verbose`'s log of AWS calls: an SDK interceptor that names each call (`sts:AssumeRole`,
-//! `cloudformation:CreateStack`) once it is done, with what became of it, and nothing of its content: no headers, no body, so no
-//! secret can reach the log through it.
+//! `cloudformation:CreateStack`) once it is done, with what became of it, and nothing of its content: no
+//! headers, no body, so no secret can reach the log through it.
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -9,7 +9,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-/// Logs at `info` level under the target `amplify_rs::aws`.
+/// Logs at `info` level under this crate's target, `amplify_aws`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LogCalls;
 
@@ -39,7 +39,7 @@ impl Intercept for LogCalls {
         } else {
             "ok"
         };
-        tracing::info!(target: "amplify_rs::aws", "{} {outcome} (HTTP {status})", name(cfg));
+        tracing::info!("{} {outcome} (HTTP {status})", name(cfg));
         Ok(())
     }
 }

@@ -1,0 +1,327 @@
+//! Sessions are built here, and only here. [`Sessions`] holds what every session of a process shares (the
+//! AWS settings, the cache file, the MFA code given for the process, the front end's prompt and event
+//! sink, the clock); [`Sessions::for_chain`] turns a resolved [`ProfileChain`] (the picker's result, never
+//! a name to resolve again) into a [`Session`]: credentials that renew themselves through the cache and STS,
+//! the region they are for, and SDK clients signed with them.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use amplify_aws::{AwsSettings, SdkConfig, SharedCredentialsProvider};
+use amplify_cache::{CredentialCache, ProjectKey};
+use amplify_creds::env::Env;
+use amplify_creds::{Credentials, Secret};
+use amplify_profile::{ProfileChain, ProfileSet};
+use time::OffsetDateTime;
+
+use crate::error::StsError;
+use crate::mfa::{Given, MfaPrompt, MfaSources, NoPrompt};
+use crate::options;
+use crate::session::{
+    Clock, Obtained, Origin, ProjectSession, Quiet, SessionEvents, SessionOptions,
+};
+use crate::sts::{CallerIdentity, StsService};
+
+/// Who the credentials are for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// amplify-rs's own calls: reused while more than five minutes remain, renewed as they go.
+    Own,
+    /// Another program (`aws credentials`, `exec`): it cannot renew them through us, so they must last
+    /// longer before they go out.
+    Export,
+}
+
+impl Purpose {
+    fn extra_margin(self) -> Duration {
+        match self {
+            Purpose::Own => Duration::ZERO,
+            Purpose::Export => Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// What every session of the process shares.
+pub struct Sessions {
+    settings: AwsSettings,
+    cache: CredentialCache,
+    env: Env,
+    given: Arc<Mutex<Given>>,
+    prompt: Arc<dyn MfaPrompt>,
+    events: Arc<dyn SessionEvents>,
+    mfa_session_default: bool,
+    lock_wait: Duration,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sessions")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sessions {
+    /// Sessions with no MFA code given, nobody to prompt and nothing to tell: add what the caller has.
+    pub fn new(settings: AwsSettings, cache: CredentialCache, env: Env) -> Sessions {
+        Sessions {
+            settings,
+            cache,
+            env,
+            given: Given::new(None),
+            prompt: Arc::new(NoPrompt),
+            events: Arc::new(Quiet),
+            mfa_session_default: false,
+            lock_wait: SessionOptions::default().lock_wait,
+            clock: Arc::new(OffsetDateTime::now_utc),
+        }
+    }
+
+    /// A code for the first MFA need of the process (`--mfa-code`, `AMPLIFY_RS_MFA_CODE`).
+    pub fn mfa_code(mut self, code: Option<Secret>) -> Sessions {
+        self.given = Given::new(code);
+        self
+    }
+
+    pub fn prompt(mut self, prompt: Arc<dyn MfaPrompt>) -> Sessions {
+        self.prompt = prompt;
+        self
+    }
+
+    pub fn events(mut self, events: Arc<dyn SessionEvents>) -> Sessions {
+        self.events = events;
+        self
+    }
+
+    /// MFA sessions for profiles that do not say (`--mfa-session`, `AMPLIFY_RS_MFA_SESSION`).
+    pub fn mfa_session_by_default(mut self, on: bool) -> Sessions {
+        self.mfa_session_default = on;
+        self
+    }
+
+    /// How long to wait for another process that is getting the same project's credentials.
+    pub fn lock_wait(mut self, wait: Duration) -> Sessions {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// Uses `clock` instead of the system's for every expiry decision (tests).
+    pub fn clock(mut self, clock: impl Fn() -> OffsetDateTime + Send + Sync + 'static) -> Sessions {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    pub fn settings(&self) -> &AwsSettings {
+        &self.settings
+    }
+
+    pub fn cache(&self) -> &CredentialCache {
+        &self.cache
+    }
+
+    pub fn sts(&self) -> StsService {
+        StsService::new(self.settings.clone())
+    }
+
+    /// The session of `chain` for `project`: its region (the profile's, else `AWS_REGION`), the endpoints
+    /// of its profile, its `mfa_process` and MFA-session settings.
+    pub fn for_chain(
+        &self,
+        set: &ProfileSet,
+        chain: ProfileChain,
+        project: ProjectKey,
+        purpose: Purpose,
+    ) -> Result<Session, StsError> {
+        let region = self.region_of(set, &chain)?;
+        let profile = set.get(&chain.profile);
+        let settings = self
+            .settings
+            .clone()
+            .with_profile_endpoint(&chain.profile, profile.and_then(|p| p.get("endpoint_url")))?;
+        let options = SessionOptions {
+            mfa_session: options::mfa_session(set, &chain, self.mfa_session_default)?,
+            lock_wait: self.lock_wait,
+            extra_margin: purpose.extra_margin(),
+        };
+        let mfa = MfaSources {
+            given: self.given.clone(),
+            processes: options::mfa_processes(set, &chain),
+            prompt: self.prompt.clone(),
+        };
+        let name = chain.profile.clone();
+        let session = ProjectSession::new(
+            StsService::new(settings.clone()),
+            self.cache.clone(),
+            project,
+            chain,
+            Arc::new(mfa),
+            self.events.clone(),
+            options,
+            self.clock.clone(),
+        );
+        Ok(Session {
+            region,
+            settings,
+            profile: Some(name),
+            source: Source::Project(Arc::new(session)),
+        })
+    }
+
+    /// Fixed keys (the access-keys method), used as they are.
+    pub fn for_keys(&self, credentials: Credentials, region: String) -> Session {
+        Session {
+            region,
+            settings: self.settings.clone(),
+            profile: None,
+            source: Source::Fixed(credentials),
+        }
+    }
+
+    /// The original's "general" level, the AWS CLI's order: the environment's keys, else the profile the
+    /// environment selects (`AWS_PROFILE`, else `default`).
+    pub fn default_chain(
+        &self,
+        set: &ProfileSet,
+        project: ProjectKey,
+        purpose: Purpose,
+    ) -> Result<Session, StsError> {
+        use amplify_creds::env::aws;
+        if let (Some(id), Some(secret)) = (
+            self.env.get(aws::ACCESS_KEY_ID),
+            self.env.get(aws::SECRET_ACCESS_KEY),
+        ) {
+            let region = self
+                .env
+                .region()
+                .or_else(|| {
+                    set.get(self.env.profile().unwrap_or("default"))?
+                        .get("region")
+                })
+                .ok_or_else(|| StsError::NoRegion {
+                    profile: "default".into(),
+                    section: "[default]".into(),
+                    file: set.files().config.display().to_string(),
+                })?;
+            let credentials = Credentials {
+                access_key_id: id.to_string(),
+                secret_access_key: Secret::new(secret),
+                session_token: self.env.get(aws::SESSION_TOKEN).map(Secret::new),
+                expiration: None,
+            };
+            return Ok(self.for_keys(credentials, region.to_string()));
+        }
+        let name = self.env.profile().unwrap_or("default");
+        if set.get(name).is_none() {
+            return Err(StsError::NoCredentials);
+        }
+        self.for_chain(set, set.resolve(name)?, project, purpose)
+    }
+
+    fn region_of(&self, set: &ProfileSet, chain: &ProfileChain) -> Result<String, StsError> {
+        chain
+            .region
+            .clone()
+            .or_else(|| self.env.region().map(str::to_string))
+            .ok_or_else(|| StsError::NoRegion {
+                profile: chain.profile.clone(),
+                section: if chain.profile == "default" {
+                    "[default]".to_string()
+                } else {
+                    format!("[profile {}]", chain.profile)
+                },
+                file: set.files().config.display().to_string(),
+            })
+    }
+}
+
+enum Source {
+    /// A profile's: cached per project, renewed through STS.
+    Project(Arc<ProjectSession>),
+    /// Keys used as they are.
+    Fixed(Credentials),
+}
+
+/// Credentials for one environment, the region they are for, and clients signed with them.
+pub struct Session {
+    region: String,
+    settings: AwsSettings,
+    profile: Option<String>,
+    source: Source,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("region", &self.region)
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The profile, for a profile's session.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    pub fn chain(&self) -> Option<&ProfileChain> {
+        match &self.source {
+            Source::Project(session) => Some(session.chain()),
+            Source::Fixed(_) => None,
+        }
+    }
+
+    /// The credentials: cached ones while they last, else from STS (with an MFA code if it must).
+    pub async fn credentials(&self) -> Result<Obtained, StsError> {
+        match &self.source {
+            Source::Project(session) => session.credentials().await,
+            Source::Fixed(credentials) => Ok(Obtained {
+                credentials: credentials.clone(),
+                origin: Origin::Base,
+                warnings: Vec::new(),
+            }),
+        }
+    }
+
+    /// Renews the credentials if they are about to expire (prompting for MFA if nothing cached can renew
+    /// them). Called between AWS calls, where a prompt has all the time it needs.
+    pub async fn keep_fresh(&self) -> Result<(), StsError> {
+        self.credentials().await.map(|_| ())
+    }
+
+    /// A provider for SDK clients, renewing through this session.
+    pub fn provider(&self) -> SharedCredentialsProvider {
+        match &self.source {
+            Source::Project(session) => session.provider(),
+            Source::Fixed(credentials) => amplify_aws::fixed_provider(credentials),
+        }
+    }
+
+    pub fn settings(&self) -> &AwsSettings {
+        &self.settings
+    }
+
+    pub fn sdk_config(&self) -> SdkConfig {
+        self.settings.sdk_config(self.provider(), &self.region)
+    }
+
+    pub fn cloudformation(&self) -> amplify_aws::cloudformation::Client {
+        self.settings.cloudformation(&self.sdk_config())
+    }
+
+    pub fn s3(&self) -> amplify_aws::s3::Client {
+        self.settings.s3(&self.sdk_config())
+    }
+
+    /// Whose credentials these are (STS GetCallerIdentity).
+    pub async fn caller_identity(&self) -> Result<CallerIdentity, StsError> {
+        StsService::new(self.settings.clone())
+            .caller_identity(self.provider(), &self.region)
+            .await
+    }
+}
