@@ -8,6 +8,7 @@ use amplify_cache::CacheError;
 use amplify_profile::{EditError, LoadError, ParseError, ResolveError};
 use amplify_project::ProjectError;
 use amplify_project::headless::FlagError;
+use amplify_provider::ProviderError;
 use amplify_stack::StackError;
 use amplify_sts::StsError;
 use console::style;
@@ -75,16 +76,14 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         if let Some(e) = cause.downcast_ref::<FlagError>() {
             return (code::USER, Some(e.hint.clone()));
         }
-        if let Some(e) = cause.downcast_ref::<StsError>() {
-            let exit = if e.is_cancelled() {
-                code::INTERRUPTED
-            } else if e.is_local() {
-                // A profile, a code, a credential_process or variables, the cache folder.
-                code::USER
-            } else {
-                code::AWS
+        if let Some(e) = cause.downcast_ref::<ProviderError>() {
+            return match e {
+                ProviderError::Sts(e) => sts_exit(e),
+                _ => (code::USER, e.hint()),
             };
-            return (exit, e.hint());
+        }
+        if let Some(e) = cause.downcast_ref::<StsError>() {
+            return sts_exit(e);
         }
         if let Some(e) = cause.downcast_ref::<StackError>() {
             // A renewal that failed is judged by its own cause (an MFA code missing is the user's to give).
@@ -101,6 +100,18 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         }
     }
     (code::INTERNAL, None)
+}
+
+fn sts_exit(e: &StsError) -> (u8, Option<String>) {
+    let exit = if e.is_cancelled() {
+        code::INTERRUPTED
+    } else if e.is_local() {
+        // A profile, a code, a credential_process or variables, the cache folder.
+        code::USER
+    } else {
+        code::AWS
+    };
+    (exit, e.hint())
 }
 
 /// Prints `error`, its causes and its hint; returns the exit code.

@@ -8,6 +8,7 @@
 //! variables every crate reads are named once in [`env`].
 
 pub mod env;
+pub mod export;
 pub mod validate;
 
 use std::fmt;

@@ -23,6 +23,7 @@ pub mod keys;
 mod location;
 pub mod parse;
 mod profiles;
+pub mod report;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
 pub use document::{Document, FileKind};

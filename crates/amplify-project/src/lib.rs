@@ -28,4 +28,27 @@ pub use names::{
     ENV_NAME_RULE, PROJECT_NAME_RULE, default_project_name, is_valid_env_name,
     is_valid_project_name, make_id,
 };
+/// The regions the original offers when keys are typed at its prompt, in its order.
+pub const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-south-1",
+    "ca-central-1",
+    "me-south-1",
+    "sa-east-1",
+];
+
 pub use project::{NewEnvironment, NewProject, Project, StackOutputs, default_tags, find_root};

@@ -94,9 +94,8 @@ async fn choose(
     prompter: &Prompter<'_>,
     current: Option<&AwsAuth>,
 ) -> anyhow::Result<AwsAuth> {
-    questions::auth(ctx, prompter, current.and_then(AwsAuth::profile_name))
-        .await?
-        .commit(&ctx.home)
+    let auth = questions::auth(ctx, prompter, current.and_then(AwsAuth::profile_name)).await?;
+    Ok(auth.commit(&ctx.home)?)
 }
 
 /// `amplify-rs configure`: the original's new-user setup. The keys of an IAM user created in the console go

@@ -17,13 +17,13 @@ use amplify_project::{
 use amplify_sts::Purpose;
 use anyhow::Context as _;
 
-use crate::auth::PendingAuth;
 use crate::cli::InitArgs;
 use crate::commands::{deploy, questions};
 use crate::context::Ctx;
 use crate::errors::UserError;
 use crate::interrupt;
 use crate::prompt::Prompter;
+use amplify_provider::EnvAuth;
 
 const NOTE: &str =
     "Note: It is recommended to run this command from the root of your app directory";
@@ -223,12 +223,12 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
     };
     ctx.printer.info(PROVIDER);
     let auth = match (flags.auth, &current_auth) {
-        (Some(choice), _) => PendingAuth::from_choice(ctx, choice)?,
+        (Some(choice), _) => EnvAuth::from_choice(ctx.profiles()?, choice)?,
         (None, current) if flags.ask => {
             let profile = current.as_ref().and_then(|a| a.profile_name());
             questions::auth(ctx, &prompter, profile).await?
         }
-        (None, Some(stored)) => PendingAuth::from_stored(ctx, stored)?,
+        (None, Some(stored)) => EnvAuth::from_stored(ctx.profiles()?, stored)?,
         (None, None) => default_auth(ctx)?,
     };
     let tags = project.tags()?;
@@ -267,16 +267,19 @@ fn env_name_needed(name: &str, current: Option<&str>, existing: &[String]) -> Us
 async fn create_environment(
     ctx: &Ctx,
     root: &Path,
-    auth: &PendingAuth,
+    auth: &EnvAuth,
     (project, env): (&str, &str),
     tags: &[(String, String)],
     write: impl FnOnce(amplify_project::AwsAuth, StackOutputs) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let (session, _) = auth.obtain(ctx, root, Purpose::Own).await?;
+    let (session, _) = crate::auth::obtain(ctx, auth, root, Purpose::Own).await?;
     let outputs = deploy::root_stack(ctx, &session, project, env, tags).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
     let _writing = interrupt::Phase::Writing.enter();
-    let written = auth.commit(&ctx.home).and_then(|auth| write(auth, outputs));
+    let written = auth
+        .commit(&ctx.home)
+        .map_err(anyhow::Error::from)
+        .and_then(|auth| write(auth, outputs));
     written.with_context(|| {
         format!("the root stack {stack_name} was created, but the project files could not be written; delete the stack before running init again")
     })?;
@@ -291,9 +294,9 @@ async fn choose_auth(
     given: Option<AuthChoice>,
     ask: bool,
     current_profile: Option<&str>,
-) -> anyhow::Result<PendingAuth> {
+) -> anyhow::Result<EnvAuth> {
     match given {
-        Some(choice) => PendingAuth::from_choice(ctx, choice),
+        Some(choice) => Ok(EnvAuth::from_choice(ctx.profiles()?, choice)?),
         None if ask => questions::auth(ctx, prompter, current_profile).await,
         None => default_auth(ctx),
     }
@@ -310,7 +313,9 @@ async fn switch_environment(
     flags: Flags,
 ) -> anyhow::Result<()> {
     let auth = match (flags.auth, project.auth(env)?) {
-        (Some(choice), _) => Some(PendingAuth::from_choice(ctx, choice)?.commit(&ctx.home)?),
+        (Some(choice), _) => {
+            Some(EnvAuth::from_choice(ctx.profiles()?, choice)?.commit(&ctx.home)?)
+        }
         (None, Some(_)) => None,
         (None, None) => {
             if flags.ask {
@@ -330,15 +335,15 @@ async fn switch_environment(
 
 /// `--yes` without `--providers`: the profile `AWS_PROFILE` (else `default`) when it exists, else the AWS
 /// SDK's default chain (the environment's keys), never copying them to disk.
-fn default_auth(ctx: &Ctx) -> anyhow::Result<PendingAuth> {
+fn default_auth(ctx: &Ctx) -> anyhow::Result<EnvAuth> {
     use amplify_creds::env::aws;
     let set = ctx.profiles()?;
     let wanted = ctx.env.profile().unwrap_or("default");
     if set.get(wanted).is_some() {
-        return Ok(PendingAuth::Profile(set.resolve(wanted)?));
+        return Ok(EnvAuth::Profile(set.resolve(wanted)?));
     }
     if ctx.env.get(aws::ACCESS_KEY_ID).is_some() && ctx.env.get(aws::SECRET_ACCESS_KEY).is_some() {
-        return Ok(PendingAuth::General);
+        return Ok(EnvAuth::General);
     }
     let hint = if ctx.env.profile().is_some() {
         format!(

@@ -5,10 +5,7 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::fmt::Write as _;
-
-use amplify_profile::{BaseCredentials, ProfileChain, ProfileSet, ResolveError, keys};
-use serde_json::{Value, json};
+use amplify_profile::{ProfileSet, report};
 
 use crate::cli::ProfilesArgs;
 use crate::context::Ctx;
@@ -19,222 +16,33 @@ pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
     // Read here rather than through `ctx.profiles()`: this command prints the warnings its own way.
     let set = ProfileSet::load(&ctx.files())?;
     if args.check {
-        return check(&set, args.json);
+        let (text, errors) = report::check(&set, args.json);
+        write_stdout(text.as_bytes())?;
+        return match errors {
+            0 => Ok(()),
+            n => Err(UserError::new(
+                format!("{n} of {} profiles cannot be used", set.names().len()),
+                "fix the profiles listed above",
+            )
+            .into()),
+        };
     }
     let text = match &args.name {
         Some(name) => {
             let chain = set.resolve(name)?;
             if args.json {
-                format!("{:#}\n", chain_json(&set, name, Ok(&chain)))
+                format!("{:#}\n", report::chain_json(&set, name, Ok(&chain)))
             } else {
-                describe_one(&set, &chain)
+                report::describe_one(&set, &chain)
             }
         }
+        None if args.json => format!("{:#}\n", report::list_json(&set)),
         None => {
-            if !args.json {
-                for warning in set.warnings() {
-                    ctx.printer.warn(warning.to_string());
-                }
+            for warning in set.warnings() {
+                ctx.printer.warn(warning.to_string());
             }
-            let rows: Vec<(String, Result<ProfileChain, ResolveError>)> = set
-                .names()
-                .map(|name| (name.to_string(), set.resolve(name)))
-                .collect();
-            if args.json {
-                let all: Vec<Value> = rows
-                    .iter()
-                    .map(|(name, chain)| chain_json(&set, name, chain.as_ref()))
-                    .collect();
-                format!("{:#}\n", Value::Array(all))
-            } else {
-                table(&rows)
-            }
+            report::list_table(&set)
         }
     };
     write_stdout(text.as_bytes())
-}
-
-fn base_kind(base: &BaseCredentials) -> &'static str {
-    match base {
-        BaseCredentials::Static { .. } => "static",
-        BaseCredentials::Process { .. } => "process",
-        BaseCredentials::CredentialSource { .. } => "credential_source",
-        BaseCredentials::Sso { .. } => "sso",
-        BaseCredentials::WebIdentity { .. } => "web_identity",
-    }
-}
-
-fn chain_json(set: &ProfileSet, name: &str, chain: Result<&ProfileChain, &ResolveError>) -> Value {
-    let location = set
-        .get(name)
-        .and_then(|p| p.sections().first())
-        .map(ToString::to_string);
-    match chain {
-        Ok(chain) => json!({
-            "name": name,
-            "location": location,
-            "kind": chain.describe(),
-            "region": chain.region,
-            "mfa": chain.needs_mfa(),
-            "base": {"kind": base_kind(&chain.base), "profile": chain.base.profile()},
-            "hops": chain.hops.iter().map(|hop| json!({
-                "profile": hop.profile,
-                "role_arn": hop.role_arn,
-                "mfa_serial": hop.mfa_serial,
-                "external_id": hop.external_id,
-                "role_session_name": hop.role_session_name,
-                "duration_seconds": hop.duration_seconds,
-                "location": hop.location.to_string(),
-            })).collect::<Vec<_>>(),
-        }),
-        Err(error) => {
-            json!({"name": name, "location": location, "error": error.to_string(), "hint": error.hint()})
-        }
-    }
-}
-
-fn table(rows: &[(String, Result<ProfileChain, ResolveError>)]) -> String {
-    let width = rows
-        .iter()
-        .map(|(n, _)| n.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let mut out = format!("{:<width$}  {:<10}  DESCRIPTION\n", "NAME", "REGION");
-    for (name, chain) in rows {
-        let (region, about) = match chain {
-            Ok(chain) => (
-                chain.region.clone().unwrap_or_else(|| "-".into()),
-                chain.describe(),
-            ),
-            Err(error) => ("-".into(), format!("cannot be used: {error}")),
-        };
-        let _ = writeln!(out, "{name:<width$}  {region:<10}  {about}");
-    }
-    out
-}
-
-fn describe_one(set: &ProfileSet, chain: &ProfileChain) -> String {
-    let profile = set.get(&chain.profile).expect("resolved profiles exist");
-    let mut out = format!(
-        "Profile {} ({})\n",
-        chain.profile,
-        profile
-            .sections()
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_default()
-    );
-    let _ = writeln!(
-        out,
-        "  region: {}",
-        chain
-            .region
-            .as_deref()
-            .unwrap_or("(none: AWS_REGION is used)")
-    );
-    let (label, key) = match &chain.base {
-        BaseCredentials::Static { .. } => {
-            ("static keys".to_string(), keys::static_keys::ACCESS_KEY_ID)
-        }
-        BaseCredentials::Process { .. } => (
-            "credential_process".to_string(),
-            keys::source::CREDENTIAL_PROCESS,
-        ),
-        BaseCredentials::CredentialSource { source, .. } => (
-            format!("credential_source {}", source.as_str()),
-            keys::role::CREDENTIAL_SOURCE,
-        ),
-        BaseCredentials::Sso { .. } => ("SSO".to_string(), keys::source::SSO_SESSION),
-        BaseCredentials::WebIdentity { .. } => (
-            "web identity".to_string(),
-            keys::source::WEB_IDENTITY_TOKEN_FILE,
-        ),
-    };
-    let at = set
-        .get(chain.base.profile())
-        .map(|p| p.location_of(key).to_string())
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "  1. {label} of profile {} ({at})",
-        chain.base.profile()
-    );
-    for (i, hop) in chain.hops.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  {}. AssumeRole {} as profile {} ({})",
-            i + 2,
-            hop.role_arn,
-            hop.profile,
-            hop.location
-        );
-        if let Some(serial) = &hop.mfa_serial {
-            let _ = writeln!(out, "       MFA device {serial}");
-        }
-        if let Some(external_id) = &hop.external_id {
-            let _ = writeln!(out, "       external ID {external_id}");
-        }
-        let _ = writeln!(
-            out,
-            "       session {}, {}",
-            hop.role_session_name.as_deref().unwrap_or("amplify"),
-            hop.duration_seconds
-                .map_or("STS's default duration (1 hour)".to_string(), |d| format!(
-                    "{d} seconds"
-                ))
-        );
-    }
-    out
-}
-
-fn check(set: &ProfileSet, json_output: bool) -> anyhow::Result<()> {
-    let errors: Vec<(String, ResolveError)> = set
-        .names()
-        .filter_map(|name| set.resolve(name).err().map(|e| (name.to_string(), e)))
-        .collect();
-    let text = if json_output {
-        let value = json!({
-            "profiles": set.names().len(),
-            "warnings": set.warnings().iter().map(|w| json!({"location": w.location.to_string(), "message": w.message})).collect::<Vec<_>>(),
-            "errors": errors.iter().map(|(name, e)| json!({"profile": name, "error": e.to_string(), "hint": e.hint()})).collect::<Vec<_>>(),
-        });
-        format!("{value:#}\n")
-    } else {
-        let mut out = String::new();
-        for warning in set.warnings() {
-            let _ = writeln!(out, "warning: {warning}");
-        }
-        for (name, error) in &errors {
-            let _ = writeln!(
-                out,
-                "error: profile {name}: {error}\n  hint: {}",
-                error.hint()
-            );
-        }
-        let _ = writeln!(
-            out,
-            "{} profiles in {} and {}: {} cannot be used, {} warnings",
-            set.names().len(),
-            set.files().config.display(),
-            set.files().credentials.display(),
-            errors.len(),
-            set.warnings().len()
-        );
-        out
-    };
-    write_stdout(text.as_bytes())?;
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(UserError::new(
-            format!(
-                "{} of {} profiles cannot be used",
-                errors.len(),
-                set.names().len()
-            ),
-            "fix the profiles listed above",
-        )
-        .into())
-    }
 }

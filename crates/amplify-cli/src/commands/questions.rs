@@ -7,39 +7,16 @@ use amplify_creds::{Credentials, Secret, validate};
 use amplify_profile::{ProfileChain, ProfileSet};
 use amplify_project::{
     AccessKeysFile, EDITORS, ENV_NAME_RULE, Editor, Framework, Frontend, JsConfig,
-    PROJECT_NAME_RULE, guess_framework, is_valid_env_name, is_valid_project_name,
+    PROJECT_NAME_RULE, REGIONS, guess_framework, is_valid_env_name, is_valid_project_name,
 };
 
-use crate::auth::PendingAuth;
 use crate::context::Ctx;
 use crate::errors::UserError;
 use crate::prompt::Prompter;
+use amplify_provider::EnvAuth;
 
 pub const PROFILE_DOCS: &str =
     "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-profiles.html";
-
-/// The regions the original offers for access keys, in its order.
-const REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-south-1",
-    "ca-central-1",
-    "me-south-1",
-    "sa-east-1",
-];
 
 pub fn project_name(prompter: &Prompter<'_>, default: &str) -> anyhow::Result<String> {
     prompter.text("Enter a name for the project", Some(default), |name| {
@@ -199,7 +176,7 @@ pub async fn auth(
     ctx: &Ctx,
     prompter: &Prompter<'_>,
     current_profile: Option<&str>,
-) -> anyhow::Result<PendingAuth> {
+) -> anyhow::Result<EnvAuth> {
     let set = ctx.profiles()?;
     if set.is_empty() {
         ctx.printer.info("AWS access credentials can not be found.");
@@ -226,7 +203,7 @@ pub async fn auth(
     ctx.printer.blank();
     let preferred = current_profile.map(str::to_string);
     let preferred = preferred.as_deref().or(ctx.env.profile());
-    profile(ctx, prompter, set, preferred).map(PendingAuth::Profile)
+    profile(ctx, prompter, set, preferred).map(EnvAuth::Profile)
 }
 
 /// The profile picker: every profile of both files with a few words on each, filtered by typing; a profile
@@ -279,7 +256,7 @@ pub fn region(prompter: &Prompter<'_>, prompt: &str) -> anyhow::Result<String> {
 }
 
 /// The access-keys method: the keys and a region, checked with STS GetCallerIdentity.
-pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<PendingAuth> {
+pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<EnvAuth> {
     loop {
         let id = prompter.secret("accessKeyId: ", validate::access_key_id)?;
         let secret = prompter.secret("secretAccessKey: ", validate::secret_access_key)?;
@@ -293,7 +270,7 @@ pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<P
             Ok(identity) => {
                 ctx.printer
                     .info(format!("These keys belong to {}", identity.arn));
-                return Ok(PendingAuth::AccessKeys(keys));
+                return Ok(EnvAuth::AccessKeys(keys));
             }
             Err(error) => {
                 ctx.printer.info(
