@@ -136,7 +136,7 @@ impl Env {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        let rss = std::fs::read_to_string(self.home.join(".bench-rss"))?;
+        let rss = fs_err::read_to_string(self.home.join(".bench-rss"))?;
         let max_rss_kb = rss
             .lines()
             .last()
@@ -150,7 +150,13 @@ struct Bench {
     env: Env,
     moto: Moto,
     amplify: PathBuf,
+    /// The AWS CLI of the venv, the peer of most cases.
+    aws: PathBuf,
+    /// The temporary folder everything lives in.
+    work: PathBuf,
+    home: PathBuf,
     project: PathBuf,
+    runs: usize,
     results: Vec<Stats>,
 }
 
@@ -260,8 +266,8 @@ fn write_profiles(dir: &Path, n: usize) -> anyhow::Result<(PathBuf, PathBuf)> {
         dir.join(format!("config-{n}")),
         dir.join(format!("credentials-{n}")),
     );
-    std::fs::write(&config_path, config)?;
-    std::fs::write(&credentials_path, credentials)?;
+    fs_err::write(&config_path, config)?;
+    fs_err::write(&credentials_path, credentials)?;
     Ok((config_path, credentials_path))
 }
 
@@ -291,48 +297,70 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(15);
+    let mut bench = prepare(runs)?;
+    warm_credentials(&mut bench)?;
+    cold_credentials(&mut bench)?;
+    headless_init(&mut bench)?;
+    profiles_at_scale(&mut bench)?;
+    cache_at_scale(&mut bench)?;
+    write_reports(&bench.results, &machine(&bench.aws)?, runs)?;
+    let work = bench.work.clone();
+    drop(bench);
+    let _ = fs_err::remove_dir_all(&work);
+    Ok(())
+}
+
+/// A release build, moto, a home with the seed's profiles and a project, both tools' caches warm.
+fn prepare(runs: usize) -> anyhow::Result<Bench> {
     setup::run()?;
     run_checked(cargo().args(["build", "--quiet", "--release", "-p", "amplify-cli"]))?;
     let amplify = root().join("target/release/amplify-rs");
     let aws = setup::venv().join("bin/aws");
-
     let work = std::env::temp_dir().join(format!("amplify-rs-bench-{}", std::process::id()));
     let home = work.join("home");
-    std::fs::create_dir_all(home.join(".aws"))?;
-    std::fs::write(home.join(".aws/config"), CONFIG)?;
-    std::fs::write(home.join(".aws/credentials"), CREDENTIALS)?;
+    fs_err::create_dir_all(home.join(".aws"))?;
+    fs_err::write(home.join(".aws/config"), CONFIG)?;
+    fs_err::write(home.join(".aws/credentials"), CREDENTIALS)?;
     let project = home.join("myapp");
-    std::fs::create_dir_all(&project)?;
+    fs_err::create_dir_all(&project)?;
     let moto = Moto::start()?;
     let env = Env {
         home: home.clone(),
         endpoint: moto.endpoint(),
         extra: Vec::new(),
     };
-    let mut bench = Bench {
+    let bench = Bench {
         env,
         moto,
-        amplify: amplify.clone(),
-        project: project.clone(),
+        amplify,
+        aws,
+        work,
+        home,
+        project,
+        runs,
         results: Vec::new(),
     };
-
-    // The project, and both tools' caches warm.
     bench.env.sample(
-        &amplify,
+        &bench.amplify,
         &["init", "--yes", "--providers", PROVIDERS],
-        &project,
+        &bench.project,
         &[("AMPLIFY_RS_MFA_CODE", MFA_CODE)],
         None,
     )?;
     bench.env.sample(
-        &aws,
-        &["sts", "get-caller-identity", "--profile", "bizcorprole"],
-        &project,
+        &bench.aws,
+        WHOAMI_PEER,
+        &bench.project,
         &[],
         Some(&format!("{MFA_CODE}\n")),
     )?;
+    Ok(bench)
+}
 
+const WHOAMI_PEER: &[&str] = &["sts", "get-caller-identity", "--profile", "bizcorprole"];
+
+fn warm_credentials(bench: &mut Bench) -> anyhow::Result<()> {
+    let (aws, runs) = (bench.aws.clone(), bench.runs);
     let version_args: &[&str] = &["--version"];
     bench.pair(
         "start-up (--version)",
@@ -340,11 +368,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         Some((&aws, version_args)),
         runs,
     )?;
-    let whoami_peer: &[&str] = &["sts", "get-caller-identity", "--profile", "bizcorprole"];
     bench.pair(
         "warm credentials: whoami (GetCallerIdentity)",
         &["aws", "whoami"],
-        Some((&aws, whoami_peer)),
+        Some((&aws, WHOAMI_PEER)),
         runs,
     )?;
     bench.pair(
@@ -352,13 +379,22 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         &["aws", "credentials"],
         None,
         runs,
-    )?;
+    )
+}
 
-    // Cold: both caches emptied before every run, the MFA code supplied, STS calls counted.
+/// Both caches emptied before every run, the MFA code supplied, STS calls counted.
+fn cold_credentials(bench: &mut Bench) -> anyhow::Result<()> {
+    let (amplify, aws, home, project) = (
+        bench.amplify.clone(),
+        bench.aws.clone(),
+        bench.home.clone(),
+        bench.project.clone(),
+    );
+    let runs = bench.runs;
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     let (mut mine_calls, mut their_calls) = (0, 0);
     for _ in 0..runs {
-        let _ = std::fs::remove_file(home.join(".amplify/awscloudformation/cache.json"));
+        let _ = fs_err::remove_file(home.join(".amplify/awscloudformation/cache.json"));
         bench.recorder("reset-recording")?;
         bench.recorder("start-recording")?;
         mine.push(bench.env.sample(
@@ -370,12 +406,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         )?);
         bench.recorder("stop-recording")?;
         mine_calls += bench.count_sts()?;
-        let _ = std::fs::remove_dir_all(home.join(".aws/cli/cache"));
+        let _ = fs_err::remove_dir_all(home.join(".aws/cli/cache"));
         bench.recorder("reset-recording")?;
         bench.recorder("start-recording")?;
         theirs.push(bench.env.sample(
             &aws,
-            whoami_peer,
+            WHOAMI_PEER,
             &project,
             &[],
             Some(&format!("{MFA_CODE}\n")),
@@ -383,27 +419,25 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         bench.recorder("stop-recording")?;
         their_calls += bench.count_sts()?;
     }
-    bench.results.push(stats(
-        "cold credentials: whoami, MFA code given",
-        "amplify-rs",
-        &mine,
-        Some(mine_calls / runs),
-    ));
-    bench.results.push(stats(
-        "cold credentials: whoami, MFA code given",
-        "aws CLI",
-        &theirs,
-        Some(their_calls / runs),
-    ));
+    let case = "cold credentials: whoami, MFA code given";
+    bench
+        .results
+        .push(stats(case, "amplify-rs", &mine, Some(mine_calls / runs)));
+    bench
+        .results
+        .push(stats(case, "aws CLI", &theirs, Some(their_calls / runs)));
     eprintln!("bench: cold credentials done");
+    Ok(())
+}
 
-    // Headless init end to end, a new folder each time.
+/// Headless init end to end, a new folder each time.
+fn headless_init(bench: &mut Bench) -> anyhow::Result<()> {
     let mut inits = Vec::new();
-    for i in 0..runs {
-        let dir = home.join(format!("init-{i}"));
-        std::fs::create_dir_all(&dir)?;
+    for i in 0..bench.runs {
+        let dir = bench.home.join(format!("init-{i}"));
+        fs_err::create_dir_all(&dir)?;
         inits.push(bench.env.sample(
-            &amplify,
+            &bench.amplify,
             &["init", "--yes", "--providers", PROVIDERS],
             &dir,
             &[("AMPLIFY_RS_MFA_CODE", MFA_CODE)],
@@ -417,11 +451,18 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         None,
     ));
     eprintln!("bench: init done");
+    Ok(())
+}
 
-    // Profiles at scale.
+fn profiles_at_scale(bench: &mut Bench) -> anyhow::Result<()> {
+    let aws = bench.aws.clone();
     for n in [100usize, 1_000, 10_000, 100_000] {
-        let (config, credentials) = write_profiles(&work, n)?;
-        let scaled_runs = if n >= 100_000 { runs.min(5) } else { runs };
+        let (config, credentials) = write_profiles(&bench.work, n)?;
+        let scaled_runs = if n >= 100_000 {
+            bench.runs.min(5)
+        } else {
+            bench.runs
+        };
         bench.env.extra = vec![
             ("AWS_CONFIG_FILE".into(), config.display().to_string()),
             (
@@ -451,14 +492,20 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         )?;
         bench.env.extra.clear();
     }
+    Ok(())
+}
 
-    // Cache lookups with 10,000 other projects cached.
-    let cache_path = home.join(".amplify/awscloudformation/cache.json");
-    bench
-        .env
-        .sample(&amplify, &["aws", "credentials"], &project, &[], None)?;
-    let mut cache: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&cache_path)?)?;
+/// Cache lookups with 10,000 other projects cached.
+fn cache_at_scale(bench: &mut Bench) -> anyhow::Result<()> {
+    let cache_path = bench.home.join(".amplify/awscloudformation/cache.json");
+    bench.env.sample(
+        &bench.amplify,
+        &["aws", "credentials"],
+        &bench.project,
+        &[],
+        None,
+    )?;
+    let mut cache: serde_json::Value = serde_json::from_str(&fs_err::read_to_string(&cache_path)?)?;
     let projects = cache["amplify-rs"]["projects"]
         .as_object_mut()
         .context("the cache holds our project")?;
@@ -470,17 +517,21 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     for i in 0..10_000 {
         projects.insert(format!("/home/dev/projects/p{i:05}"), ours.clone());
     }
-    std::fs::write(&cache_path, serde_json::to_string_pretty(&cache)?)?;
+    fs_err::write(&cache_path, serde_json::to_string_pretty(&cache)?)?;
+    let runs = bench.runs;
     bench.pair(
         "aws credentials with 10,000 projects cached",
         &["aws", "credentials"],
         None,
         runs,
-    )?;
+    )
+}
 
-    let machine = format!(
+/// The machine and the versions measured, for the report.
+fn machine(aws: &Path) -> anyhow::Result<String> {
+    Ok(format!(
         "{} ({} cores), Linux {}; {}; {}; moto {}; measured {}",
-        std::fs::read_to_string("/proc/cpuinfo")?
+        fs_err::read_to_string("/proc/cpuinfo")?
             .lines()
             .find(|l| l.starts_with("model name"))
             .and_then(|l| l.split(':').nth(1))
@@ -491,17 +542,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             .unwrap_or(0),
         version(Path::new("uname"), &["-r"]),
         version(Path::new("rustc"), &["--version"]),
-        version(&aws, &["--version"]),
+        version(aws, &["--version"]),
         version(
             &setup::venv().join("bin/python"),
             &["-c", "import moto; print(moto.__version__)"]
         ),
         version(Path::new("date"), &["-u", "+%Y-%m-%d %H:%M UTC"]),
-    );
-    write_reports(&bench.results, &machine, runs)?;
-    drop(bench);
-    let _ = std::fs::remove_dir_all(&work);
-    Ok(())
+    ))
 }
 
 fn write_reports(results: &[Stats], machine: &str, runs: usize) -> anyhow::Result<()> {
@@ -566,7 +613,7 @@ CloudFormation (moto on loopback), so the ratio holds even when the machine is n
 `~/.aws/cli/cache`, warm or emptied like ours; the cold runs feed it the MFA code on stdin); for listing, botocore's \
 `Session().available_profiles` in the AWS CLI's own Python (AWS CLI v1 has no `configure list-profiles`); for resolving, \
 `aws configure get role_arn --profile P`. The original Amplify CLI is not measured: it is not installed here.\n");
-    std::fs::write(root().join("docs/performance.md"), md)?;
+    fs_err::write(root().join("docs/performance.md"), md)?;
 
     let rows: Vec<serde_json::Value> = results
         .iter()
@@ -581,7 +628,7 @@ CloudFormation (moto on loopback), so the ratio holds even when the machine is n
     let json =
         serde_json::to_string_pretty(&serde_json::json!({"machine": machine, "results": rows}))?
             + "\n";
-    std::fs::write(root().join("docs/performance.json"), json)?;
+    fs_err::write(root().join("docs/performance.json"), json)?;
     println!("wrote docs/performance.md and docs/performance.json");
     Ok(())
 }

@@ -23,10 +23,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let binary = root().join("target/debug/amplify-rs");
 
     let home = std::env::temp_dir().join(format!("amplify-rs-demo-{}", std::process::id()));
-    std::fs::create_dir_all(home.join(".aws"))?;
-    std::fs::create_dir_all(home.join("myapp"))?;
-    std::fs::write(home.join(".aws/config"), CONFIG)?;
-    std::fs::write(home.join(".aws/credentials"), CREDENTIALS)?;
+    fs_err::create_dir_all(home.join(".aws"))?;
+    fs_err::create_dir_all(home.join("myapp"))?;
+    fs_err::write(home.join(".aws/config"), CONFIG)?;
+    fs_err::write(home.join(".aws/credentials"), CREDENTIALS)?;
     let moto = Moto::start().context("cannot start the local STS and CloudFormation")?;
 
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -82,7 +82,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if keep {
         println!("\nKept {} (moto has stopped).", home.display());
     } else {
-        let _ = std::fs::remove_dir_all(&home);
+        let _ = fs_err::remove_dir_all(&home);
     }
     drop(moto);
     if !status.success() {

@@ -2,9 +2,13 @@
 //!
 //! - `setup`: the Python virtual environment `.venv` with moto (STS, IAM, S3, CloudFormation) and the AWS CLI,
 //!   pinned in `xtask/requirements-test.txt`; done once, redone when that file changes.
-//! - `test`: `setup`, then every test of the workspace (nextest when installed, else `cargo test`).
+//! - `lint`: `cargo fmt --check` and `cargo clippy --workspace --all-targets -- -D warnings`.
+//! - `test`: `setup`, `lint`, then every test of the workspace (nextest when installed, else `cargo test`).
 //! - `demo`: the seed's scenario for real on this machine: a local STS and CloudFormation, a temporary HOME
 //!   with the seed's two profiles, and `amplify-rs init` in a terminal, MFA prompt included.
+//! - `docs`: `docs/reference.md` from the command line's definition.
+//! - `bench`: the benchmarks of `docs/performance.md`, next to their peers; `soak`: the long reliability
+//!   runs of `docs/reliability.md`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -37,6 +41,7 @@ fn run() -> anyhow::Result<()> {
         .unwrap_or(("help", &[]));
     match task {
         "setup" => setup::run(),
+        "lint" => lint(),
         "test" => test(rest),
         "demo" => demo::run(rest),
         "docs" => docs(),
@@ -44,7 +49,7 @@ fn run() -> anyhow::Result<()> {
         "soak" => soak::run(),
         "help" | "--help" | "-h" => {
             println!(
-                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  test    setup, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles"
+                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  lint    cargo fmt --check and clippy with warnings denied\n  test    setup, lint, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles\n  docs    regenerate docs/reference.md\n  bench   benchmarks next to their peers (docs/performance.md) [--runs N]\n  soak    long reliability runs (docs/reliability.md)"
             );
             Ok(())
         }
@@ -83,8 +88,23 @@ fn has_nextest() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Formatting and clippy, warnings denied: CI fails on either.
+fn lint() -> anyhow::Result<()> {
+    run_checked(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run_checked(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
 fn test(extra: &[String]) -> anyhow::Result<()> {
     setup::run()?;
+    lint()?;
     if has_nextest() {
         run_checked(
             cargo()
@@ -113,7 +133,7 @@ fn docs() -> anyhow::Result<()> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    std::fs::write(root().join("docs/reference.md"), &output.stdout)?;
+    fs_err::write(root().join("docs/reference.md"), &output.stdout)?;
     println!("wrote docs/reference.md");
     Ok(())
 }

@@ -15,10 +15,10 @@ pub fn venv() -> PathBuf {
 pub fn run() -> anyhow::Result<()> {
     let venv = venv();
     let requirements = root().join("xtask/requirements-test.txt");
-    let wanted = std::fs::read_to_string(&requirements)
+    let wanted = fs_err::read_to_string(&requirements)
         .with_context(|| format!("cannot read {}", requirements.display()))?;
     let stamp = venv.join(".amplify-rs-requirements");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str())
+    if fs_err::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str())
         && venv.join("bin/moto_server").exists()
     {
         return Ok(());
@@ -38,6 +38,6 @@ pub fn run() -> anyhow::Result<()> {
             .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
             .arg(&requirements),
     )?;
-    std::fs::write(&stamp, wanted)?;
+    fs_err::write(&stamp, wanted)?;
     Ok(())
 }

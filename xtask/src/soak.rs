@@ -133,12 +133,12 @@ pub fn run() -> anyhow::Result<()> {
         rows.join("\n")
     );
     let path = root().join("docs/reliability.md");
-    let doc = std::fs::read_to_string(&path)?;
+    let doc = fs_err::read_to_string(&path)?;
     let updated = match (doc.find(BEGIN), doc.find(END)) {
         (Some(start), Some(end)) => format!("{}{table}{}", &doc[..start], &doc[end + END.len()..]),
         _ => format!("{doc}\n{table}\n"),
     };
-    std::fs::write(&path, updated)?;
+    fs_err::write(&path, updated)?;
     println!("wrote the results into docs/reliability.md");
     if failed > 0 {
         bail!("{failed} soak steps failed");

@@ -311,12 +311,12 @@ impl CredentialCache {
     }
 
     fn remove_orphaned_temp_files(&self) {
-        let Ok(entries) = std::fs::read_dir(self.dir()) else {
+        let Ok(entries) = fs_err::read_dir(self.dir()) else {
             return;
         };
         for entry in entries.flatten() {
             if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-                let _ = std::fs::remove_file(entry.path());
+                let _ = fs_err::remove_file(entry.path());
             }
         }
     }
@@ -331,7 +331,7 @@ impl CredentialCache {
                 .with_extension(format!("json.corrupt-{stamp}-{n}"));
             n += 1;
         }
-        std::fs::rename(&self.path, &to).map_err(|source| CacheError::Write {
+        fs_err::rename(&self.path, &to).map_err(|source| CacheError::Write {
             path: self.path.clone(),
             source,
         })?;
@@ -457,7 +457,7 @@ fn expose<S: serde::Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok,
 
 /// The pid written in a lock file, if that process is alive (pids are reused: a dead one says nothing).
 fn holder_pid(path: &Path) -> Option<u32> {
-    let pid: u32 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    let pid: u32 = fs_err::read_to_string(path).ok()?.trim().parse().ok()?;
     Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
 }
 

@@ -52,6 +52,7 @@ pub(crate) fn hex16(text: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
 

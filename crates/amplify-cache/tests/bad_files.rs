@@ -2,6 +2,8 @@
 //! worst a warning and a store at worst moves the file aside: never a panic, never a lost entry of another
 //! program when the file is still JSON.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::path::Path;
 
 use amplify_cache::{CachedCredentials, CredentialCache, ProjectKey};

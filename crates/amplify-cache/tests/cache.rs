@@ -1,6 +1,8 @@
 //! The cache as a user of `~/.amplify/awscloudformation/cache.json` sees it: entries per project, other
 //! programs' entries untouched, private permissions, and a corrupt file that costs a warning, not a crash.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 

@@ -2,6 +2,7 @@
 //! after every kill, and another program's entry must still be there. The writer is this test binary run
 //! again in a child process (`kill_loop_writer`), storing entries as fast as it can.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
 #![allow(clippy::print_stderr)] // tests report their seeds and sizes
 
 use std::path::{Path, PathBuf};

@@ -44,7 +44,7 @@ fn make_private(dir: &Path) -> Result<(), FsError> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(err(e)),
     }
-    let meta = std::fs::symlink_metadata(dir).map_err(err)?;
+    let meta = fs_err::symlink_metadata(dir).map_err(err)?;
     if meta.file_type().is_symlink() {
         return Err(FsError::Symlink {
             path: dir.to_path_buf(),
@@ -63,7 +63,7 @@ fn make_private(dir: &Path) -> Result<(), FsError> {
         });
     }
     if meta.mode() & 0o077 != 0 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+        fs_err::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
     }
     Ok(())
 }
@@ -94,6 +94,7 @@ pub fn open_lock_file(path: &Path) -> Result<File, FsError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
 

@@ -12,7 +12,7 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, FsError> 
         path: path.to_path_buf(),
         source,
     };
-    let file = match std::fs::File::open(path) {
+    let file = match fs_err::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(err(e)),

@@ -60,7 +60,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), FsError
     temp.as_file().sync_all().map_err(err)?;
     temp.persist(path).map_err(|e| err(e.error))?;
     // A folder that cannot be opened for syncing (some network file systems) still has the new file.
-    if let Ok(dir) = std::fs::File::open(dir) {
+    if let Ok(dir) = fs_err::File::open(dir) {
         let _ = dir.sync_all();
     }
     tracing::debug!("wrote {}", path.display());
@@ -68,6 +68,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), FsError
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
 

@@ -9,6 +9,9 @@
 //! Replay a failure with `AMPLIFY_RS_DIFF_SEED=<seed> cargo test -p amplify-profile --test differential`;
 //! `AMPLIFY_RS_DIFF_CASES=<n>` changes the corpus size (default 2000).
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)]
+// tests may use std::fs and be long
+
 // The seed and the summary go to stderr on purpose: cargo shows them when the test fails.
 #![allow(clippy::print_stderr)]
 

@@ -3,6 +3,7 @@
 //! resolver and the lossless document. Nothing may panic, every error names the file and a line inside it,
 //! and the document always writes back what it read. Seeded (printed); `AMPLIFY_RS_FUZZ_CASES` widens it.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
 #![allow(clippy::print_stderr)] // tests report their seeds and sizes
 
 use amplify_profile::{Document, FileKind, FileLocations, ProfileSet};

@@ -270,7 +270,7 @@ pub fn suggested_type(project_dir: &Path) -> &'static str {
     if project_dir.join("pubspec.yaml").exists() {
         return "flutter";
     }
-    let has_xcodeproj = std::fs::read_dir(project_dir)
+    let has_xcodeproj = fs_err::read_dir(project_dir)
         .map(|entries| {
             entries
                 .flatten()
@@ -281,6 +281,7 @@ pub fn suggested_type(project_dir: &Path) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
 

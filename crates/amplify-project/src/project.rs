@@ -181,8 +181,8 @@ impl NewProject {
         update_gitignore(&self.root)?;
 
         let stage = stage.keep();
-        if let Err(source) = std::fs::rename(&stage, &amplify_dir) {
-            let _ = std::fs::remove_dir_all(&stage);
+        if let Err(source) = fs_err::rename(&stage, &amplify_dir) {
+            let _ = fs_err::remove_dir_all(&stage);
             return Err(amplify_fs::FsError::Write {
                 path: amplify_dir,
                 source,
@@ -215,7 +215,7 @@ const STAGE_PREFIX: &str = ".amplify-init-";
 /// Removes staging folders left by an `init` that was killed before renaming its folder into place. A folder
 /// whose process is still alive (another `init` at work in the same folder) is left alone.
 fn remove_abandoned_stages(root: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else {
+    let Ok(entries) = fs_err::read_dir(root) else {
         return;
     };
     for entry in entries.flatten() {
@@ -228,7 +228,7 @@ fn remove_abandoned_stages(root: &Path) {
             pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
         });
         if !alive {
-            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = fs_err::remove_dir_all(entry.path());
         }
     }
 }
@@ -570,6 +570,7 @@ fn parse_aws_exports(text: &str) -> Option<Map<String, Value>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
     use crate::frontend::Framework;

@@ -1,6 +1,8 @@
 //! A project's files as people and accidents leave them: truncated, binary, of the wrong types, deeply
 //! nested. Loading is an error naming the file, never a panic; the original's project loads.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::path::Path;
 
 use amplify_project::Project;

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use amplify_aws::cloudformation::Client;
-use amplify_aws::cloudformation::types::{Capability, Parameter, StackStatus, Tag};
+use amplify_aws::cloudformation::types::{Capability, Parameter, Stack, StackStatus, Tag};
 use amplify_aws::{AwsError, Service};
 use amplify_sts::{Session, StsError};
 use serde_json::{Map, Value};
@@ -108,151 +108,190 @@ pub async fn create_root_stack(
     poll: Duration,
     on_event: &mut dyn FnMut(&StackEvent),
 ) -> Result<Map<String, Value>, StackError> {
-    let client = &session.cloudformation();
-    let name = stack.stack_name.as_str();
-    let renewal = |source: StsError| StackError::Credentials {
-        stack_name: name.to_string(),
-        source,
+    let creation = Creation {
+        session,
+        client: session.cloudformation(),
+        stack,
     };
-    let failed = |source: AwsError| StackError::Call {
-        stack_name: name.to_string(),
-        source,
-    };
-    let fresh = || session.keep_fresh();
-    let parameter = |key: &str, value: String| {
-        Parameter::builder()
-            .parameter_key(key)
-            .parameter_value(value)
-            .build()
-    };
-    tracing::debug!(stack = name, "cloudformation:CreateStack");
-    fresh().await.map_err(renewal)?;
-    let created = client
-        .create_stack()
-        .stack_name(name)
-        // The same token on every attempt: an attempt that timed out after CloudFormation took it makes the
-        // retry a no-op instead of an AlreadyExistsException (or a second stack).
-        .client_request_token(format!("{name}-create"))
-        .template_body(template(&stack.description).to_string())
-        .parameters(parameter("DeploymentBucketName", stack.deployment_bucket()))
-        .parameters(parameter("AuthRoleName", format!("{name}-authRole")))
-        .parameters(parameter("UnauthRoleName", format!("{name}-unauthRole")))
-        .capabilities(Capability::CapabilityNamedIam)
-        .capabilities(Capability::CapabilityAutoExpand)
-        .set_tags(Some(
-            stack
-                .tags
-                .iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
-        .send()
-        .await
-        .map_err(AwsError::from_sdk)
-        .map_err(failed)?;
-    let stack_id = created.stack_id().unwrap_or(name).to_string();
-
+    let stack_id = creation.send().await?;
     let mut seen = HashSet::new();
     loop {
-        fresh().await.map_err(renewal)?;
-        let events = client
-            .describe_stack_events()
-            .stack_name(&stack_id)
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)
-            .map_err(failed)?;
-        let mut new: Vec<StackEvent> = Vec::new();
-        for event in events.stack_events() {
-            if seen.insert(event.event_id().unwrap_or_default().to_string()) {
-                new.push(StackEvent {
-                    logical_id: event.logical_resource_id().unwrap_or_default().into(),
-                    resource_type: event.resource_type().unwrap_or_default().into(),
-                    status: event
-                        .resource_status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    reason: event.resource_status_reason().map(str::to_string),
-                });
-            }
+        for event in creation.new_events(&stack_id, &mut seen).await? {
+            on_event(&event);
         }
-        // CloudFormation lists the newest first.
-        for event in new.iter().rev() {
-            on_event(event);
-        }
-
-        fresh().await.map_err(renewal)?;
-        let described = client
-            .describe_stacks()
-            .stack_name(&stack_id)
-            .send()
-            .await
-            .map_err(AwsError::from_sdk)
-            .map_err(failed)?;
-        let Some(current) = described.stacks().first() else {
-            return Err(StackError::Failed {
-                stack_name: name.into(),
-                status: "DELETED".into(),
-                failures: Vec::new(),
-            });
-        };
+        let current = creation.describe(&stack_id).await?;
         match current.stack_status() {
-            Some(StackStatus::CreateComplete) => {
-                let mut outputs: Vec<(String, Value)> = current
-                    .outputs()
-                    .iter()
-                    .filter_map(|o| {
-                        Some((
-                            o.output_key()?.to_string(),
-                            Value::String(o.output_value()?.to_string()),
-                        ))
-                    })
-                    .collect();
-                outputs.sort_by_key(|(key, _)| {
-                    OUTPUT_ORDER
-                        .iter()
-                        .position(|k| k == key)
-                        .unwrap_or(OUTPUT_ORDER.len())
-                });
-                return Ok(outputs.into_iter().collect());
-            }
+            Some(StackStatus::CreateComplete) => return Ok(outputs_of(&current)),
             Some(StackStatus::CreateInProgress) | None => tokio::time::sleep(poll).await,
             Some(other) => {
-                let failures = collect_failures(client, &stack_id).await;
                 return Err(StackError::Failed {
-                    stack_name: name.into(),
+                    stack_name: stack.stack_name.clone(),
                     status: other.as_str().into(),
-                    failures,
+                    failures: creation.failures(&stack_id).await,
                 });
             }
         }
     }
 }
 
-async fn collect_failures(client: &Client, stack_id: &str) -> Vec<StackEvent> {
-    let Ok(events) = client
-        .describe_stack_events()
-        .stack_name(stack_id)
-        .send()
-        .await
-    else {
-        return Vec::new();
-    };
-    events
-        .stack_events()
-        .iter()
-        .filter(|e| {
-            e.resource_status()
-                .is_some_and(|s| s.as_str().ends_with("_FAILED"))
-        })
-        .map(|e| StackEvent {
-            logical_id: e.logical_resource_id().unwrap_or_default().into(),
-            resource_type: e.resource_type().unwrap_or_default().into(),
-            status: e
+/// One stack being created: each call renews the session first and names the stack in its error.
+struct Creation<'a> {
+    session: &'a Session,
+    client: Client,
+    stack: &'a RootStack,
+}
+
+impl Creation<'_> {
+    fn failed(&self, source: AwsError) -> StackError {
+        StackError::Call {
+            stack_name: self.stack.stack_name.clone(),
+            source,
+        }
+    }
+
+    async fn fresh(&self) -> Result<(), StackError> {
+        self.session
+            .keep_fresh()
+            .await
+            .map_err(|source| StackError::Credentials {
+                stack_name: self.stack.stack_name.clone(),
+                source,
+            })
+    }
+
+    /// CreateStack; the stack's id.
+    async fn send(&self) -> Result<String, StackError> {
+        let stack = self.stack;
+        let name = stack.stack_name.as_str();
+        let parameter = |key: &str, value: String| {
+            Parameter::builder()
+                .parameter_key(key)
+                .parameter_value(value)
+                .build()
+        };
+        let tags = stack
+            .tags
+            .iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        tracing::debug!(stack = name, "cloudformation:CreateStack");
+        self.fresh().await?;
+        let created = self
+            .client
+            .create_stack()
+            .stack_name(name)
+            // The same token on every attempt: an attempt that timed out after CloudFormation took it makes
+            // the retry a no-op instead of an AlreadyExistsException (or a second stack).
+            .client_request_token(format!("{name}-create"))
+            .template_body(template(&stack.description).to_string())
+            .parameters(parameter("DeploymentBucketName", stack.deployment_bucket()))
+            .parameters(parameter("AuthRoleName", format!("{name}-authRole")))
+            .parameters(parameter("UnauthRoleName", format!("{name}-unauthRole")))
+            .capabilities(Capability::CapabilityNamedIam)
+            .capabilities(Capability::CapabilityAutoExpand)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| self.failed(AwsError::from_sdk(e)))?;
+        Ok(created.stack_id().unwrap_or(name).to_string())
+    }
+
+    /// The events not seen yet, oldest first.
+    async fn new_events(
+        &self,
+        stack_id: &str,
+        seen: &mut HashSet<String>,
+    ) -> Result<Vec<StackEvent>, StackError> {
+        self.fresh().await?;
+        let events = self
+            .client
+            .describe_stack_events()
+            .stack_name(stack_id)
+            .send()
+            .await
+            .map_err(|e| self.failed(AwsError::from_sdk(e)))?;
+        let mut new: Vec<StackEvent> = events
+            .stack_events()
+            .iter()
+            .filter(|e| seen.insert(e.event_id().unwrap_or_default().to_string()))
+            .map(StackEvent::from_sdk)
+            .collect();
+        // CloudFormation lists the newest first.
+        new.reverse();
+        Ok(new)
+    }
+
+    async fn describe(&self, stack_id: &str) -> Result<Stack, StackError> {
+        self.fresh().await?;
+        let described = self
+            .client
+            .describe_stacks()
+            .stack_name(stack_id)
+            .send()
+            .await
+            .map_err(|e| self.failed(AwsError::from_sdk(e)))?;
+        described
+            .stacks()
+            .first()
+            .cloned()
+            .ok_or_else(|| StackError::Failed {
+                stack_name: self.stack.stack_name.clone(),
+                status: "DELETED".into(),
+                failures: Vec::new(),
+            })
+    }
+
+    /// The events of resources that failed, with their reasons (best effort: the stack failed already).
+    async fn failures(&self, stack_id: &str) -> Vec<StackEvent> {
+        let Ok(events) = self
+            .client
+            .describe_stack_events()
+            .stack_name(stack_id)
+            .send()
+            .await
+        else {
+            return Vec::new();
+        };
+        events
+            .stack_events()
+            .iter()
+            .map(StackEvent::from_sdk)
+            .filter(|e| e.status.ends_with("_FAILED"))
+            .collect()
+    }
+}
+
+impl StackEvent {
+    fn from_sdk(event: &amplify_aws::cloudformation::types::StackEvent) -> StackEvent {
+        StackEvent {
+            logical_id: event.logical_resource_id().unwrap_or_default().into(),
+            resource_type: event.resource_type().unwrap_or_default().into(),
+            status: event
                 .resource_status()
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default(),
-            reason: e.resource_status_reason().map(str::to_string),
+            reason: event.resource_status_reason().map(str::to_string),
+        }
+    }
+}
+
+/// A finished stack's outputs, in the order the original's files list them.
+fn outputs_of(stack: &Stack) -> Map<String, Value> {
+    let mut outputs: Vec<(String, Value)> = stack
+        .outputs()
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o.output_key()?.to_string(),
+                Value::String(o.output_value()?.to_string()),
+            ))
         })
-        .collect()
+        .collect();
+    outputs.sort_by_key(|(key, _)| {
+        OUTPUT_ORDER
+            .iter()
+            .position(|k| k == key)
+            .unwrap_or(OUTPUT_ORDER.len())
+    });
+    outputs.into_iter().collect()
 }

@@ -1,6 +1,8 @@
 //! The root stack against a real CloudFormation (moto): it is created with the original's resources,
 //! parameters, capabilities and tags, and its outputs come back in the original's order.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::time::Duration;
 
 use amplify_creds::{Credentials, Secret};

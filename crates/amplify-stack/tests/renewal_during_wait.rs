@@ -3,6 +3,8 @@
 //! never cuts the person off. Real pieces: moto, the SDK with its timeouts, a single-threaded runtime as the
 //! binary uses; the clock is moved instead of waiting 13 minutes.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -216,25 +216,7 @@ impl ProjectSession {
             });
         }
 
-        let credentials = match self.mfa_session_serial() {
-            Some(serial) => {
-                let session = self.mfa_session(serial, reason, &mut warnings).await?;
-                self.sts
-                    .run_hops(
-                        &self.chain,
-                        session,
-                        Some(serial),
-                        self.mfa.as_ref(),
-                        reason,
-                    )
-                    .await?
-            }
-            None => {
-                self.sts
-                    .run_chain(&self.chain, self.mfa.as_ref(), reason)
-                    .await?
-            }
-        };
+        let credentials = self.from_sts(reason, &mut warnings).await?;
         let last = self.chain.hops.last().expect("a chain with hops");
         let entry = CachedCredentials {
             profile: self.chain.profile.clone(),
@@ -251,6 +233,24 @@ impl ProjectSession {
             origin: Origin::Sts,
             warnings,
         })
+    }
+
+    /// The chain run against STS: from an MFA session of the source keys when it applies, else whole.
+    async fn from_sts(
+        &self,
+        reason: MfaReason,
+        warnings: &mut Vec<CacheWarning>,
+    ) -> Result<Credentials, StsError> {
+        let mfa = self.mfa.as_ref();
+        match self.mfa_session_serial() {
+            Some(serial) => {
+                let session = self.mfa_session(serial, reason, warnings).await?;
+                self.sts
+                    .run_hops(&self.chain, session, Some(serial), mfa, reason)
+                    .await
+            }
+            None => self.sts.run_chain(&self.chain, mfa, reason).await,
+        }
     }
 
     /// The cached MFA session of the source keys, or a new one (one MFA code).

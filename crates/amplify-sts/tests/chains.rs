@@ -2,6 +2,8 @@
 //! with the previous hop's credentials and carrying its own hop's parameters, and an MFA code asked for
 //! exactly the hops that have `mfa_serial`.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::sync::Mutex;
 
 use amplify_creds::Secret;

@@ -2,6 +2,8 @@
 //! past the session's life instead of a test that sleeps for fifteen minutes. The SDK's identity cache and
 //! the session's cache both read the moved clock; everything else is real.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+
 use std::sync::Arc;
 use std::time::Duration;
 

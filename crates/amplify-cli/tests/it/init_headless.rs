@@ -218,3 +218,37 @@ fn init_without_a_terminal_and_without_yes_explains_itself() {
         out.stderr
     );
 }
+
+/// The profile files are read once per process, by one parser: the picker, the session and the region all
+/// use that one reading, and the AWS SDK never parses them again. The kernel counts the opens (inotify).
+#[test]
+fn the_aws_files_are_opened_once_each() {
+    use inotify::{Inotify, WatchMask};
+    let ctx = seeded();
+    let mut inotify = Inotify::init().unwrap();
+    let config = ctx.home().join(".aws/config");
+    let credentials = ctx.home().join(".aws/credentials");
+    let config_watch = inotify.watches().add(&config, WatchMask::OPEN).unwrap();
+    let credentials_watch = inotify
+        .watches()
+        .add(&credentials, WatchMask::OPEN)
+        .unwrap();
+    let out = headless_init(&ctx, &["--verbose"]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let mut buffer = [0; 4096];
+    let (mut config_opens, mut credentials_opens) = (0, 0);
+    for event in inotify.read_events(&mut buffer).unwrap() {
+        if event.wd == config_watch {
+            config_opens += 1;
+        } else if event.wd == credentials_watch {
+            credentials_opens += 1;
+        }
+    }
+    assert_eq!((config_opens, credentials_opens), (1, 1), "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("read the profiles of").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}

@@ -1,6 +1,7 @@
 //! `amplify-rs` as its users run it: the real binary, a temporary HOME with the seed's profiles, moto as
 //! STS and CloudFormation, interactive runs in a pseudo-terminal. Each module is one feature.
 
+#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
 #![allow(clippy::print_stderr)] // tests report their seeds and sizes
 
 mod common;
