@@ -216,7 +216,7 @@ impl ProjectSession {
             });
         }
 
-        let credentials = self.from_sts(reason, &mut warnings).await?;
+        let credentials = self.run_sts(reason, &mut warnings).await?;
         let last = self.chain.hops.last().expect("a chain with hops");
         let entry = CachedCredentials {
             profile: self.chain.profile.clone(),
@@ -236,7 +236,7 @@ impl ProjectSession {
     }
 
     /// The chain run against STS: from an MFA session of the source keys when it applies, else whole.
-    async fn from_sts(
+    async fn run_sts(
         &self,
         reason: MfaReason,
         warnings: &mut Vec<CacheWarning>,
