@@ -11,6 +11,7 @@
 
 mod atomic;
 mod auth;
+pub mod cloud_backend;
 mod editor;
 mod error;
 mod frontend;
@@ -20,6 +21,7 @@ mod names;
 mod project;
 
 pub use auth::{AccessKeysFile, AwsAuth};
+pub use cloud_backend::CloudBackend;
 pub use editor::{EDITORS, Editor};
 pub use error::ProjectError;
 pub use frontend::{Framework, Frontend, JsConfig, guess_framework, suggested_type};

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::atomic::{read_text, to_json_text, write_file, write_json};
 use crate::auth::AwsAuth;
+use crate::cloud_backend::{self, CloudBackend};
 use crate::editor::Editor;
 use crate::error::ProjectError;
 use crate::frontend::Frontend;
@@ -117,6 +118,11 @@ pub struct NewEnvironment {
 }
 
 impl NewProject {
+    /// The new environment's `#current-cloud-backend/`, which also goes to its deployment bucket.
+    pub fn cloud_backend(&self) -> CloudBackend {
+        CloudBackend::new_environment(&self.outputs, &to_json_text(&tags_json(&default_tags())))
+    }
+
     fn project_config(&self) -> Value {
         let mut config = Map::new();
         config.insert("projectName".into(), self.name.clone().into());
@@ -147,6 +153,7 @@ impl NewProject {
         };
         let meta = json!({"providers": {PROVIDER: Value::Object(self.outputs.0.clone())}});
         let tags = tags_json(&default_tags());
+        let cloud = self.cloud_backend();
         let env_info = json!({
             "projectPath": self.root.display().to_string(),
             "defaultEditor": self.editor.id,
@@ -163,15 +170,18 @@ impl NewProject {
                 paths::TEAM_PROVIDER_INFO,
                 json!({ &self.env: { PROVIDER: Value::Object(self.outputs.0.clone()) } }),
             ),
-            (paths::BACKEND_META, meta.clone()),
-            (paths::CURRENT_META, meta),
+            (paths::BACKEND_META, meta),
             ("amplify/backend/backend-config.json", json!({})),
-            ("amplify/backend/tags.json", tags.clone()),
-            ("amplify/#current-cloud-backend/tags.json", tags),
+            ("amplify/backend/tags.json", tags),
         ];
         for (relative, value) in &files {
             write_json(&staged(relative), value)?;
         }
+        cloud.write_into(&staged(cloud_backend::DIR))?;
+        write_file(
+            &staged(&format!("amplify/backend/{}", cloud_backend::ROOT_TEMPLATE)),
+            cloud_backend::STORED_ROOT_TEMPLATE.as_bytes(),
+        )?;
         write_file(&staged("amplify/cli.json"), CLI_JSON.trim_end().as_bytes())?;
 
         // Outside amplify/: harmless if the rename below never happens, and rewritten by the next init.
@@ -190,6 +200,23 @@ impl NewProject {
             .into());
         }
         Project::load(&self.root)
+    }
+}
+
+/// `outputs` as the environment's awscloudformation entry of `team-provider-info.json`, keeping what else it
+/// holds (the original merges them).
+fn merge_outputs(entry: &mut Value, outputs: &StackOutputs) {
+    if !entry.is_object() {
+        *entry = json!({});
+    }
+    let map = entry.as_object_mut().expect("an object");
+    let provider = map.entry(PROVIDER).or_insert_with(|| json!({}));
+    if !provider.is_object() {
+        *provider = json!({});
+    }
+    let provider = provider.as_object_mut().expect("an object");
+    for (key, value) in &outputs.0 {
+        provider.insert(key.clone(), value.clone());
     }
 }
 
@@ -424,42 +451,57 @@ impl Project {
     /// `team-provider-info.json` (from then on it is listed, and usable), and `local-env-info.json`, which
     /// names the current environment, last.
     pub fn add_environment(&mut self, new: &NewEnvironment) -> Result<(), ProjectError> {
+        // The original empties #current-cloud-backend for a new environment: it was the other one's.
+        self.cloud_backend_for(&new.outputs)?
+            .replace_in(&self.root)?;
         self.aws_info.insert(new.env.clone(), new.auth.to_json());
         write_json(
             &self.root.join(paths::LOCAL_AWS_INFO),
             &Value::Object(self.aws_info.clone()),
         )?;
-        let outputs = Value::Object(new.outputs.0.clone());
         let entry = self
             .team_provider
             .entry(new.env.clone())
             .or_insert_with(|| json!({}));
-        if let Some(map) = entry.as_object_mut() {
-            map.insert(PROVIDER.into(), outputs);
-        } else {
-            *entry = json!({ PROVIDER: outputs });
-        }
-        write_json(
-            &self.root.join(paths::TEAM_PROVIDER_INFO),
-            &Value::Object(self.team_provider.clone()),
-        )?;
+        merge_outputs(entry, &new.outputs);
+        self.write_team_provider()?;
+        self.write_metas(&new.outputs, None)?;
         self.make_current(&new.env)
     }
 
-    /// Makes `env`, recorded in `team-provider-info.json`, the current environment: its stack goes into both
-    /// `amplify-meta.json` files and the frontend's files, then `local-env-info.json` names it (creating that file
-    /// in a fresh clone). `auth`, when given, becomes the environment's AWS setting first.
-    pub fn switch_environment(
+    /// A new environment's `#current-cloud-backend/` in this project (whose tags it carries), which also goes
+    /// to its deployment bucket.
+    pub fn cloud_backend_for(&self, outputs: &StackOutputs) -> Result<CloudBackend, ProjectError> {
+        let tags = read_text(&self.root.join("amplify/backend/tags.json"))?
+            .unwrap_or_else(|| to_json_text(&tags_json(&default_tags())));
+        Ok(CloudBackend::new_environment(outputs, &tags))
+    }
+
+    /// Makes `env`, an environment of the project that was deployed before, the current one from its state
+    /// in the cloud, as the original's init of an existing environment does: `pulled` (the deployment
+    /// bucket's `#current-cloud-backend.zip`) becomes `#current-cloud-backend/` (without `cli*.json`), its
+    /// `amplify-meta.json` with the root stack's current `outputs` becomes `backend/amplify-meta.json`, the
+    /// outputs go into `team-provider-info.json`, and `auth` (when given) becomes the environment's AWS
+    /// setting. Everything that can fail without writing is checked first.
+    pub fn pull_environment(
         &mut self,
         env: &str,
         auth: Option<&AwsAuth>,
+        pulled: &CloudBackend,
+        outputs: &StackOutputs,
     ) -> Result<(), ProjectError> {
-        if self.outputs(env).is_none() {
-            return Err(self.invalid(
-                paths::TEAM_PROVIDER_INFO,
-                format!("it has no environment \"{env}\""),
-            ));
-        }
+        let cloud_meta: Option<Map<String, Value>> = pulled
+            .file(cloud_backend::META)
+            .and_then(|bytes| serde_json::from_slice(bytes).ok());
+        let kept = CloudBackend::from_files(
+            pulled
+                .files()
+                .filter(|(path, _)| {
+                    !(path.starts_with("cli") && path.ends_with(".json") && !path.contains('/'))
+                })
+                .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+                .collect(),
+        );
         if let Some(auth) = auth {
             self.aws_info.insert(env.into(), auth.to_json());
             write_json(
@@ -467,14 +509,49 @@ impl Project {
                 &Value::Object(self.aws_info.clone()),
             )?;
         }
+        kept.replace_in(&self.root)?;
+        write_file(
+            &self
+                .root
+                .join("amplify/backend")
+                .join(cloud_backend::ROOT_TEMPLATE),
+            cloud_backend::STORED_ROOT_TEMPLATE.as_bytes(),
+        )?;
+        let entry = self
+            .team_provider
+            .entry(env.to_string())
+            .or_insert_with(|| json!({}));
+        merge_outputs(entry, outputs);
+        self.write_team_provider()?;
+        self.write_metas(outputs, Some(cloud_meta.unwrap_or_default()))?;
         self.make_current(env)
     }
 
-    fn make_current(&mut self, env: &str) -> Result<(), ProjectError> {
-        let outputs = self.outputs(env).expect("recorded before");
-        for meta in [paths::BACKEND_META, paths::CURRENT_META] {
+    fn write_team_provider(&self) -> Result<(), ProjectError> {
+        write_json(
+            &self.root.join(paths::TEAM_PROVIDER_INFO),
+            &Value::Object(self.team_provider.clone()),
+        )
+    }
+
+    /// `outputs` into `backend/amplify-meta.json` (whose base is `pulled` when the environment was pulled)
+    /// and, for a new environment, into `#current-cloud-backend/amplify-meta.json`.
+    fn write_metas(
+        &self,
+        outputs: &StackOutputs,
+        pulled: Option<Map<String, Value>>,
+    ) -> Result<(), ProjectError> {
+        let metas: &[&str] = if pulled.is_some() {
+            &[paths::BACKEND_META]
+        } else {
+            &[paths::BACKEND_META, paths::CURRENT_META]
+        };
+        for meta in metas {
             let path = self.root.join(meta);
-            let mut value = read_json_or_empty(&path)?;
+            let mut value = match &pulled {
+                Some(base) => base.clone(),
+                None => read_json_or_empty(&path)?,
+            };
             let providers = value.entry("providers").or_insert_with(|| json!({}));
             if !providers.is_object() {
                 *providers = json!({});
@@ -485,6 +562,13 @@ impl Project {
                 .insert(PROVIDER.into(), Value::Object(outputs.0.clone()));
             write_json(&path, &Value::Object(value))?;
         }
+        Ok(())
+    }
+
+    /// The frontend's files for `env`'s region, then `local-env-info.json` naming `env` (created in a fresh
+    /// clone).
+    fn make_current(&mut self, env: &str) -> Result<(), ProjectError> {
+        let outputs = self.outputs(env).expect("recorded before");
         if let Some(region) = outputs.region() {
             write_frontend_files(&self.root, &self.frontend()?, region)?;
         }
@@ -679,6 +763,97 @@ mod tests {
             exports.contains("\"custom_key\": \"kept\"") && exports.contains("eu-west-1"),
             "{exports}"
         );
+    }
+
+    #[test]
+    fn a_new_project_keeps_its_cloud_backend_as_the_original_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = new_project(dir.path()).write().unwrap();
+        let current = dir.path().join(cloud_backend::DIR);
+        let meta = std::fs::read(current.join("amplify-meta.json")).unwrap();
+        assert_eq!(
+            meta,
+            std::fs::read(dir.path().join(paths::BACKEND_META)).unwrap()
+        );
+        for copy in [current.clone(), dir.path().join("amplify/backend")] {
+            assert_eq!(
+                std::fs::read_to_string(copy.join(cloud_backend::ROOT_TEMPLATE)).unwrap(),
+                cloud_backend::STORED_ROOT_TEMPLATE
+            );
+        }
+        assert!(
+            !current.join("cli.json").exists(),
+            "the original keeps cli.json out of it"
+        );
+        let cloud = project
+            .cloud_backend_for(&outputs("dev", "us-east-1"))
+            .unwrap();
+        assert_eq!(cloud.file("amplify-meta.json"), Some(meta.as_slice()));
+    }
+
+    #[test]
+    fn pulling_an_environment_restores_its_cloud_backend_and_takes_the_stacks_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut project = new_project(dir.path()).write().unwrap();
+        let prod = outputs("prod", "eu-west-1");
+        project
+            .add_environment(&NewEnvironment {
+                env: "prod".into(),
+                auth: AwsAuth::General,
+                outputs: prod.clone(),
+            })
+            .unwrap();
+        // What the bucket of dev holds after a push of the original with an api category.
+        let zip_meta = json!({"providers": {"awscloudformation": outputs("dev", "us-east-1").0}, "api": {"todo": {"service": "AppSync"}}});
+        let pulled = CloudBackend::from_files(vec![
+            ("cli.json".into(), b"{}".to_vec()),
+            (
+                "amplify-meta.json".into(),
+                to_json_text(&zip_meta).into_bytes(),
+            ),
+            (
+                "api/todo/schema.graphql".into(),
+                b"type Todo { id: ID! }".to_vec(),
+            ),
+        ]);
+        let mut fresh = outputs("dev", "us-east-1");
+        fresh.0.insert(
+            "AuthRoleName".into(),
+            "amplify-myapp-dev-12345-authRole".into(),
+        );
+        project
+            .pull_environment("dev", None, &pulled, &fresh)
+            .unwrap();
+
+        let project = Project::load(dir.path()).unwrap();
+        assert_eq!(project.env_name().unwrap(), "dev");
+        let current = dir.path().join(cloud_backend::DIR);
+        assert!(current.join("api/todo/schema.graphql").is_file());
+        assert!(!current.join("cli.json").exists());
+        assert!(
+            !current.join(cloud_backend::ROOT_TEMPLATE).exists(),
+            "prod's folder is gone"
+        );
+        let backend: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(paths::BACKEND_META)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(backend["api"]["todo"]["service"], "AppSync");
+        assert_eq!(
+            backend["providers"]["awscloudformation"]["AuthRoleName"],
+            "amplify-myapp-dev-12345-authRole"
+        );
+        assert_eq!(
+            project.outputs("dev").unwrap().get("AuthRoleName"),
+            Some("amplify-myapp-dev-12345-authRole")
+        );
+        assert_eq!(project.outputs("prod"), Some(prod));
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("amplify"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".current"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]

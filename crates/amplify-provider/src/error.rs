@@ -14,12 +14,41 @@ pub enum ProviderError {
     Sts(#[from] StsError),
     #[error("this environment's AWS setting is not supported by amplify-rs: {setting}")]
     UnsupportedAuth { setting: String },
+    #[error("{}", s3_failure(action, bucket, key, source))]
+    S3 {
+        bucket: String,
+        key: String,
+        action: &'static str,
+        #[source]
+        source: amplify_aws::AwsError,
+    },
+    #[error("cannot download s3://{bucket}/{key}")]
+    Download {
+        bucket: String,
+        key: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("s3://{bucket}/{key} cannot be used: {problem}")]
+    BadState {
+        bucket: String,
+        key: String,
+        problem: String,
+    },
     #[error("cannot resolve the folder {}", path.display())]
     Folder {
         path: std::path::PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+fn s3_failure(action: &str, bucket: &str, key: &str, source: &amplify_aws::AwsError) -> String {
+    if source.is_no_answer() {
+        format!("cannot reach S3 to {action} s3://{bucket}/{key}")
+    } else {
+        format!("S3 refused to {action} s3://{bucket}/{key}: {source}")
+    }
 }
 
 impl ProviderError {
@@ -31,6 +60,24 @@ impl ProviderError {
             ProviderError::UnsupportedAuth { .. } => {
                 Some("choose a profile with `amplify-rs configure project`".into())
             }
+            ProviderError::S3 { source, bucket, .. } => Some(match source.code() {
+                Some("NoSuchBucket") => format!(
+                    "the deployment bucket {bucket} does not exist: the environment may have been deleted, or team-provider-info.json names another account's bucket"
+                ),
+                Some("NoSuchKey") => format!(
+                    "the environment's state is missing from {bucket}: push the environment once with the original CLI (amplify push), or choose another environment"
+                ),
+                _ if source.is_access_denied() => format!(
+                    "the role needs s3:GetObject, s3:PutObject, s3:ListBucketVersions and s3:DeleteObject on {bucket}; ask the account's owner to grant them"
+                ),
+                _ => return source.hint(amplify_aws::Service::S3),
+            }),
+            ProviderError::Download { .. } => {
+                Some("check your network connection, then run the command again".into())
+            }
+            ProviderError::BadState { bucket, .. } => Some(format!(
+                "the environment's state in {bucket} is damaged: push the environment again with the original CLI (amplify push), or restore the object from the bucket's versions"
+            )),
             ProviderError::Folder { path, .. } => Some(format!(
                 "check that {} exists and that you can read it",
                 path.display()

@@ -4,6 +4,8 @@
 
 mod auth;
 mod error;
+pub mod state;
 
 pub use auth::EnvAuth;
 pub use error::ProviderError;
+pub use state::{DeploymentBucket, Pulled};
