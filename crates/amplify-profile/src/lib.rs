@@ -17,15 +17,19 @@
 //! ```
 
 mod chain;
+mod checks;
 mod document;
 mod error;
 pub mod keys;
 mod location;
 pub mod parse;
 mod profiles;
+mod resolve;
+mod resolve_error;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
 pub use document::{Document, FileKind};
-pub use error::{EditError, LoadError, ParseError, ParseErrorKind, ResolveError};
+pub use error::{EditError, LoadError, ParseError, ParseErrorKind};
 pub use location::{FileLocations, Location, profile_from_env};
-pub use profiles::{Profile, ProfileSet, Property, Warning};
+pub use profiles::{EffectiveProperty, EffectiveValue, Profile, ProfileSet, Property, Warning};
+pub use resolve_error::ResolveError;

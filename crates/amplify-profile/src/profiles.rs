@@ -19,6 +19,10 @@ use crate::parse::{self, ParsedFile, RawProperty, RawSection, Value};
 pub struct Property {
     pub value: Value,
     pub location: Location,
+    /// Set in the file's `[DEFAULT]` section, not in the profile's own.
+    pub inherited: bool,
+    /// For a nested map, the line of each entry (see [`crate::parse::RawProperty::sub_lines`]).
+    sub_lines: Vec<usize>,
 }
 
 /// One profile, merged from both files.
@@ -26,6 +30,9 @@ pub struct Property {
 pub struct Profile {
     name: String,
     properties: IndexMap<String, Property>,
+    /// The config file's values that the credentials file replaced, kept because botocore's config-file
+    /// provider still reads them.
+    overridden: IndexMap<String, Property>,
     /// The header line of its section in each file that has one.
     sections: Vec<Location>,
 }
@@ -61,14 +68,105 @@ impl Profile {
             .unwrap_or_else(|| self.sections[0].clone())
     }
 
+    /// `key` as the file at `path` alone sets it for this profile, as botocore's shared-credentials and
+    /// config-file providers each read one file.
+    pub(crate) fn in_file(&self, key: &str, path: &Path) -> Option<&Property> {
+        match self.properties.get(key) {
+            Some(p) if *p.location.path == *path => Some(p),
+            _ => self
+                .overridden
+                .get(key)
+                .filter(|p| *p.location.path == *path),
+        }
+    }
+
+    /// Every setting of the profile as the AWS CLI reads it: after `[DEFAULT]` inheritance and the
+    /// credentials file's overrides, each with the file and line it comes from, the entries of nested maps
+    /// included. Secret keys and session tokens are [`EffectiveValue::Redacted`].
+    pub fn effective_properties(&self) -> Vec<EffectiveProperty> {
+        self.properties
+            .iter()
+            .map(|(key, property)| {
+                let value = match &property.value {
+                    Value::Text(text) => shown(key, text),
+                    Value::Map(entries) => EffectiveValue::Map(
+                        entries
+                            .iter()
+                            .zip(&property.sub_lines)
+                            .map(|((name, text), &line)| EffectiveProperty {
+                                key: name.clone(),
+                                value: shown(name, text),
+                                location: Location {
+                                    path: property.location.path.clone(),
+                                    line,
+                                },
+                                inherited: property.inherited,
+                                overrides: None,
+                            })
+                            .collect(),
+                    ),
+                };
+                EffectiveProperty {
+                    key: key.clone(),
+                    value,
+                    location: property.location.clone(),
+                    inherited: property.inherited,
+                    overrides: self.overridden.get(key).map(|p| p.location.clone()),
+                }
+            })
+            .collect()
+    }
+
     fn merge(
         &mut self,
         section: Location,
         properties: impl IntoIterator<Item = (String, Property)>,
     ) {
         self.sections.push(section);
-        self.properties.extend(properties);
+        for (key, property) in properties {
+            if let Some(replaced) = self.properties.insert(key.clone(), property) {
+                self.overridden.insert(key, replaced);
+            }
+        }
     }
+}
+
+/// Keys whose values are never shown.
+const SECRET_KEYS: [&str; 3] = [
+    crate::keys::static_keys::SECRET_ACCESS_KEY,
+    crate::keys::static_keys::SESSION_TOKEN,
+    crate::keys::static_keys::SECURITY_TOKEN,
+];
+
+fn shown(key: &str, text: &str) -> EffectiveValue {
+    if SECRET_KEYS.contains(&key) {
+        EffectiveValue::Redacted
+    } else {
+        EffectiveValue::Text(text.to_string())
+    }
+}
+
+/// One setting of a profile as [`Profile::effective_properties`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveProperty {
+    pub key: String,
+    pub value: EffectiveValue,
+    /// Where the value is written.
+    pub location: Location,
+    /// Set in the file's `[DEFAULT]` section, not in the profile's own.
+    pub inherited: bool,
+    /// Where the config file sets the same key, when the credentials file's value replaces it.
+    pub overrides: Option<Location>,
+}
+
+/// The value of an [`EffectiveProperty`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EffectiveValue {
+    Text(String),
+    /// A secret access key or session token: its value is left out.
+    Redacted,
+    /// `key =` followed by indented `name = value` lines, as settings of their own.
+    Map(Vec<EffectiveProperty>),
 }
 
 /// Something in a file that the AWS CLI ignores or reads in a surprising way.
@@ -122,6 +220,7 @@ impl ProfileSet {
             let parsed = parse::parse(&files.credentials, text)?;
             set.add_credentials(Arc::from(files.credentials.as_path()), parsed);
         }
+        crate::checks::warn_values(&mut set);
         Ok(set)
     }
 
@@ -164,87 +263,38 @@ impl ProfileSet {
             let header = section.header.as_str();
             let line = section.line;
             let properties = properties(&path, section, &parsed.defaults);
+            let location = Location {
+                path: path.clone(),
+                line,
+            };
             let profile_name = if header == "default" {
                 Some("default".to_string())
             } else if header.starts_with("profile") {
-                match shell_words(header) {
-                    Some(parts) if parts.len() == 2 => {
-                        if parts[0] != "profile" {
-                            self.warn(
-                                &path,
-                                line,
-                                format!("[{header}] is read as the profile `{}`; write [profile {}] if that is meant", parts[1], parts[1]),
-                            );
-                        }
-                        Some(parts[1].clone())
-                    }
-                    Some(parts) if parts.len() > 2 => {
-                        self.warn(&path, line, format!("[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]", parts[1..].join(" ")));
-                        None
-                    }
-                    Some(_) => {
-                        self.warn(
-                            &path,
-                            line,
-                            format!(
-                                "[{header}] is ignored: it names no profile; write [profile NAME]"
-                            ),
-                        );
-                        None
-                    }
-                    None => {
-                        self.warn(
-                            &path,
-                            line,
-                            format!("[{header}] is ignored: its quotes are not balanced"),
-                        );
-                        None
-                    }
-                }
+                self.profile_header(&path, header, line)
             } else if header.starts_with("sso-session") {
                 if let Some(parts) = shell_words(header).filter(|p| p.len() == 2) {
                     let name = parts[1].clone();
-                    let location = Location {
-                        path: path.clone(),
-                        line,
-                    };
                     self.sso_sessions.insert(
                         name.clone(),
                         Profile {
                             name,
                             properties: properties.iter().cloned().collect(),
-                            sections: vec![location],
+                            overridden: IndexMap::new(),
+                            sections: vec![location.clone()],
                         },
                     );
                 } else {
-                    self.warn(
-                        &path,
-                        line,
-                        format!("[{header}] is ignored: write [sso-session NAME]"),
-                    );
+                    let message = format!("[{header}] is ignored: write [sso-session NAME]");
+                    self.warn(&path, line, message);
                 }
                 None
             } else if header.starts_with("services") {
                 None
             } else {
-                let trimmed = header.trim();
-                let advice = if trimmed != header {
-                    format!("remove the spaces inside the brackets: [{trimmed}]")
-                } else {
-                    format!("in the config file a profile's header is [profile {header}]")
-                };
-                self.warn(
-                    &path,
-                    line,
-                    format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
-                );
+                self.not_a_profile(&path, header, line);
                 None
             };
             let Some(name) = profile_name else { continue };
-            let location = Location {
-                path: path.clone(),
-                line,
-            };
             if let Some(previous) = self.profiles.get(&name) {
                 // `[default]` and `[profile default]`: the later section replaces the earlier one.
                 let earlier = previous.sections[0].line;
@@ -259,10 +309,52 @@ impl ProfileSet {
                 Profile {
                     name,
                     properties: properties.into_iter().collect(),
+                    overridden: IndexMap::new(),
                     sections: vec![location],
                 },
             );
         }
+    }
+
+    /// The profile a `[profile...]` header of the config file names, as botocore splits it, with a warning
+    /// when the AWS CLI ignores it or reads it in a surprising way.
+    fn profile_header(&mut self, path: &Arc<Path>, header: &str, line: usize) -> Option<String> {
+        let message = match shell_words(header) {
+            Some(parts) if parts.len() == 2 => {
+                if parts[0] != "profile" {
+                    let message = format!(
+                        "[{header}] is read as the profile `{}`; write [profile {}] if that is meant",
+                        parts[1], parts[1]
+                    );
+                    self.warn(path, line, message);
+                }
+                return Some(parts[1].clone());
+            }
+            Some(parts) if parts.len() > 2 => format!(
+                "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
+                parts[1..].join(" ")
+            ),
+            Some(_) => {
+                format!("[{header}] is ignored: it names no profile; write [profile NAME]")
+            }
+            None => format!("[{header}] is ignored: its quotes are not balanced"),
+        };
+        self.warn(path, line, message);
+        None
+    }
+
+    fn not_a_profile(&mut self, path: &Arc<Path>, header: &str, line: usize) {
+        let trimmed = header.trim();
+        let advice = if trimmed != header {
+            format!("remove the spaces inside the brackets: [{trimmed}]")
+        } else {
+            format!("in the config file a profile's header is [profile {header}]")
+        };
+        self.warn(
+            path,
+            line,
+            format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
+        );
     }
 
     fn add_credentials(&mut self, path: Arc<Path>, parsed: ParsedFile) {
@@ -285,6 +377,7 @@ impl ProfileSet {
                 .or_insert_with(|| Profile {
                     name,
                     properties: IndexMap::new(),
+                    overridden: IndexMap::new(),
                     sections: Vec::new(),
                 })
                 .merge(location, properties);
@@ -298,12 +391,13 @@ fn properties(
     section: &RawSection,
     defaults: &[RawProperty],
 ) -> Vec<(String, Property)> {
-    let own = section.properties.iter();
+    let own = section.properties.iter().map(|p| (p, false));
     let inherited = defaults
         .iter()
-        .filter(|d| !section.properties.iter().any(|p| p.key == d.key));
+        .filter(|d| !section.properties.iter().any(|p| p.key == d.key))
+        .map(|p| (p, true));
     own.chain(inherited)
-        .map(|p| {
+        .map(|(p, inherited)| {
             (
                 p.key.clone(),
                 Property {
@@ -312,6 +406,8 @@ fn properties(
                         path: path.clone(),
                         line: p.line,
                     },
+                    inherited,
+                    sub_lines: p.sub_lines.clone(),
                 },
             )
         })
