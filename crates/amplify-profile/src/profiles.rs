@@ -236,8 +236,14 @@ impl ProfileSet {
         self.profiles.get(name)
     }
 
+    /// A `[sso-session NAME]` section of the config file, as a profile-like set of keys.
     pub fn sso_session(&self, name: &str) -> Option<&Profile> {
         self.sso_sessions.get(name)
+    }
+
+    /// The names of the config file's `[sso-session NAME]` sections, in file order.
+    pub fn sso_session_names(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.sso_sessions.keys().map(String::as_str)
     }
 
     pub fn warnings(&self) -> &[Warning] {

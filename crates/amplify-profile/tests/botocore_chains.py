@@ -6,7 +6,7 @@ Reads a JSON list of cases from stdin, each
 not exist), and prints one JSON line per case, in order:
 
     {"id": N, "parsed": {"profiles": {...}, "sso_sessions": {...}}, "chains": {NAME: OUTCOME, ...}}
-    {"id": N, "parse_error": "ConfigParseError"}
+    {"id": N, "parse_error": {"file": "config"|"credentials", "error": "ConfigParseError"}}
 
 where OUTCOME is `{"chain": {"base": {...}, "hops": [...]}}` or `{"error": {"kind": KIND, ...}}`, in the
 shape `conformance.rs` documents (fixtures/chain-conformance/README.md).
@@ -37,6 +37,7 @@ import re
 import sys
 import tempfile
 
+import botocore.configloader
 import botocore.credentials as bc
 import botocore.exceptions as be
 import botocore.session
@@ -272,6 +273,18 @@ def outcome(session, name):
     return {"chain": chain}
 
 
+def failing_file(paths):
+    """Which of the two files botocore cannot read."""
+    for kind in ("config", "credentials"):
+        try:
+            botocore.configloader.raw_config_parse(paths[kind])
+        except be.ConfigNotFound:
+            pass
+        except Exception:  # noqa: BLE001
+            return kind
+    return "?"
+
+
 def main():
     encoding = locale.getpreferredencoding(False).lower().replace("-", "")
     if encoding != "utf8":
@@ -295,7 +308,7 @@ def main():
                 full = session.full_config
                 answer = {"parsed": {"profiles": full["profiles"], "sso_sessions": full.get("sso_sessions", {})}}
             except Exception as e:  # noqa: BLE001
-                answer = {"parse_error": type(e).__name__}
+                answer = {"parse_error": {"file": failing_file(paths), "error": type(e).__name__}}
             else:
                 answer["chains"] = {name: outcome(session, name) for name in case["profiles"]}
             out.write(json.dumps({"id": case["id"], **answer}))
