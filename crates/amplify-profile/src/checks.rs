@@ -33,6 +33,10 @@ pub(crate) fn warn_values(set: &mut ProfileSet) {
             }
         }
     }
+    // In the order a person reads the files.
+    warnings.sort_by(|a, b| {
+        (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
+    });
     set.warnings.extend(warnings);
 }
 

@@ -505,6 +505,12 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_bracket_with_a_delimiter_in_a_section_is_a_key_as_in_botocore() {
+        let file = parse_ok("[a]\n[z=1\n");
+        assert_eq!(text(&file, 0, "[z").as_deref(), Some("1"));
+    }
+
+    #[test]
     fn header_runs_to_the_last_bracket() {
         let file = parse_ok("[profile a]b] trailing\nk=v\n[DEFAULT]\nregion=eu-west-1\n");
         assert_eq!(file.sections[0].header, "profile a]b");
@@ -520,6 +526,12 @@ mod tests {
             ("[a]\nk=1\n[b]\n[a]\n", 4, "line 1"),
             ("[a]\nk=1\nK=2\n", 3, "line 2"),
             ("[a]\ns3 =\n  nope\n", 2, "s3"),
+            ("[profile foo\n", 1, "no closing `]`"),
+            (
+                "[a]\nk=v\n[profile foo\nregion=x\n",
+                3,
+                "end line 3 of /h/.aws/config with `]`",
+            ),
         ];
         for (input, line, needle) in cases {
             let error = parse(Path::new("/h/.aws/config"), input).unwrap_err();

@@ -620,4 +620,69 @@ mod tests {
             LoadError::Read { .. }
         ));
     }
+
+    #[test]
+    fn effective_properties_say_where_each_setting_comes_from() {
+        let s = set(
+            "[DEFAULT]\nregion = eu-west-1\n[profile dev]\naws_access_key_id = FROMCONFIG\ns3 =\n  max_concurrent_requests = 20\n  # a comment\n\n  addressing_style = path\n  max_concurrent_requests = 30\n",
+            "[dev]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = wJalrXUtnFEMI\naws_session_token = tokentoken\n",
+        );
+        let listed = s.get("dev").unwrap().effective_properties();
+        let at = |key: &str| listed.iter().find(|p| p.key == key).unwrap();
+        let key_id = at("aws_access_key_id");
+        assert_eq!(key_id.value, EffectiveValue::Text("AKIDCREDS".into()));
+        assert_eq!(key_id.location.to_string(), "/h/.aws/credentials:2");
+        assert_eq!(
+            key_id
+                .overrides
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("/h/.aws/config:4")
+        );
+        for secret in ["aws_secret_access_key", "aws_session_token"] {
+            assert_eq!(at(secret).value, EffectiveValue::Redacted, "{secret}");
+        }
+        assert!(!format!("{listed:?}").contains("wJalrXUtnFEMI"));
+        let region = at("region");
+        assert!(region.inherited);
+        assert_eq!(region.location.to_string(), "/h/.aws/config:2");
+        let EffectiveValue::Map(entries) = &at("s3").value else {
+            panic!("s3 is a map: {:?}", at("s3"));
+        };
+        let lines: Vec<(&str, String, usize)> = entries
+            .iter()
+            .map(|e| {
+                let EffectiveValue::Text(text) = &e.value else {
+                    panic!("{e:?}")
+                };
+                (e.key.as_str(), text.clone(), e.location.line)
+            })
+            .collect();
+        // A repeated name keeps its first place and takes its later value and line, as botocore reads it.
+        assert_eq!(
+            lines,
+            [
+                ("max_concurrent_requests", "30".to_string(), 10),
+                ("addressing_style", "path".to_string(), 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_sts_will_refuse_are_warnings_once_per_line() {
+        let s = set(
+            "[DEFAULT]\nrole_session_name = has space\n[profile a]\nrole_arn = arn:aws:iam::123456789:role/A\nsource_profile = b\n[profile b]\nduration_seconds = 2h\n",
+            "",
+        );
+        let warnings: Vec<String> = s.warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        assert!(warnings[0].starts_with("/h/.aws/config:2: role_session_name = has space"));
+        assert!(warnings[1].starts_with(
+            "/h/.aws/config:4: role_arn = arn:aws:iam::123456789:role/A is not an IAM role ARN"
+        ));
+        assert!(warnings[2].contains("duration_seconds = 2h is not a whole number"));
+        // A warning, not a refusal: the AWS CLI accepts the ARN.
+        assert!(s.resolve("a").is_err_and(|e| e.profile() == "b"));
+    }
 }

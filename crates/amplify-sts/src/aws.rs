@@ -223,7 +223,7 @@ impl StsService {
             BaseCredentials::Process { command, .. } => SharedCredentialsProvider::new(
                 aws_config::credential_process::CredentialProcessProvider::new(command.clone()),
             ),
-            BaseCredentials::Sso { profile } | BaseCredentials::WebIdentity { profile } => {
+            BaseCredentials::Sso { profile, .. } | BaseCredentials::WebIdentity { profile, .. } => {
                 SharedCredentialsProvider::new(
                     aws_config::profile::ProfileFileCredentialsProvider::builder()
                         .profile_name(profile)

@@ -8,7 +8,8 @@
 use std::fmt::Write as _;
 
 use amplify_profile::{
-    BaseCredentials, FileLocations, ProfileChain, ProfileSet, ResolveError, keys,
+    BaseCredentials, EffectiveProperty, EffectiveValue, FileLocations, Profile, ProfileChain,
+    ProfileSet, ResolveError, keys,
 };
 use serde_json::{Value, json};
 
@@ -71,10 +72,12 @@ fn chain_json(set: &ProfileSet, name: &str, chain: Result<&ProfileChain, &Resolv
         .get(name)
         .and_then(|p| p.sections().first())
         .map(ToString::to_string);
+    let properties = set.get(name).map(properties_json).unwrap_or_default();
     match chain {
         Ok(chain) => json!({
             "name": name,
             "location": location,
+            "properties": properties,
             "kind": chain.describe(),
             "region": chain.region,
             "mfa": chain.needs_mfa(),
@@ -90,9 +93,31 @@ fn chain_json(set: &ProfileSet, name: &str, chain: Result<&ProfileChain, &Resolv
             })).collect::<Vec<_>>(),
         }),
         Err(error) => {
-            json!({"name": name, "location": location, "error": error.to_string(), "hint": error.hint()})
+            json!({"name": name, "location": location, "properties": properties, "error": error.to_string(), "hint": error.hint()})
         }
     }
+}
+
+/// What the profile means to the AWS CLI, setting by setting, with the file and line of each (secrets
+/// redacted; the entries of a nested map as `properties` of their own).
+fn properties_json(profile: &Profile) -> Vec<Value> {
+    fn one(property: &EffectiveProperty) -> Value {
+        let mut value = json!({
+            "key": property.key,
+            "location": property.location.to_string(),
+            "inherited": property.inherited,
+            "overrides": property.overrides.as_ref().map(ToString::to_string),
+        });
+        match &property.value {
+            EffectiveValue::Text(text) => value["value"] = json!(text),
+            EffectiveValue::Redacted => value["value"] = json!("REDACTED"),
+            EffectiveValue::Map(entries) => {
+                value["properties"] = Value::Array(entries.iter().map(one).collect());
+            }
+        }
+        value
+    }
+    profile.effective_properties().iter().map(one).collect()
 }
 
 fn table(rows: &[(String, Result<ProfileChain, ResolveError>)]) -> String {
