@@ -225,8 +225,8 @@ impl ProfileSet {
         if let Some(found) = web_identity(profile)? {
             return Ok(Some(found));
         }
-        if let Some(base) = self.sso(profile)? {
-            return Ok(Some((base, None)));
+        if let Some(found) = self.sso(profile)? {
+            return Ok(Some(found));
         }
         if let Some(base) = static_keys_in(profile, &self.files.credentials)? {
             return Ok(Some((base, None)));
@@ -251,7 +251,7 @@ impl ProfileSet {
     /// botocore's `SSOProvider`: used when the profile has `sso_account_id` or `sso_role_name`; an
     /// `sso_session` must name a section, whose keys the profile may repeat only with the same value; then
     /// all four settings must be there.
-    fn sso(&self, profile: &Profile) -> Result<Option<BaseCredentials>, ResolveError> {
+    fn sso(&self, profile: &Profile) -> Result<Option<(BaseCredentials, Refusal)>, ResolveError> {
         use source::{SSO_ACCOUNT_ID, SSO_REGION, SSO_ROLE_NAME, SSO_SESSION, SSO_START_URL};
         let trigger = [SSO_ROLE_NAME, SSO_ACCOUNT_ID]
             .into_iter()
@@ -293,14 +293,33 @@ impl ProfileSet {
                 location: value(key).map_or_else(|| profile.location_of(key), |v| v.2.clone()),
             }),
         };
-        Ok(Some(BaseCredentials::Sso {
+        let base = BaseCredentials::Sso {
             profile: profile.name().into(),
             start_url: text_of(SSO_START_URL)?,
             sso_region: text_of(SSO_REGION)?,
             account_id: text_of(SSO_ACCOUNT_ID)?,
             role_name: text_of(SSO_ROLE_NAME)?,
             sso_session: sso_session.map(str::to_string),
-        }))
+        };
+        let refusal = sso_session.and_then(|name| self.incomplete_sso_session(profile, name));
+        Ok(Some((base, refusal)))
+    }
+
+    /// botocore's `SSOTokenProvider`, when the credentials are first fetched: the `[sso-session]` section
+    /// itself must have `sso_start_url` and `sso_region`.
+    fn incomplete_sso_session(&self, profile: &Profile, name: &str) -> Refusal {
+        use source::{SSO_REGION, SSO_START_URL};
+        let session = self.sso_session(name)?;
+        let missing: Vec<&'static str> = [SSO_START_URL, SSO_REGION]
+            .into_iter()
+            .filter(|key| session.property(key).is_none())
+            .collect();
+        (!missing.is_empty()).then(|| ResolveError::SsoSessionIncomplete {
+            profile: profile.name().into(),
+            sso_session: name.into(),
+            missing,
+            location: session.sections()[0].clone(),
+        })
     }
 
     /// The settings of the `[sso-session NAME]` a profile names, each checked against the profile's own

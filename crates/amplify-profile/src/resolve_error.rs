@@ -124,6 +124,18 @@ pub enum ResolveError {
         location: Location,
         available: Vec<String>,
     },
+    /// An sso-session without its own `sso_start_url` or `sso_region`, which botocore's token provider
+    /// refuses before it reads a cached token (the profile's values do not count there).
+    #[error(
+        "The profile \"{profile}\" is configured to use the SSO token provider but the sso-session \"{sso_session}\" ({location}) is missing required configuration: {}",
+        missing.join(", ")
+    )]
+    SsoSessionIncomplete {
+        profile: String,
+        sso_session: String,
+        missing: Vec<&'static str>,
+        location: Location,
+    },
     #[error(
         "The value for {key} is inconsistent between profile \"{profile}\" ({location}) and sso-session \"{sso_session}\" ({session_location})"
     )]
@@ -179,6 +191,7 @@ impl ResolveError {
             | ResolveError::SsoMissing { profile, .. }
             | ResolveError::SsoSessionNotFound { profile, .. }
             | ResolveError::SsoConflict { profile, .. }
+            | ResolveError::SsoSessionIncomplete { profile, .. }
             | ResolveError::NotText { profile, .. }
             | ResolveError::Unsupported { profile, .. } => profile,
             ResolveError::Loop { visited, .. } => visited.first().map_or("", String::as_str),
@@ -203,6 +216,7 @@ impl ResolveError {
             | ResolveError::SsoMissing { location, .. }
             | ResolveError::SsoSessionNotFound { location, .. }
             | ResolveError::SsoConflict { location, .. }
+            | ResolveError::SsoSessionIncomplete { location, .. }
             | ResolveError::NotText { location, .. }
             | ResolveError::Unsupported { location, .. } => Some(location),
         }
@@ -248,7 +262,8 @@ impl ResolveError {
             ),
             ResolveError::SsoMissing { .. }
             | ResolveError::SsoSessionNotFound { .. }
-            | ResolveError::SsoConflict { .. } => self.sso_hint(),
+            | ResolveError::SsoConflict { .. }
+            | ResolveError::SsoSessionIncomplete { .. } => self.sso_hint(),
             ResolveError::NotText { key, location, .. } => {
                 format!(
                     "write `{key} = VALUE` on one line at {location}, without indented lines under it"
@@ -329,6 +344,15 @@ impl ResolveError {
                 ..
             } => format!(
                 "keep {key} only in the [sso-session] section ({session_location}): remove the line at {location}, or make the two the same"
+            ),
+            ResolveError::SsoSessionIncomplete {
+                sso_session,
+                missing,
+                location,
+                ..
+            } => format!(
+                "add {} to [sso-session {sso_session}] at {location}: the SSO token is found with the session's own sso_start_url and sso_region, not the profile's",
+                missing.join(" and ")
             ),
             _ => String::new(),
         }

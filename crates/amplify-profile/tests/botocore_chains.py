@@ -23,10 +23,11 @@ How the chain is read from botocore, without a network call or a prompt:
   profile ones (`~/.boto`, ECS, EC2 metadata) are removed: a profile without credentials is "no credentials"
   here, where the AWS CLI on an EC2 instance would fall back to the instance's role.
 - Which profile each credential came from is recorded by wrapping botocore's own provider builder.
-- Last, each STS request is checked with botocore's parameter validator against the STS model, from the base
-  outwards, as the client would check it before sending (a web identity token is assumed readable). A chain
-  botocore would refuse there (a `duration_seconds` under 900, an `external_id` of one character...) is an
-  error, as the AWS CLI fails before sending anything.
+- Last come the checks botocore makes when the credentials are first used, before anything is sent, from the
+  base outwards: an SSO token provider's check of its `[sso-session]` section, and each STS request checked
+  with botocore's parameter validator against the STS model (a web identity token is assumed readable). A
+  chain botocore would refuse there (a `duration_seconds` under 900, an `external_id` of one character, an
+  sso-session without its own `sso_region`...) is an error, as the AWS CLI fails before sending anything.
 """
 
 import copy
@@ -190,6 +191,9 @@ def chain_of(creds):
         f = fetcher_of(creds)
         request = dict(copy.deepcopy(f._assume_kwargs), WebIdentityToken="token")
         requests.append((base["profile"], "AssumeRoleWithWebIdentity", request))
+    if base["kind"] == "sso" and base["sso_session"] is not None:
+        # Before it reads a cached token, the token provider checks the [sso-session] section itself.
+        requests.append((base["profile"], "SsoToken", fetcher_of(creds)._token_provider))
     hops.reverse()
     requests.reverse()
     return {"base": base, "hops": hops}, requests
@@ -201,6 +205,12 @@ STS = botocore.session.get_session().get_service_model("sts")
 def first_invalid(requests):
     """The first parameter botocore's client would refuse, from the base outwards, as an error."""
     for profile, operation, params in requests:
+        if operation == "SsoToken":
+            try:
+                params._load_sso_config()
+            except be.InvalidConfigError as e:
+                return error_of(e)
+            continue
         report = botocore.validate.ParamValidator().validate(params, STS.operation_model(operation).input_shape)
         if report.has_errors():
             _, name, details = report._errors[0]
@@ -226,6 +236,10 @@ ERROR_PATTERNS = [
     (r'^The specified sso-session does not exist: "(?P<sso_session>.*)"$', "sso_session_not_found"),
     (r"^The value for (?P<key>\S+) is inconsistent between profile \(.*\) and sso-session \(.*\)\.$",
      "sso_conflict"),
+    (r'^The profile "(?P<profile>.*)" is configured to use the SSO token provider but is missing the following '
+     r"configuration: \[(?P<missing>.*)\]\.$", "sso_session_incomplete"),
+    (r'^The profile "(?P<profile>.*)" is configured to use the SSO token provider but the "(?P<sso_session>.*)" '
+     r"sso_session configuration does not exist\.$", "sso_session_incomplete"),
 ]
 
 
@@ -250,6 +264,11 @@ def error_of(e):
                 found = {"kind": kind, **m.groupdict()}
                 if kind == "sso_missing":
                     found["missing"] = found["missing"].split(", ")
+                if kind == "sso_session_incomplete":
+                    # An empty section "does not exist" to the token provider: it lacks both keys.
+                    missing = found.pop("missing", "'sso_start_url', 'sso_region'")
+                    found.pop("sso_session", None)
+                    found["missing"] = [m.strip(" '") for m in missing.split(",")]
                 return found
     return {"kind": "unknown", "type": type(e).__name__, "detail": str(e)[:300]}
 

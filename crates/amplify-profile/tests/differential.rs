@@ -467,6 +467,7 @@ const REQUIRED_OUTCOMES: &[&str] = &[
     "error:sso_missing",
     "error:sso_session_not_found",
     "error:sso_conflict",
+    "error:sso_session_incomplete",
     "error:unsupported",
     "error:invalid_parameter",
     "parameter:RoleArn",

@@ -201,6 +201,9 @@ pub fn error_json(error: &ResolveError) -> Value {
             json!({"kind": "sso_session_not_found", "sso_session": sso_session})
         }
         ResolveError::SsoConflict { key, .. } => json!({"kind": "sso_conflict", "key": key}),
+        ResolveError::SsoSessionIncomplete {
+            profile, missing, ..
+        } => json!({"kind": "sso_session_incomplete", "profile": profile, "missing": missing}),
         ResolveError::NotText { .. } => json!({"kind": "not_text"}),
         ResolveError::Unsupported { key, .. } => json!({"kind": "unsupported", "key": key}),
     }
