@@ -5,7 +5,7 @@
 //! `[DEFAULT]` section whose keys apply to every other section. Duplicate sections and keys are errors, as
 //! they are for the AWS CLI. `tests/differential.rs` checks all of this against botocore itself.
 //!
-//! Nothing here knows what a profile is: [`crate::profiles`] turns sections into profiles and warnings.
+//! Nothing here knows what a profile is: [`crate::ProfileSet`] turns sections into profiles and warnings.
 //! Errors never quote a line of the file, because a broken line may hold a secret key.
 
 use std::path::Path;

@@ -2,7 +2,10 @@
 //! `build_profile_map`): `[profile NAME]` and `[default]` in the config file, every section of the
 //! credentials file, the credentials file's values overriding the config file's, `[DEFAULT]` keys inherited
 //! by every section. A section that cannot be a profile is not an error: it becomes a [`Warning`] with its
-//! line, and the rest of the file still works.
+//! line, and the rest of the file still works (as do the values [`crate::checks`] finds STS will refuse).
+//! Each value keeps its file and line, and the config file's values that the credentials file replaces are
+//! kept too, because botocore's config-file provider still reads them; [`Profile::effective_properties`]
+//! lists what a profile means, setting by setting.
 
 use std::fmt;
 use std::path::Path;

@@ -361,6 +361,17 @@ fn every_rule_of_the_sdk_suites_has_a_case() {
             );
         }
     }
+    // The cases docs/differences.md names must exist.
+    let differences = fs_err::read_to_string(repo_root().join("docs/differences.md")).unwrap();
+    for word in differences.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        let is_case = ["role-", "parser-", "botocore-"]
+            .iter()
+            .any(|prefix| word.starts_with(prefix) && word.len() > prefix.len());
+        assert!(
+            !is_case || fixtures.iter().any(|f| f.name == word),
+            "docs/differences.md names the case `{word}`, which is not in fixtures/chain-conformance"
+        );
+    }
     let missing: Vec<&String> = rules
         .iter()
         .filter(|r| !covered.contains_key(r.as_str()))
