@@ -367,16 +367,28 @@ impl Writer<'_> {
 
     fn finish(mut self) -> (Option<String>, Option<String>, BTreeSet<&'static str>) {
         let mut config_prefix = String::new();
-        if self.rng.chance(4) {
+        if self.rng.chance(6) {
             self.features.insert("default_section");
-            config_prefix.push_str("[DEFAULT]\nregion = eu-west-2\n");
+            let defaults = self.rng.pick(&[
+                "region = eu-west-2\n",
+                "region = eu-west-2\n",
+                "mfa_serial = arn:aws:iam::111122223333:mfa/dev\n",
+                "duration_seconds = 1800\nrole_session_name = everyone\n",
+                "role_arn = arn:aws:iam::111122223333:role/Everyone\nsource_profile = A\n",
+                "sso_region = eu-west-1\n",
+            ]);
+            config_prefix.push_str("[DEFAULT]\n");
+            config_prefix.push_str(defaults);
         }
         let sessions = self.sso_sessions();
         let mut credentials_prefix = String::new();
-        if self.rng.chance(4) {
+        if self.rng.chance(5) {
             self.features.insert("default_section");
-            credentials_prefix
-                .push_str("[DEFAULT]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n");
+            credentials_prefix.push_str(self.rng.pick(&[
+                "[DEFAULT]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n",
+                "[DEFAULT]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n",
+                "[DEFAULT]\naws_secret_access_key = default-secret\n",
+            ]));
         }
         let header = |name: &str| {
             if name == "default" {
