@@ -30,11 +30,44 @@ pub fn ecs_container() -> SharedCredentialsProvider {
     SharedCredentialsProvider::new(aws_config::ecs::EcsCredentialsProvider::builder().build())
 }
 
-/// SSO and web identity profiles, run by the SDK's own profile provider (which reads the profile files).
-pub fn profile_file(profile: &str) -> SharedCredentialsProvider {
+/// AssumeRoleWithWebIdentity with the token in `token_file`, as botocore's web-identity provider sends it.
+/// STS is called in `region`.
+pub fn web_identity(
+    role_arn: &str,
+    token_file: &str,
+    session_name: &str,
+    region: &str,
+) -> SharedCredentialsProvider {
+    use aws_config::web_identity_token::{
+        StaticConfiguration, WebIdentityTokenCredentialsProvider,
+    };
+    let config = aws_config::provider_config::ProviderConfig::default()
+        .with_region(Some(aws_config::Region::new(region.to_string())));
     SharedCredentialsProvider::new(
-        aws_config::profile::ProfileFileCredentialsProvider::builder()
-            .profile_name(profile)
+        WebIdentityTokenCredentialsProvider::builder()
+            .configure(&config)
+            .static_configuration(StaticConfiguration {
+                web_identity_token_file: token_file.into(),
+                role_arn: role_arn.to_string(),
+                session_name: session_name.to_string(),
+            })
             .build(),
     )
+}
+
+/// An IAM Identity Center (SSO) role, with the token `aws sso login` cached.
+pub fn sso(
+    start_url: &str,
+    sso_region: &str,
+    account_id: &str,
+    role_name: &str,
+    session_name: Option<&str>,
+) -> SharedCredentialsProvider {
+    let mut builder = aws_config::sso::SsoCredentialsProvider::builder()
+        .start_url(start_url)
+        .region(aws_config::Region::new(sso_region.to_string()))
+        .account_id(account_id)
+        .role_name(role_name);
+    builder.set_session_name(session_name.map(str::to_string));
+    SharedCredentialsProvider::new(builder.build())
 }

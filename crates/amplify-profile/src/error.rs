@@ -1,7 +1,6 @@
-//! Typed errors of the profile model. Each names the file and line, or the profile, that is wrong, and
-//! [`ParseError::hint`], [`LoadError::hint`], [`ResolveError::hint`] and [`EditError::hint`] say what to
-//! change. The first sentence keeps the AWS CLI's wording where users know it ("The config profile (x)
-//! could not be found").
+//! Typed errors of reading and editing the files. Each names the file and line, or the profile, that is
+//! wrong, and [`ParseError::hint`], [`LoadError::hint`] and [`EditError::hint`] say what to change. The
+//! errors of resolving a profile into a chain are in [`crate::resolve_error`].
 
 use std::path::PathBuf;
 
@@ -19,6 +18,8 @@ pub struct ParseError {
 pub enum ParseErrorKind {
     #[error("a key comes before any [section] header")]
     NoSectionHeader,
+    #[error("the section header has no closing `]`")]
+    UnclosedHeader,
     #[error(
         "the line is neither `key = value`, a `[section]` header, a comment, nor an indented continuation"
     )]
@@ -49,6 +50,10 @@ impl ParseError {
                     self.location.line
                 )
             }
+            ParseErrorKind::UnclosedHeader => format!(
+                "end line {} of {path} with `]`, as in [profile NAME] (the AWS CLI refuses this file too)",
+                self.location.line
+            ),
             ParseErrorKind::NotKeyValue => format!(
                 "in {path}, write line {} as `key = value`, start it with `#` to make it a comment, or indent it to continue the value above",
                 self.location.line
@@ -109,150 +114,6 @@ impl LoadError {
             LoadError::NotUtf8 { path, .. } => format!("save {} as UTF-8", path.display()),
             LoadError::Parse(error) => error.hint(),
             LoadError::Fs(error) => error.hint(),
-        }
-    }
-}
-
-/// A profile that cannot be turned into a chain of credentials. Found before any network call.
-#[derive(Debug, thiserror::Error)]
-pub enum ResolveError {
-    #[error("The config profile ({name}) could not be found")]
-    ProfileNotFound {
-        name: String,
-        available: Vec<String>,
-        config: PathBuf,
-        credentials: PathBuf,
-    },
-    #[error(
-        "The source_profile \"{source_profile}\" referenced in the profile \"{profile}\" ({location}) does not exist"
-    )]
-    SourceProfileNotFound {
-        profile: String,
-        source_profile: String,
-        location: Location,
-        available: Vec<String>,
-    },
-    #[error(
-        "The profile \"{profile}\" ({location}) contains both source_profile and credential_source"
-    )]
-    BothSources { profile: String, location: Location },
-    #[error(
-        "The profile \"{profile}\" ({location}) has a role_arn but neither source_profile nor credential_source"
-    )]
-    NoSource { profile: String, location: Location },
-    #[error(
-        "The credential source \"{value}\" referenced in profile \"{profile}\" ({location}) is not valid"
-    )]
-    InvalidCredentialSource {
-        profile: String,
-        value: String,
-        location: Location,
-    },
-    #[error("The source profile \"{profile}\" must have credentials")]
-    NoCredentials {
-        profile: String,
-        referenced_by: Option<String>,
-    },
-    #[error("The profile \"{profile}\" ({location}) has {present} but no {missing}")]
-    PartialKeys {
-        profile: String,
-        present: &'static str,
-        missing: &'static str,
-        location: Location,
-    },
-    #[error("Infinite loop in credential configuration detected. Visited profiles: [{}]", visited.join(", "))]
-    Loop { visited: Vec<String> },
-    #[error(
-        "duration_seconds = {value} in profile \"{profile}\" ({location}) is not a whole number between 900 and 43200"
-    )]
-    InvalidDuration {
-        profile: String,
-        value: String,
-        location: Location,
-    },
-    #[error("role_arn = {value} in profile \"{profile}\" ({location}) is not an IAM role ARN")]
-    InvalidRoleArn {
-        profile: String,
-        value: String,
-        location: Location,
-    },
-    #[error(
-        "role_session_name = {value} in profile \"{profile}\" ({location}) is not a valid session name"
-    )]
-    InvalidSessionName {
-        profile: String,
-        value: String,
-        location: Location,
-    },
-}
-
-impl ResolveError {
-    /// The profile the error is about.
-    pub fn profile(&self) -> &str {
-        match self {
-            ResolveError::ProfileNotFound { name, .. } => name,
-            ResolveError::SourceProfileNotFound { profile, .. }
-            | ResolveError::BothSources { profile, .. }
-            | ResolveError::NoSource { profile, .. }
-            | ResolveError::InvalidCredentialSource { profile, .. }
-            | ResolveError::NoCredentials { profile, .. }
-            | ResolveError::PartialKeys { profile, .. }
-            | ResolveError::InvalidDuration { profile, .. }
-            | ResolveError::InvalidRoleArn { profile, .. }
-            | ResolveError::InvalidSessionName { profile, .. } => profile,
-            ResolveError::Loop { visited } => visited.first().map_or("", String::as_str),
-        }
-    }
-
-    pub fn hint(&self) -> String {
-        match self {
-            ResolveError::ProfileNotFound { name, available, config, credentials } => {
-                if available.is_empty() {
-                    return format!(
-                        "no profiles are defined in {} or {}: run `amplify-rs configure` or add one by hand",
-                        config.display(),
-                        credentials.display()
-                    );
-                }
-                let suggestion = closest(name, available).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                format!("{suggestion}the profiles that exist are: {}", list(available))
-            }
-            ResolveError::SourceProfileNotFound { source_profile, available, .. } => {
-                let suggestion =
-                    closest(source_profile, available).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                format!(
-                    "{suggestion}add a [{source_profile}] section with your access keys to the credentials file, or point source_profile at one of: {}",
-                    list(available)
-                )
-            }
-            ResolveError::BothSources { location, .. } => {
-                format!("keep either source_profile or credential_source in the section at {location}, not both")
-            }
-            ResolveError::NoSource { location, .. } => format!(
-                "add `source_profile = <the profile with your access keys>` (or credential_source) to the section at {location}"
-            ),
-            ResolveError::InvalidCredentialSource { location, .. } => {
-                format!("use Environment, Ec2InstanceMetadata or EcsContainer at {location}")
-            }
-            ResolveError::NoCredentials { profile, referenced_by } => {
-                let by = referenced_by.as_ref().map(|p| format!(" (the source of \"{p}\")")).unwrap_or_default();
-                format!(
-                    "give [{profile}]{by} aws_access_key_id and aws_secret_access_key in the credentials file, or a role_arn, credential_process or sso_session"
-                )
-            }
-            ResolveError::PartialKeys { location, missing, .. } => format!("add {missing} next to the key at {location}"),
-            ResolveError::Loop { .. } => {
-                "make the last source_profile point at a profile with access keys instead of back into the chain".into()
-            }
-            ResolveError::InvalidDuration { location, .. } => {
-                format!("set duration_seconds at {location} to a number of seconds from 900 (15 minutes) to 43200 (12 hours)")
-            }
-            ResolveError::InvalidRoleArn { location, .. } => {
-                format!("role_arn at {location} must look like arn:aws:iam::123456789012:role/NAME")
-            }
-            ResolveError::InvalidSessionName { location, .. } => format!(
-                "role_session_name at {location} must be 2 to 64 characters of letters, digits and _+=,.@-"
-            ),
         }
     }
 }
@@ -360,28 +221,4 @@ impl EditError {
             }
         }
     }
-}
-
-/// The name in `candidates` closest to `name`, when it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(distance, c)| *distance <= 2.max(c.len() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c.as_str())
-}
-
-fn list(names: &[String]) -> String {
-    const SHOWN: usize = 12;
-    let mut shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
-    if names.len() > SHOWN {
-        shown.push("…");
-    }
-    shown.join(", ")
 }

@@ -6,6 +6,8 @@ pub mod static_keys {
     pub const ACCESS_KEY_ID: &str = "aws_access_key_id";
     pub const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
     pub const SESSION_TOKEN: &str = "aws_session_token";
+    /// The older name of the session token, which botocore still reads first.
+    pub const SECURITY_TOKEN: &str = "aws_security_token";
 }
 
 /// An STS AssumeRole hop.
@@ -27,6 +29,9 @@ pub mod source {
     pub const SSO_START_URL: &str = "sso_start_url";
     pub const SSO_ACCOUNT_ID: &str = "sso_account_id";
     pub const SSO_ROLE_NAME: &str = "sso_role_name";
+    pub const SSO_REGION: &str = "sso_region";
+    /// `aws login` sessions (botocore's login provider), which amplify-rs does not run.
+    pub const LOGIN_SESSION: &str = "login_session";
 }
 
 /// Settings that are not credentials.

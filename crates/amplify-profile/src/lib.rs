@@ -1,7 +1,9 @@
 //! The AWS shared `config` and `credentials` files, read the way the AWS CLI reads them, and a profile
-//! resolved into a [`ProfileChain`]: base credentials plus the STS AssumeRole hops that lead to the
-//! profile's role. This crate does no network I/O and knows nothing of prompts; the STS service
-//! (`amplify-sts`) runs the chain.
+//! resolved into a [`ProfileChain`] the way the AWS CLI resolves it: base credentials (with every setting
+//! needed to obtain them) plus the STS AssumeRole hops that lead to the profile's role, or the error
+//! botocore stops at, with the file and line. Both are checked against botocore itself and against our own
+//! cases of the AWS SDKs' conformance rules (`tests/differential.rs`, `tests/conformance.rs`). This crate
+//! does no network I/O and knows nothing of prompts; the STS service (`amplify-sts`) runs the chain.
 //!
 //! ```
 //! use amplify_profile::{FileLocations, ProfileSet};
@@ -17,6 +19,7 @@
 //! ```
 
 mod chain;
+mod checks;
 mod document;
 mod error;
 pub mod keys;
@@ -24,9 +27,12 @@ mod location;
 pub mod parse;
 mod profiles;
 pub mod report;
+mod resolve;
+mod resolve_error;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
 pub use document::{Document, FileKind};
-pub use error::{EditError, LoadError, ParseError, ParseErrorKind, ResolveError};
+pub use error::{EditError, LoadError, ParseError, ParseErrorKind};
 pub use location::{FileLocations, Location, profile_from_env};
-pub use profiles::{Profile, ProfileSet, Property, Warning};
+pub use profiles::{EffectiveProperty, EffectiveValue, Profile, ProfileSet, Property, Warning};
+pub use resolve_error::ResolveError;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use amplify_creds::env::aws as env;
 
 /// A place in a file, printed as `PATH:LINE` so terminals and editors can jump to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
     pub path: Arc<Path>,
     /// 1-based.

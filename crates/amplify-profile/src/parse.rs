@@ -5,7 +5,7 @@
 //! `[DEFAULT]` section whose keys apply to every other section. Duplicate sections and keys are errors, as
 //! they are for the AWS CLI. `tests/differential.rs` checks all of this against botocore itself.
 //!
-//! Nothing here knows what a profile is: [`crate::profiles`] turns sections into profiles and warnings.
+//! Nothing here knows what a profile is: [`crate::ProfileSet`] turns sections into profiles and warnings.
 //! Errors never quote a line of the file, because a broken line may hold a secret key.
 
 use std::path::Path;
@@ -39,6 +39,9 @@ pub struct RawProperty {
     pub key: String,
     pub value: Value,
     pub line: usize,
+    /// For a [`Value::Map`], the line of each of its entries, in the same order (the line of the value that
+    /// counts when a name repeats); empty for text.
+    pub sub_lines: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +95,8 @@ struct Pending {
     key: String,
     line: usize,
     lines: Vec<String>,
+    /// The file's line number of each of `lines`.
+    numbers: Vec<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -113,72 +118,116 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
     // A byte order mark is not part of the first header. (botocore fails on it; see docs/profiles.md.)
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 
-    let mut file = ParsedFile::default();
-    let mut current: Option<Target> = None;
-    let mut pending: Option<Pending> = None;
-    let mut indent_level = 0usize;
-    let mut defaults = Vec::new();
-    // (section header or DEFAULT, key) -> line first seen, for the duplicate check.
-    let mut seen_keys: std::collections::HashMap<(Option<usize>, String), usize> =
-        Default::default();
-    // Section header -> line, for the duplicate check (a scan of the sections would make a file of n
-    // sections cost n squared).
-    let mut seen_sections: std::collections::HashMap<String, usize> = Default::default();
-
+    let mut reader = Reader::default();
     for (index, raw) in lines(text).enumerate() {
-        let number = index + 1;
+        reader
+            .line(index + 1, raw)
+            .map_err(|(line, kind)| err(line, kind))?;
+    }
+    let Reader {
+        mut file,
+        mut defaults,
+        pending,
+        ..
+    } = reader;
+    finish(&mut file, &mut defaults, pending).map_err(|(line, kind)| err(line, kind))?;
+    settle_defaults(&mut file, defaults, &err)?;
+    Ok(file)
+}
+
+/// The state of a parse between two lines.
+#[derive(Default)]
+struct Reader {
+    file: ParsedFile,
+    current: Option<Target>,
+    pending: Option<Pending>,
+    indent_level: usize,
+    defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
+    /// (section index, or `None` for DEFAULT; key) -> line first seen, for the duplicate check.
+    seen_keys: std::collections::HashMap<(Option<usize>, String), usize>,
+    /// Section header -> line, for the duplicate check (a scan of the sections would make a file of n
+    /// sections cost n squared).
+    seen_sections: std::collections::HashMap<String, usize>,
+}
+
+/// An error found on a line: its number and kind.
+type LineError = (usize, ParseErrorKind);
+
+impl Reader {
+    fn line(&mut self, number: usize, raw: &str) -> Result<(), LineError> {
         let stripped = py_strip(raw);
         let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
         if stripped.is_empty() || is_comment {
             // An empty line inside a value is kept (configparser's `empty_lines_in_values`); a comment is not.
-            if !is_comment && let Some(value) = pending.as_mut() {
+            if !is_comment && let Some(value) = self.pending.as_mut() {
                 value.lines.push(String::new());
+                value.numbers.push(number);
             }
-            continue;
+            return Ok(());
         }
         let indent = raw.chars().take_while(|c| is_py_space(*c)).count();
-        if let Some(value) = pending.as_mut()
-            && indent > indent_level
+        if let Some(value) = self.pending.as_mut()
+            && indent > self.indent_level
         {
             value.lines.push(stripped.to_string());
-            continue;
+            value.numbers.push(number);
+            return Ok(());
         }
-        indent_level = indent;
-
-        if let Some(header) = section_header(stripped) {
-            finish(&mut file, &mut defaults, pending.take(), &err)?;
-            if header == DEFAULT_SECTION {
-                current = Some(Target::Defaults);
-                continue;
+        self.indent_level = indent;
+        match section_header(stripped) {
+            Some(header) => {
+                self.finish_pending()?;
+                self.header(number, header)
             }
-            if let Some(&first_line) = seen_sections.get(header) {
-                return Err(err(
-                    number,
-                    ParseErrorKind::DuplicateSection {
-                        header: header.to_string(),
-                        first_line,
-                    },
-                ));
-            }
-            seen_sections.insert(header.to_string(), number);
-            file.sections.push(RawSection {
-                header: header.to_string(),
-                line: number,
-                properties: Vec::new(),
-            });
-            current = Some(Target::Section(file.sections.len() - 1));
-            continue;
+            None => self.key_line(number, stripped),
         }
+    }
 
-        let Some(target) = current else {
-            return Err(err(number, ParseErrorKind::NoSectionHeader));
+    fn finish_pending(&mut self) -> Result<(), LineError> {
+        finish(&mut self.file, &mut self.defaults, self.pending.take())
+    }
+
+    fn header(&mut self, number: usize, header: &str) -> Result<(), LineError> {
+        if header == DEFAULT_SECTION {
+            self.current = Some(Target::Defaults);
+            return Ok(());
+        }
+        if let Some(&first_line) = self.seen_sections.get(header) {
+            let header = header.to_string();
+            return Err((
+                number,
+                ParseErrorKind::DuplicateSection { header, first_line },
+            ));
+        }
+        self.seen_sections.insert(header.to_string(), number);
+        self.file.sections.push(RawSection {
+            header: header.to_string(),
+            line: number,
+            properties: Vec::new(),
+        });
+        self.current = Some(Target::Section(self.file.sections.len() - 1));
+        Ok(())
+    }
+
+    fn key_line(&mut self, number: usize, stripped: &str) -> Result<(), LineError> {
+        // A line that opens a header and never closes it, where the AWS CLI refuses it (outside a section, or
+        // without a delimiter: `[a=b` in a section is the key `[a`): say that, rather than call it a key.
+        let delimiter = stripped.find(['=', ':']);
+        if stripped.starts_with('[')
+            && !stripped.contains(']')
+            && (self.current.is_none() || delimiter.is_none())
+        {
+            return Err((number, ParseErrorKind::UnclosedHeader));
+        }
+        let Some(target) = self.current else {
+            return Err((number, ParseErrorKind::NoSectionHeader));
         };
-        let Some(split) = stripped.find(['=', ':']) else {
-            return Err(err(number, ParseErrorKind::NotKeyValue));
+        let Some(split) = delimiter else {
+            return Err((number, ParseErrorKind::NotKeyValue));
         };
         let key = stripped[..split].trim_end_matches(is_py_space);
         if key.is_empty() {
-            return Err(err(number, ParseErrorKind::EmptyKey));
+            return Err((number, ParseErrorKind::EmptyKey));
         }
         let key = key.to_lowercase();
         let value = py_strip(&stripped[split + 1..]);
@@ -186,32 +235,29 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
             Target::Defaults => None,
             Target::Section(i) => Some(i),
         };
-        if let Some(&first_line) = seen_keys.get(&(section_index, key.clone())) {
+        if let Some(&first_line) = self.seen_keys.get(&(section_index, key.clone())) {
             let section = match target {
                 Target::Defaults => DEFAULT_SECTION.to_string(),
-                Target::Section(i) => file.sections[i].header.clone(),
+                Target::Section(i) => self.file.sections[i].header.clone(),
             };
-            return Err(err(
-                number,
-                ParseErrorKind::DuplicateKey {
-                    section,
-                    key,
-                    first_line,
-                },
-            ));
+            let kind = ParseErrorKind::DuplicateKey {
+                section,
+                key,
+                first_line,
+            };
+            return Err((number, kind));
         }
-        seen_keys.insert((section_index, key.clone()), number);
-        finish(&mut file, &mut defaults, pending.take(), &err)?;
-        pending = Some(Pending {
+        self.seen_keys.insert((section_index, key.clone()), number);
+        self.finish_pending()?;
+        self.pending = Some(Pending {
             target,
             key,
             line: number,
             lines: vec![value.to_string()],
+            numbers: vec![number],
         });
+        Ok(())
     }
-    finish(&mut file, &mut defaults, pending.take(), &err)?;
-    settle_defaults(&mut file, defaults, &err)?;
-    Ok(file)
 }
 
 /// configparser's section pattern `\[(?P<header>.+)\]`, matched at the start of the stripped line: the
@@ -226,8 +272,7 @@ fn finish(
     file: &mut ParsedFile,
     defaults: &mut Vec<(RawProperty, Option<ParseErrorKind>)>,
     pending: Option<Pending>,
-    err: &impl Fn(usize, ParseErrorKind) -> ParseError,
-) -> Result<(), ParseError> {
+) -> Result<(), LineError> {
     let Some(pending) = pending else {
         return Ok(());
     };
@@ -246,17 +291,22 @@ fn finish(
     } else {
         (Value::Text(joined.to_string()), None)
     };
+    let sub_lines = match &value {
+        Value::Map(map) => nested_lines(&pending.lines, &pending.numbers, map),
+        Value::Text(_) => Vec::new(),
+    };
     let property = RawProperty {
         key: pending.key,
         value,
         line: pending.line,
+        sub_lines,
     };
     match pending.target {
         // A broken nested map in [DEFAULT] is an error only once a section inherits it (botocore parses
         // nested maps section by section): decided at the end of the file.
         Target::Defaults => defaults.push((property, broken)),
         Target::Section(i) => match broken {
-            Some(kind) => return Err(err(property.line, kind)),
+            Some(kind) => return Err((property.line, kind)),
             None => file.sections[i].properties.push(property),
         },
     }
@@ -281,6 +331,22 @@ fn nested(joined: &str) -> Option<Vec<(String, String)>> {
         }
     }
     Some(map)
+}
+
+/// The line of each entry of `map`, found as [`nested`] found the entries: each physical line (`numbers`
+/// gives its line in the file) split at Python's line boundaries, a repeated name taking its later line.
+fn nested_lines(lines: &[String], numbers: &[usize], map: &[(String, String)]) -> Vec<usize> {
+    let mut found: std::collections::HashMap<String, usize> = Default::default();
+    for (line, &number) in lines.iter().zip(numbers) {
+        for piece in line.split(is_py_line_boundary) {
+            if let Some((k, _)) = py_strip(piece).split_once('=') {
+                found.insert(py_strip(k).to_string(), number);
+            }
+        }
+    }
+    map.iter()
+        .map(|(k, _)| found.get(k).copied().unwrap_or(numbers[0]))
+        .collect()
 }
 
 /// The characters at which Python's `str.splitlines` breaks a line (`\r\n` counts twice here, which only
@@ -439,6 +505,12 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_bracket_with_a_delimiter_in_a_section_is_a_key_as_in_botocore() {
+        let file = parse_ok("[a]\n[z=1\n");
+        assert_eq!(text(&file, 0, "[z").as_deref(), Some("1"));
+    }
+
+    #[test]
     fn header_runs_to_the_last_bracket() {
         let file = parse_ok("[profile a]b] trailing\nk=v\n[DEFAULT]\nregion=eu-west-1\n");
         assert_eq!(file.sections[0].header, "profile a]b");
@@ -454,6 +526,12 @@ mod tests {
             ("[a]\nk=1\n[b]\n[a]\n", 4, "line 1"),
             ("[a]\nk=1\nK=2\n", 3, "line 2"),
             ("[a]\ns3 =\n  nope\n", 2, "s3"),
+            ("[profile foo\n", 1, "no closing `]`"),
+            (
+                "[a]\nk=v\n[profile foo\nregion=x\n",
+                3,
+                "end line 3 of /h/.aws/config with `]`",
+            ),
         ];
         for (input, line, needle) in cases {
             let error = parse(Path::new("/h/.aws/config"), input).unwrap_err();

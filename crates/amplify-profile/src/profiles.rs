@@ -2,7 +2,10 @@
 //! `build_profile_map`): `[profile NAME]` and `[default]` in the config file, every section of the
 //! credentials file, the credentials file's values overriding the config file's, `[DEFAULT]` keys inherited
 //! by every section. A section that cannot be a profile is not an error: it becomes a [`Warning`] with its
-//! line, and the rest of the file still works.
+//! line, and the rest of the file still works (as do the values [`crate::checks`] finds STS will refuse).
+//! Each value keeps its file and line, and the config file's values that the credentials file replaces are
+//! kept too, because botocore's config-file provider still reads them; [`Profile::effective_properties`]
+//! lists what a profile means, setting by setting.
 
 use std::fmt;
 use std::path::Path;
@@ -19,6 +22,10 @@ use crate::parse::{self, ParsedFile, RawProperty, RawSection, Value};
 pub struct Property {
     pub value: Value,
     pub location: Location,
+    /// Set in the file's `[DEFAULT]` section, not in the profile's own.
+    pub inherited: bool,
+    /// For a nested map, the line of each entry (see [`crate::parse::RawProperty::sub_lines`]).
+    sub_lines: Vec<usize>,
 }
 
 /// One profile, merged from both files.
@@ -26,6 +33,9 @@ pub struct Property {
 pub struct Profile {
     name: String,
     properties: IndexMap<String, Property>,
+    /// The config file's values that the credentials file replaced, kept because botocore's config-file
+    /// provider still reads them.
+    overridden: IndexMap<String, Property>,
     /// The header line of its section in each file that has one.
     sections: Vec<Location>,
 }
@@ -61,14 +71,105 @@ impl Profile {
             .unwrap_or_else(|| self.sections[0].clone())
     }
 
+    /// `key` as the file at `path` alone sets it for this profile, as botocore's shared-credentials and
+    /// config-file providers each read one file.
+    pub(crate) fn in_file(&self, key: &str, path: &Path) -> Option<&Property> {
+        match self.properties.get(key) {
+            Some(p) if *p.location.path == *path => Some(p),
+            _ => self
+                .overridden
+                .get(key)
+                .filter(|p| *p.location.path == *path),
+        }
+    }
+
+    /// Every setting of the profile as the AWS CLI reads it: after `[DEFAULT]` inheritance and the
+    /// credentials file's overrides, each with the file and line it comes from, the entries of nested maps
+    /// included. Secret keys and session tokens are [`EffectiveValue::Redacted`].
+    pub fn effective_properties(&self) -> Vec<EffectiveProperty> {
+        self.properties
+            .iter()
+            .map(|(key, property)| {
+                let value = match &property.value {
+                    Value::Text(text) => shown(key, text),
+                    Value::Map(entries) => EffectiveValue::Map(
+                        entries
+                            .iter()
+                            .zip(&property.sub_lines)
+                            .map(|((name, text), &line)| EffectiveProperty {
+                                key: name.clone(),
+                                value: shown(name, text),
+                                location: Location {
+                                    path: property.location.path.clone(),
+                                    line,
+                                },
+                                inherited: property.inherited,
+                                overrides: None,
+                            })
+                            .collect(),
+                    ),
+                };
+                EffectiveProperty {
+                    key: key.clone(),
+                    value,
+                    location: property.location.clone(),
+                    inherited: property.inherited,
+                    overrides: self.overridden.get(key).map(|p| p.location.clone()),
+                }
+            })
+            .collect()
+    }
+
     fn merge(
         &mut self,
         section: Location,
         properties: impl IntoIterator<Item = (String, Property)>,
     ) {
         self.sections.push(section);
-        self.properties.extend(properties);
+        for (key, property) in properties {
+            if let Some(replaced) = self.properties.insert(key.clone(), property) {
+                self.overridden.insert(key, replaced);
+            }
+        }
     }
+}
+
+/// Keys whose values are never shown.
+const SECRET_KEYS: [&str; 3] = [
+    crate::keys::static_keys::SECRET_ACCESS_KEY,
+    crate::keys::static_keys::SESSION_TOKEN,
+    crate::keys::static_keys::SECURITY_TOKEN,
+];
+
+fn shown(key: &str, text: &str) -> EffectiveValue {
+    if SECRET_KEYS.contains(&key) {
+        EffectiveValue::Redacted
+    } else {
+        EffectiveValue::Text(text.to_string())
+    }
+}
+
+/// One setting of a profile as [`Profile::effective_properties`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveProperty {
+    pub key: String,
+    pub value: EffectiveValue,
+    /// Where the value is written.
+    pub location: Location,
+    /// Set in the file's `[DEFAULT]` section, not in the profile's own.
+    pub inherited: bool,
+    /// Where the config file sets the same key, when the credentials file's value replaces it.
+    pub overrides: Option<Location>,
+}
+
+/// The value of an [`EffectiveProperty`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EffectiveValue {
+    Text(String),
+    /// A secret access key or session token: its value is left out.
+    Redacted,
+    /// `key =` followed by indented `name = value` lines, as settings of their own.
+    Map(Vec<EffectiveProperty>),
 }
 
 /// Something in a file that the AWS CLI ignores or reads in a surprising way.
@@ -122,6 +223,7 @@ impl ProfileSet {
             let parsed = parse::parse(&files.credentials, text)?;
             set.add_credentials(Arc::from(files.credentials.as_path()), parsed);
         }
+        crate::checks::warn_values(&mut set);
         Ok(set)
     }
 
@@ -137,8 +239,14 @@ impl ProfileSet {
         self.profiles.get(name)
     }
 
+    /// A `[sso-session NAME]` section of the config file, as a profile-like set of keys.
     pub fn sso_session(&self, name: &str) -> Option<&Profile> {
         self.sso_sessions.get(name)
+    }
+
+    /// The names of the config file's `[sso-session NAME]` sections, in file order.
+    pub fn sso_session_names(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.sso_sessions.keys().map(String::as_str)
     }
 
     pub fn warnings(&self) -> &[Warning] {
@@ -164,87 +272,38 @@ impl ProfileSet {
             let header = section.header.as_str();
             let line = section.line;
             let properties = properties(&path, section, &parsed.defaults);
+            let location = Location {
+                path: path.clone(),
+                line,
+            };
             let profile_name = if header == "default" {
                 Some("default".to_string())
             } else if header.starts_with("profile") {
-                match shell_words(header) {
-                    Some(parts) if parts.len() == 2 => {
-                        if parts[0] != "profile" {
-                            self.warn(
-                                &path,
-                                line,
-                                format!("[{header}] is read as the profile `{}`; write [profile {}] if that is meant", parts[1], parts[1]),
-                            );
-                        }
-                        Some(parts[1].clone())
-                    }
-                    Some(parts) if parts.len() > 2 => {
-                        self.warn(&path, line, format!("[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]", parts[1..].join(" ")));
-                        None
-                    }
-                    Some(_) => {
-                        self.warn(
-                            &path,
-                            line,
-                            format!(
-                                "[{header}] is ignored: it names no profile; write [profile NAME]"
-                            ),
-                        );
-                        None
-                    }
-                    None => {
-                        self.warn(
-                            &path,
-                            line,
-                            format!("[{header}] is ignored: its quotes are not balanced"),
-                        );
-                        None
-                    }
-                }
+                self.profile_header(&path, header, line)
             } else if header.starts_with("sso-session") {
                 if let Some(parts) = shell_words(header).filter(|p| p.len() == 2) {
                     let name = parts[1].clone();
-                    let location = Location {
-                        path: path.clone(),
-                        line,
-                    };
                     self.sso_sessions.insert(
                         name.clone(),
                         Profile {
                             name,
                             properties: properties.iter().cloned().collect(),
-                            sections: vec![location],
+                            overridden: IndexMap::new(),
+                            sections: vec![location.clone()],
                         },
                     );
                 } else {
-                    self.warn(
-                        &path,
-                        line,
-                        format!("[{header}] is ignored: write [sso-session NAME]"),
-                    );
+                    let message = format!("[{header}] is ignored: write [sso-session NAME]");
+                    self.warn(&path, line, message);
                 }
                 None
             } else if header.starts_with("services") {
                 None
             } else {
-                let trimmed = header.trim();
-                let advice = if trimmed != header {
-                    format!("remove the spaces inside the brackets: [{trimmed}]")
-                } else {
-                    format!("in the config file a profile's header is [profile {header}]")
-                };
-                self.warn(
-                    &path,
-                    line,
-                    format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
-                );
+                self.not_a_profile(&path, header, line);
                 None
             };
             let Some(name) = profile_name else { continue };
-            let location = Location {
-                path: path.clone(),
-                line,
-            };
             if let Some(previous) = self.profiles.get(&name) {
                 // `[default]` and `[profile default]`: the later section replaces the earlier one.
                 let earlier = previous.sections[0].line;
@@ -259,10 +318,52 @@ impl ProfileSet {
                 Profile {
                     name,
                     properties: properties.into_iter().collect(),
+                    overridden: IndexMap::new(),
                     sections: vec![location],
                 },
             );
         }
+    }
+
+    /// The profile a `[profile...]` header of the config file names, as botocore splits it, with a warning
+    /// when the AWS CLI ignores it or reads it in a surprising way.
+    fn profile_header(&mut self, path: &Arc<Path>, header: &str, line: usize) -> Option<String> {
+        let message = match shell_words(header) {
+            Some(parts) if parts.len() == 2 => {
+                if parts[0] != "profile" {
+                    let message = format!(
+                        "[{header}] is read as the profile `{}`; write [profile {}] if that is meant",
+                        parts[1], parts[1]
+                    );
+                    self.warn(path, line, message);
+                }
+                return Some(parts[1].clone());
+            }
+            Some(parts) if parts.len() > 2 => format!(
+                "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
+                parts[1..].join(" ")
+            ),
+            Some(_) => {
+                format!("[{header}] is ignored: it names no profile; write [profile NAME]")
+            }
+            None => format!("[{header}] is ignored: its quotes are not balanced"),
+        };
+        self.warn(path, line, message);
+        None
+    }
+
+    fn not_a_profile(&mut self, path: &Arc<Path>, header: &str, line: usize) {
+        let trimmed = header.trim();
+        let advice = if trimmed != header {
+            format!("remove the spaces inside the brackets: [{trimmed}]")
+        } else {
+            format!("in the config file a profile's header is [profile {header}]")
+        };
+        self.warn(
+            path,
+            line,
+            format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
+        );
     }
 
     fn add_credentials(&mut self, path: Arc<Path>, parsed: ParsedFile) {
@@ -285,6 +386,7 @@ impl ProfileSet {
                 .or_insert_with(|| Profile {
                     name,
                     properties: IndexMap::new(),
+                    overridden: IndexMap::new(),
                     sections: Vec::new(),
                 })
                 .merge(location, properties);
@@ -298,12 +400,13 @@ fn properties(
     section: &RawSection,
     defaults: &[RawProperty],
 ) -> Vec<(String, Property)> {
-    let own = section.properties.iter();
+    let own = section.properties.iter().map(|p| (p, false));
     let inherited = defaults
         .iter()
-        .filter(|d| !section.properties.iter().any(|p| p.key == d.key));
+        .filter(|d| !section.properties.iter().any(|p| p.key == d.key))
+        .map(|p| (p, true));
     own.chain(inherited)
-        .map(|p| {
+        .map(|(p, inherited)| {
             (
                 p.key.clone(),
                 Property {
@@ -312,6 +415,8 @@ fn properties(
                         path: path.clone(),
                         line: p.line,
                     },
+                    inherited,
+                    sub_lines: p.sub_lines.clone(),
                 },
             )
         })
@@ -516,5 +621,70 @@ mod tests {
             error.to_string().ends_with("config is not a regular file"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn effective_properties_say_where_each_setting_comes_from() {
+        let s = set(
+            "[DEFAULT]\nregion = eu-west-1\n[profile dev]\naws_access_key_id = FROMCONFIG\ns3 =\n  max_concurrent_requests = 20\n  # a comment\n\n  addressing_style = path\n  max_concurrent_requests = 30\n",
+            "[dev]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = wJalrXUtnFEMI\naws_session_token = tokentoken\n",
+        );
+        let listed = s.get("dev").unwrap().effective_properties();
+        let at = |key: &str| listed.iter().find(|p| p.key == key).unwrap();
+        let key_id = at("aws_access_key_id");
+        assert_eq!(key_id.value, EffectiveValue::Text("AKIDCREDS".into()));
+        assert_eq!(key_id.location.to_string(), "/h/.aws/credentials:2");
+        assert_eq!(
+            key_id
+                .overrides
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("/h/.aws/config:4")
+        );
+        for secret in ["aws_secret_access_key", "aws_session_token"] {
+            assert_eq!(at(secret).value, EffectiveValue::Redacted, "{secret}");
+        }
+        assert!(!format!("{listed:?}").contains("wJalrXUtnFEMI"));
+        let region = at("region");
+        assert!(region.inherited);
+        assert_eq!(region.location.to_string(), "/h/.aws/config:2");
+        let EffectiveValue::Map(entries) = &at("s3").value else {
+            panic!("s3 is a map: {:?}", at("s3"));
+        };
+        let lines: Vec<(&str, String, usize)> = entries
+            .iter()
+            .map(|e| {
+                let EffectiveValue::Text(text) = &e.value else {
+                    panic!("{e:?}")
+                };
+                (e.key.as_str(), text.clone(), e.location.line)
+            })
+            .collect();
+        // A repeated name keeps its first place and takes its later value and line, as botocore reads it.
+        assert_eq!(
+            lines,
+            [
+                ("max_concurrent_requests", "30".to_string(), 10),
+                ("addressing_style", "path".to_string(), 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_sts_will_refuse_are_warnings_once_per_line() {
+        let s = set(
+            "[DEFAULT]\nrole_session_name = has space\n[profile a]\nrole_arn = arn:aws:iam::123456789:role/A\nsource_profile = b\n[profile b]\nduration_seconds = 2h\n",
+            "",
+        );
+        let warnings: Vec<String> = s.warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        assert!(warnings[0].starts_with("/h/.aws/config:2: role_session_name = has space"));
+        assert!(warnings[1].starts_with(
+            "/h/.aws/config:4: role_arn = arn:aws:iam::123456789:role/A is not an IAM role ARN"
+        ));
+        assert!(warnings[2].contains("duration_seconds = 2h is not a whole number"));
+        // A warning, not a refusal: the AWS CLI accepts the ARN.
+        assert!(s.resolve("a").is_err_and(|e| e.profile() == "b"));
     }
 }

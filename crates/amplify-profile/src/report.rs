@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::{BaseCredentials, ProfileChain, ProfileSet, ResolveError, keys};
+use crate::{
+    BaseCredentials, EffectiveProperty, EffectiveValue, Profile, ProfileChain, ProfileSet,
+    ResolveError, keys,
+};
 
 fn base_kind(base: &BaseCredentials) -> &'static str {
     match base {
@@ -28,10 +31,12 @@ pub fn chain_json(
         .get(name)
         .and_then(|p| p.sections().first())
         .map(ToString::to_string);
+    let properties = set.get(name).map(properties_json).unwrap_or_default();
     match chain {
         Ok(chain) => json!({
             "name": name,
             "location": location,
+            "properties": properties,
             "kind": chain.describe(),
             "region": chain.region,
             "mfa": chain.needs_mfa(),
@@ -47,7 +52,7 @@ pub fn chain_json(
             })).collect::<Vec<_>>(),
         }),
         Err(error) => {
-            json!({"name": name, "location": location, "error": error.to_string(), "hint": error.hint()})
+            json!({"name": name, "location": location, "properties": properties, "error": error.to_string(), "hint": error.hint()})
         }
     }
 }
@@ -56,6 +61,28 @@ fn rows(set: &ProfileSet) -> Vec<(String, Result<ProfileChain, ResolveError>)> {
     set.names()
         .map(|name| (name.to_string(), set.resolve(name)))
         .collect()
+}
+
+/// What the profile means to the AWS CLI, setting by setting, with the file and line of each (secrets
+/// redacted; the entries of a nested map as `properties` of their own).
+fn properties_json(profile: &Profile) -> Vec<Value> {
+    fn one(property: &EffectiveProperty) -> Value {
+        let mut value = json!({
+            "key": property.key,
+            "location": property.location.to_string(),
+            "inherited": property.inherited,
+            "overrides": property.overrides.as_ref().map(ToString::to_string),
+        });
+        match &property.value {
+            EffectiveValue::Text(text) => value["value"] = json!(text),
+            EffectiveValue::Redacted => value["value"] = json!("REDACTED"),
+            EffectiveValue::Map(entries) => {
+                value["properties"] = Value::Array(entries.iter().map(one).collect());
+            }
+        }
+        value
+    }
+    profile.effective_properties().iter().map(one).collect()
 }
 
 /// Every profile as a JSON list of [`chain_json`].

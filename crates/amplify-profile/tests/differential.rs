@@ -6,8 +6,12 @@
 //! then either fail in both (in the same file) or give the same profiles, keys and values. The few deliberate
 //! differences are named in [`deliberate_difference`] and explained in `docs/profiles.md`.
 //!
+//! A second corpus (`chain_corpus/mod.rs`) is about credentials: role chains through every kind of source,
+//! with the mistakes people make. `botocore_chains.py` asks botocore's own credential resolver which chain
+//! it would build for every profile of each pair (or which error it stops at), and each must be ours.
+//!
 //! Replay a failure with `AMPLIFY_RS_DIFF_SEED=<seed> cargo test -p amplify-profile --test differential`;
-//! `AMPLIFY_RS_DIFF_CASES=<n>` changes the corpus size (default 2000).
+//! `AMPLIFY_RS_DIFF_CASES=<n>` changes the size of both corpora (default 2000).
 
 #![allow(clippy::disallowed_methods, clippy::too_many_lines)]
 // tests may use std::fs and be long
@@ -15,7 +19,9 @@
 // The seed and the summary go to stderr on purpose: cargo shows them when the test fails.
 #![allow(clippy::print_stderr)]
 
+mod chain_corpus;
 mod common;
+mod oracle;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -417,4 +423,165 @@ fn every_deliberate_difference_is_documented() {
             deliberate.why
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Chains.
+
+/// What a chain outcome is, for the coverage check: the base's kind, the error's kind, two hops or more.
+fn outcome_kinds(outcome: &serde_json::Value) -> Vec<String> {
+    let mut kinds = Vec::new();
+    if let Some(kind) = outcome["chain"]["base"]["kind"].as_str() {
+        kinds.push(format!("base:{kind}"));
+        let hops = outcome["chain"]["hops"].as_array().map_or(0, Vec::len);
+        kinds.push(format!("hops:{}", hops.min(3)));
+    }
+    if let Some(kind) = outcome["error"]["kind"].as_str() {
+        kinds.push(format!("error:{kind}"));
+        if let Some(parameter) = outcome["error"]["parameter"].as_str() {
+            kinds.push(format!("parameter:{parameter}"));
+        }
+    }
+    kinds
+}
+
+/// Every outcome the chain corpus must reach (in botocore's answers), so a generator that stops
+/// producing one is noticed.
+const REQUIRED_OUTCOMES: &[&str] = &[
+    "base:static",
+    "base:process",
+    "base:credential_source",
+    "base:sso",
+    "base:web_identity",
+    "hops:0",
+    "hops:1",
+    "hops:2",
+    "hops:3",
+    "error:profile_not_found",
+    "error:source_profile_not_found",
+    "error:both_sources",
+    "error:no_source",
+    "error:invalid_credential_source",
+    "error:no_credentials",
+    "error:source_no_credentials",
+    "error:partial_keys",
+    "error:loop",
+    "error:web_identity_no_role_arn",
+    "error:sso_missing",
+    "error:sso_session_not_found",
+    "error:sso_conflict",
+    "error:sso_session_incomplete",
+    "error:unsupported",
+    "error:invalid_parameter",
+    "parameter:RoleArn",
+    "parameter:RoleSessionName",
+    "parameter:ExternalId",
+    "parameter:SerialNumber",
+    "parameter:DurationSeconds",
+];
+
+#[test]
+fn our_chains_match_botocore() {
+    let started = Instant::now();
+    let seed = env_number("AMPLIFY_RS_DIFF_SEED").unwrap_or(DEFAULT_SEED);
+    let count = env_number("AMPLIFY_RS_DIFF_CASES").map_or(DEFAULT_CASES, |n| n as usize);
+    let (cases, coverage) = chain_corpus::generate(seed, count);
+    let oracle_cases: Vec<oracle::OracleCase> = cases
+        .iter()
+        .map(|c| oracle::OracleCase {
+            id: c.id,
+            config: c.config.clone(),
+            credentials: c.credentials.clone(),
+            profiles: c.profiles.clone(),
+        })
+        .collect();
+    let answers = oracle::ask_botocore(&oracle_cases);
+    let files = FileLocations {
+        config: "/differential/.aws/config".into(),
+        credentials: "/differential/.aws/credentials".into(),
+    };
+    let mut mismatches = Vec::new();
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut resolved, mut unreadable) = (0usize, 0usize);
+    for case in &cases {
+        let answer = &answers[&case.id];
+        let set =
+            ProfileSet::from_texts(&files, case.config.as_deref(), case.credentials.as_deref());
+        let set = match (set, answer.get("parse_error")) {
+            (Err(_), Some(_)) => {
+                unreadable += 1;
+                continue;
+            }
+            (Ok(set), None) if oracle::parsed_json(&set) == answer["parsed"] => set,
+            (ours, _) => {
+                mismatches.push(chain_report(
+                    seed,
+                    case,
+                    "(the files)",
+                    &answer.to_string(),
+                    &format!("{:?}", ours.err()),
+                ));
+                continue;
+            }
+        };
+        for name in &case.profiles {
+            let theirs = oracle::comparable(&answer["chains"][name]);
+            let ours = oracle::ours(&set, name);
+            for kind in outcome_kinds(&theirs) {
+                *outcomes.entry(kind).or_default() += 1;
+            }
+            if ours == theirs {
+                resolved += 1;
+            } else {
+                mismatches.push(chain_report(
+                    seed,
+                    case,
+                    name,
+                    &format!("{theirs:#}"),
+                    &format!("{ours:#}"),
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "chain differential: seed {seed}, {count} cases, {resolved} profiles resolved alike, {unreadable} cases unreadable to both, {} mismatches, {:.2?}",
+        mismatches.len(),
+        started.elapsed()
+    );
+    eprintln!("chain outcomes (botocore's): {outcomes:?}");
+    eprintln!("chain corpus features (cases): {coverage:?}");
+    assert!(
+        mismatches.is_empty(),
+        "{} profiles resolve differently from botocore (seed {seed}; replay with AMPLIFY_RS_DIFF_SEED={seed}). The first {}:\n\n{}",
+        mismatches.len(),
+        SHOWN_MISMATCHES.min(mismatches.len()),
+        mismatches
+            .iter()
+            .take(SHOWN_MISMATCHES)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let missing: Vec<&str> = REQUIRED_OUTCOMES
+        .iter()
+        .copied()
+        .filter(|kind| !outcomes.contains_key(*kind))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "seed {seed}: {count} cases never reach {missing:?}; use more cases"
+    );
+}
+
+fn chain_report(
+    seed: u64,
+    case: &chain_corpus::ChainCase,
+    profile: &str,
+    theirs: &str,
+    ours: &str,
+) -> String {
+    format!(
+        "--- seed {seed}, chain case {}, profile {profile}\n  config:      {:?}\n  credentials: {:?}\n  botocore:    {theirs}\n  ours:        {ours}\n",
+        case.id, case.config, case.credentials,
+    )
 }

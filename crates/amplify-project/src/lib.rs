@@ -53,4 +53,7 @@ pub const REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
-pub use project::{NewEnvironment, NewProject, Project, StackOutputs, default_tags, find_root};
+pub use project::{
+    DEFAULT_CLI_JSON, NewEnvironment, NewProject, Project, StackOutputs, default_tags,
+    default_tags_text, find_root,
+};

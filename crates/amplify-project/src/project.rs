@@ -13,7 +13,8 @@ use crate::error::ProjectError;
 use crate::frontend::Frontend;
 use crate::gitignore::update_gitignore;
 
-const CLI_JSON: &str = include_str!("templates/cli.json");
+/// `amplify/cli.json` of a new project: the original's feature flags, as its 14.2.2 writes them.
+pub const DEFAULT_CLI_JSON: &str = include_str!("templates/cli.json");
 const PROJECT_CONFIG_VERSION: &str = "3.1";
 const PROVIDER: &str = "awscloudformation";
 
@@ -120,7 +121,7 @@ pub struct NewEnvironment {
 impl NewProject {
     /// The new environment's `#current-cloud-backend/`, which also goes to its deployment bucket.
     pub fn cloud_backend(&self) -> CloudBackend {
-        CloudBackend::new_environment(&self.outputs, &to_json_text(&tags_json(&default_tags())))
+        CloudBackend::new_environment(&self.outputs, &default_tags_text())
     }
 
     fn project_config(&self) -> Value {
@@ -182,7 +183,10 @@ impl NewProject {
             &staged(&format!("amplify/backend/{}", cloud_backend::ROOT_TEMPLATE)),
             cloud_backend::STORED_ROOT_TEMPLATE.as_bytes(),
         )?;
-        write_file(&staged("amplify/cli.json"), CLI_JSON.trim_end().as_bytes())?;
+        write_file(
+            &staged("amplify/cli.json"),
+            DEFAULT_CLI_JSON.trim_end().as_bytes(),
+        )?;
 
         // Outside amplify/: harmless if the rename below never happens, and rewritten by the next init.
         if let Some(region) = self.outputs.region() {
@@ -226,6 +230,11 @@ pub fn default_tags() -> Vec<(String, String)> {
         ("user:Stack".into(), "{project-env}".into()),
         ("user:Application".into(), "{project-name}".into()),
     ]
+}
+
+/// `amplify/backend/tags.json` of a new project.
+pub fn default_tags_text() -> String {
+    to_json_text(&tags_json(&default_tags()))
 }
 
 fn tags_json(tags: &[(String, String)]) -> Value {
@@ -472,9 +481,20 @@ impl Project {
     /// A new environment's `#current-cloud-backend/` in this project (whose tags it carries), which also goes
     /// to its deployment bucket.
     pub fn cloud_backend_for(&self, outputs: &StackOutputs) -> Result<CloudBackend, ProjectError> {
-        let tags = read_text(&self.root.join("amplify/backend/tags.json"))?
-            .unwrap_or_else(|| to_json_text(&tags_json(&default_tags())));
-        Ok(CloudBackend::new_environment(outputs, &tags))
+        Ok(CloudBackend::new_environment(outputs, &self.tags_text()?))
+    }
+
+    /// `amplify/cli.json` as written (it goes to the deployment bucket with the environment's state), the
+    /// original's default when it is missing.
+    pub fn cli_json(&self) -> Result<String, ProjectError> {
+        Ok(read_text(&self.root.join("amplify/cli.json"))?
+            .unwrap_or_else(|| DEFAULT_CLI_JSON.trim_end().to_string()))
+    }
+
+    /// `amplify/backend/tags.json` as written, the original's default when it is missing.
+    pub fn tags_text(&self) -> Result<String, ProjectError> {
+        Ok(read_text(&self.root.join("amplify/backend/tags.json"))?
+            .unwrap_or_else(default_tags_text))
     }
 
     /// Makes `env`, an environment of the project that was deployed before, the current one from its state

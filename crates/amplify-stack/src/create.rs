@@ -275,6 +275,24 @@ impl StackEvent {
     }
 }
 
+/// The outputs of an existing root stack (an environment being pulled), as they are now.
+pub async fn stack_outputs(
+    session: &Session,
+    stack_name: &str,
+) -> Result<Map<String, Value>, StackError> {
+    let stack = RootStack {
+        stack_name: stack_name.to_string(),
+        tags: Vec::new(),
+        description: String::new(),
+    };
+    let creation = Creation {
+        session,
+        client: session.cloudformation(),
+        stack: &stack,
+    };
+    Ok(outputs_of(&creation.describe(stack_name).await?))
+}
+
 /// A finished stack's outputs, in the order the original's files list them.
 fn outputs_of(stack: &Stack) -> Map<String, Value> {
     let mut outputs: Vec<(String, Value)> = stack

@@ -9,6 +9,6 @@ mod create;
 mod metadata;
 mod template;
 
-pub use create::{RootStack, StackError, StackEvent, create_root_stack};
+pub use create::{RootStack, StackError, StackEvent, create_root_stack, stack_outputs};
 pub use metadata::{hydrate_tags, normalize_stack_name, root_stack_name};
 pub use template::template;

@@ -146,8 +146,37 @@ impl StsService {
                 });
             }
             BaseCredentials::Process { command, .. } => amplify_aws::providers::process(command),
-            BaseCredentials::Sso { profile } | BaseCredentials::WebIdentity { profile } => {
-                amplify_aws::providers::profile_file(profile)
+            BaseCredentials::Sso {
+                start_url,
+                sso_region,
+                account_id,
+                role_name,
+                sso_session,
+                ..
+            } => amplify_aws::providers::sso(
+                start_url,
+                sso_region,
+                account_id,
+                role_name,
+                sso_session.as_deref(),
+            ),
+            BaseCredentials::WebIdentity {
+                role_arn,
+                web_identity_token_file,
+                role_session_name,
+                ..
+            } => {
+                // botocore's name when the profile sets none.
+                let default_name = format!(
+                    "botocore-session-{}",
+                    OffsetDateTime::now_utc().unix_timestamp()
+                );
+                amplify_aws::providers::web_identity(
+                    role_arn,
+                    web_identity_token_file,
+                    role_session_name.as_deref().unwrap_or(&default_name),
+                    STS_FALLBACK_REGION,
+                )
             }
             BaseCredentials::CredentialSource { source, .. } => match source {
                 CredentialSource::Environment => amplify_aws::providers::environment(),

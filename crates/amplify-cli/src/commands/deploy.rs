@@ -1,9 +1,11 @@
-//! Creating an environment's root stack, as a person sees it: the original's line, a spinner, the stack's
-//! events as they come, and on failure each failed resource with its reason.
+//! An environment in the cloud, as a person sees it: its root stack created (the original's line, a spinner,
+//! the stack's events as they come, and on failure each failed resource with its reason), its state stored
+//! in the deployment bucket, or both read back to pull it.
 
 use std::time::Duration;
 
-use amplify_project::StackOutputs;
+use amplify_project::{CloudBackend, StackOutputs};
+use amplify_provider::{DeploymentBucket, Pulled};
 use amplify_stack::{RootStack, StackError, create_root_stack};
 use amplify_sts::Session;
 use console::style;
@@ -75,4 +77,38 @@ pub async fn root_stack(
             Err(anyhow::Error::new(error).context("Initialization of project failed"))
         }
     }
+}
+
+/// Stores a new environment's state in its deployment bucket, as the original does after its init, so the
+/// original's `amplify push` and a teammate's init find it.
+pub async fn store_state(
+    ctx: &Ctx,
+    session: &Session,
+    outputs: &StackOutputs,
+    backend: &CloudBackend,
+    cli_json: &str,
+) -> anyhow::Result<()> {
+    let bucket = outputs.get("DeploymentBucketName").unwrap_or_default();
+    let _spinner = ctx.printer.spinner("Uploading files");
+    DeploymentBucket::new(session, bucket)
+        .store(backend, cli_json.as_bytes())
+        .await?;
+    Ok(())
+}
+
+/// Reads an existing environment's state and its stack's outputs, writing nothing.
+pub async fn pull(
+    ctx: &Ctx,
+    session: &Session,
+    env: &str,
+    recorded: &StackOutputs,
+) -> anyhow::Result<(Pulled, StackOutputs)> {
+    let _spinner = ctx.printer.spinner(format!(
+        "Fetching updates to backend environment: {env} from the cloud"
+    ));
+    let bucket = recorded.get("DeploymentBucketName").unwrap_or_default();
+    let pulled = DeploymentBucket::new(session, bucket).fetch().await?;
+    let stack = recorded.stack_name().unwrap_or_default();
+    let outputs = amplify_stack::stack_outputs(session, stack).await?;
+    Ok((pulled, StackOutputs(outputs)))
 }

@@ -10,9 +10,10 @@ use amplify_project::headless::{
     AmplifyParams, AuthChoice, parse_amplify, parse_frontend, parse_providers,
 };
 use amplify_project::{
-    ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject, PROJECT_NAME_RULE, Project,
-    StackOutputs, default_project_name, default_tags, find_root, guess_framework,
-    is_valid_env_name, is_valid_project_name, suggested_type,
+    CloudBackend, DEFAULT_CLI_JSON, ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject,
+    PROJECT_NAME_RULE, Project, StackOutputs, default_project_name, default_tags,
+    default_tags_text, find_root, guess_framework, is_valid_env_name, is_valid_project_name,
+    suggested_type,
 };
 use amplify_sts::Purpose;
 use anyhow::Context as _;
@@ -164,12 +165,14 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
         editor,
         frontend,
     } = settings;
+    let tags = (default_tags(), default_tags_text());
+    let cli_json = DEFAULT_CLI_JSON.trim_end();
     create_environment(
         ctx,
         &root,
         &auth,
         (&name, &env),
-        &default_tags(),
+        (&tags, cli_json),
         |auth, outputs| {
             NewProject {
                 root: root.clone(),
@@ -231,16 +234,24 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
         (None, Some(stored)) => EnvAuth::from_stored(ctx.profiles()?, stored)?,
         (None, None) => default_auth(ctx)?,
     };
-    let tags = project.tags()?;
-    create_environment(ctx, root, &auth, (&name, &env), &tags, |auth, outputs| {
-        let new = NewEnvironment {
-            env: env.clone(),
-            auth,
-            outputs,
-        };
-        project.add_environment(&new)?;
-        Ok(())
-    })
+    let tags = (project.tags()?, project.tags_text()?);
+    let cli_json = project.cli_json()?;
+    create_environment(
+        ctx,
+        root,
+        &auth,
+        (&name, &env),
+        (&tags, &cli_json),
+        |auth, outputs| {
+            let new = NewEnvironment {
+                env: env.clone(),
+                auth,
+                outputs,
+            };
+            project.add_environment(&new)?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -262,19 +273,29 @@ fn env_name_needed(name: &str, current: Option<&str>, existing: &[String]) -> Us
     UserError::new(message, hint)
 }
 
-/// The environment's credentials, its root stack, then `write` with what they gave. The stack exists from
-/// the moment CreateStack succeeds; if the files cannot be written after it, the error says so.
+/// The project's tags (as pairs, and as `tags.json`'s text) and its `cli.json`.
+type ProjectState<'a> = (&'a (Vec<(String, String)>, String), &'a str);
+
+/// The environment's credentials, its root stack, its state in the deployment bucket, then `write` with
+/// what they gave. The stack exists from the moment CreateStack succeeds; if what follows fails, the error
+/// says so.
 async fn create_environment(
     ctx: &Ctx,
     root: &Path,
     auth: &EnvAuth,
     (project, env): (&str, &str),
-    tags: &[(String, String)],
+    ((tags, tags_text), cli_json): ProjectState<'_>,
     write: impl FnOnce(amplify_project::AwsAuth, StackOutputs) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let (session, _) = crate::auth::obtain(ctx, auth, root, Purpose::Own).await?;
     let outputs = deploy::root_stack(ctx, &session, project, env, tags).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
+    let backend = CloudBackend::new_environment(&outputs, tags_text);
+    deploy::store_state(ctx, &session, &outputs, &backend, cli_json)
+        .await
+        .with_context(|| {
+            format!("the root stack {stack_name} was created, but the environment's state could not be stored in its deployment bucket; no project file was written")
+        })?;
     let _writing = interrupt::Phase::Writing.enter();
     let written = auth
         .commit(&ctx.home)
@@ -302,9 +323,10 @@ async fn choose_auth(
     }
 }
 
-/// Makes `env`, which exists already, the current environment (no stack is created). An environment this
-/// folder has no AWS setting for (a fresh clone) gets one first: from `--providers`, a question, or the
-/// `--yes` default.
+/// Makes `env`, which exists already, the current environment, pulled from the cloud as the original's init
+/// of an existing environment does: its state in the deployment bucket restores `#current-cloud-backend/`
+/// and the stack's current outputs go into the project. An environment this folder has no AWS setting for
+/// (a fresh clone) gets one first: from `--providers`, a question, or the `--yes` default.
 async fn switch_environment(
     ctx: &Ctx,
     prompter: &Prompter<'_>,
@@ -312,24 +334,42 @@ async fn switch_environment(
     env: &str,
     flags: Flags,
 ) -> anyhow::Result<()> {
-    let auth = match (flags.auth, project.auth(env)?) {
-        (Some(choice), _) => {
-            Some(EnvAuth::from_choice(ctx.profiles()?, choice)?.commit(&ctx.home)?)
-        }
-        (None, Some(_)) => None,
+    let (auth, new_setting) = match (flags.auth, project.auth(env)?) {
+        (Some(choice), _) => (EnvAuth::from_choice(ctx.profiles()?, choice)?, true),
+        (None, Some(stored)) => (EnvAuth::from_stored(ctx.profiles()?, &stored)?, false),
         (None, None) => {
             if flags.ask {
                 ctx.printer.info(format!(
                     "Choose how the environment {env} gets AWS credentials in this folder."
                 ));
             }
-            let auth = choose_auth(ctx, prompter, None, flags.ask, None).await?;
-            Some(auth.commit(&ctx.home)?)
+            (
+                choose_auth(ctx, prompter, None, flags.ask, None).await?,
+                true,
+            )
         }
     };
-    project.switch_environment(env, auth.as_ref())?;
+    let recorded = project.outputs(env).ok_or_else(|| {
+        UserError::new(
+            format!("amplify/team-provider-info.json has no stack for the environment {env}"),
+            "restore amplify/team-provider-info.json from version control",
+        )
+    })?;
+    let root = project.root().to_path_buf();
+    let (session, _) = crate::auth::obtain(ctx, &auth, &root, Purpose::Own).await?;
+    let (pulled, outputs) = deploy::pull(ctx, &session, env, &recorded).await?;
+    let _writing = interrupt::Phase::Writing.enter();
+    let setting = if new_setting {
+        Some(auth.commit(&ctx.home)?)
+    } else {
+        None
+    };
+    project.pull_environment(env, setting.as_ref(), &pulled.backend, &outputs)?;
+    ctx.printer.success(format!(
+        "Successfully pulled backend environment {env} from the cloud."
+    ));
     ctx.printer
-        .success(format!("Switched to the environment {env}."));
+        .success("Initialized your environment successfully.");
     Ok(())
 }
 

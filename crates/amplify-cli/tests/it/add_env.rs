@@ -134,7 +134,7 @@ fn adding_an_environment_interactively() {
     );
     pty.send("\x1b[A"); // up, to dev
     pty.enter();
-    pty.expect("Switched to the environment dev.");
+    pty.expect("Successfully pulled backend environment dev from the cloud.");
     assert_eq!(pty.wait(), 0);
     assert_eq!(
         ctx.project_json("amplify/.config/local-env-info.json")["envName"],

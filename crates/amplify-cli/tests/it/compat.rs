@@ -225,13 +225,37 @@ fn a_fresh_clone_chooses_an_environment() {
     ]);
     assert_eq!(out.code, Some(0), "{}", out.all());
     assert!(
-        out.stderr.contains("Switched to the environment dev."),
+        out.stderr
+            .contains("Successfully pulled backend environment dev from the cloud."),
         "{}",
         out.stderr
     );
+    let recording = ctx.moto().recording();
     assert!(
-        calls(&ctx.moto().recording(), "CreateStack").is_empty(),
+        calls(&recording, "CreateStack").is_empty(),
         "an existing environment: no new stack"
+    );
+    assert_eq!(
+        calls(&recording, "DescribeStacks").len(),
+        1,
+        "the stack's current outputs are read"
+    );
+    // The environment's state, from its deployment bucket, restored as the original restores it.
+    assert_eq!(
+        fs_err::read_to_string(
+            ctx.project_dir()
+                .join("amplify/#current-cloud-backend/awscloudformation/build/root-cloudformation-stack.json")
+        )
+        .unwrap(),
+        fs_err::read_to_string(amplify_test_support::repo_root().join(
+            "fixtures/original-amplify-init/amplify/#current-cloud-backend/awscloudformation/build/root-cloudformation-stack.json"
+        ))
+        .unwrap()
+    );
+    assert!(
+        !ctx.project_dir()
+            .join("amplify/#current-cloud-backend/cli.json")
+            .exists()
     );
     let env_info = ctx.project_json("amplify/.config/local-env-info.json");
     assert_eq!(env_info["envName"], "dev");

@@ -98,7 +98,7 @@ role_arn = arn:aws:iam::111111111111:role/A
 source_profile = devcorpuser
 duration_seconds = 60
 [profile badarn]
-role_arn = arn:aws:iam::1111:user/A
+role_arn = arn:aws:iam:1
 source_profile = devcorpuser
 [profile devcorpuser]
 region = us-east-1
@@ -123,7 +123,7 @@ region = us-east-1
         ),
         (
             "badarn",
-            "role_arn = arn:aws:iam::1111:user/A in profile \"badarn\" ([HOME]/.aws/config:21) is not an IAM role ARN",
+            "role_arn = arn:aws:iam:1 in profile \"badarn\" ([HOME]/.aws/config:21) is shorter than 20 characters",
         ),
         (
             "devcorpusr",

@@ -1,0 +1,195 @@
+//! Checks stricter than the AWS CLI's. botocore sends a `role_arn`, `role_session_name`, `external_id` or
+//! `mfa_serial` as written, and ignores a `duration_seconds` that is not a whole number; STS then refuses
+//! the request, or the session lasts an hour when the user asked for more. amplify-rs says so when it
+//! reads the files, as a [`Warning`] with the file and line, and never refuses a profile for it: what the
+//! AWS CLI accepts, amplify-rs accepts (`docs/differences.md`). Also here: Python's `int()`, which botocore
+//! applies to `duration_seconds`.
+
+use std::collections::HashSet;
+
+use crate::keys::role;
+use crate::location::Location;
+use crate::parse::{Value, is_py_space};
+use crate::profiles::{ProfileSet, Warning};
+
+/// Adds a warning for each value that STS will refuse or that the AWS CLI ignores, once per line (a key
+/// in `[DEFAULT]` belongs to every profile).
+pub(crate) fn warn_values(set: &mut ProfileSet) {
+    let mut seen: HashSet<Location> = HashSet::new();
+    let mut warnings = Vec::new();
+    for profile in set.profiles.values() {
+        for (key, property) in profile.properties() {
+            let Value::Text(value) = &property.value else {
+                continue;
+            };
+            let Some(message) = check(key, value) else {
+                continue;
+            };
+            if seen.insert(property.location.clone()) {
+                warnings.push(Warning {
+                    location: property.location.clone(),
+                    message,
+                });
+            }
+        }
+    }
+    // In the order a person reads the files.
+    warnings.sort_by(|a, b| {
+        (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
+    });
+    set.warnings.extend(warnings);
+}
+
+/// What is wrong with `key = value`, for the keys STS reads.
+fn check(key: &str, value: &str) -> Option<String> {
+    let length = value.chars().count();
+    match key {
+        // Shorter values are refused by the AWS CLI itself: an error when the profile is used.
+        role::ROLE_ARN if length >= 20 && !is_role_arn(value) => Some(format!(
+            "role_arn = {value} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME); the AWS CLI sends it as it is and STS will refuse it"
+        )),
+        role::ROLE_SESSION_NAME if length >= 2 && !is_session_name(value) => Some(format!(
+            "role_session_name = {value} is not 2 to 64 characters of letters, digits and _+=,.@-; STS will refuse it"
+        )),
+        role::EXTERNAL_ID if length >= 2 && (length > 1224 || !only(value, "_+=,.@:/-")) => {
+            Some(format!(
+                "external_id = {value} is not 2 to 1224 characters of letters, digits and _+=,.@:/-; STS will refuse it"
+            ))
+        }
+        role::MFA_SERIAL if length >= 9 && (length > 256 || !only(value, "_+=/:,.@-")) => {
+            Some(format!(
+                "mfa_serial = {value} is not an MFA device's ARN or serial number; STS will refuse it"
+            ))
+        }
+        role::DURATION_SECONDS => match py_int(value) {
+            None => Some(format!(
+                "duration_seconds = {value} is not a whole number, so the AWS CLI and amplify-rs ignore it: sessions last STS's default, 1 hour"
+            )),
+            Some(seconds) if seconds > 43200 => Some(format!(
+                "duration_seconds = {value} is more than 43200 (12 hours), which STS refuses"
+            )),
+            Some(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// Letters, digits and the given punctuation only (STS's `[\w...]` patterns).
+fn only(value: &str, punctuation: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
+        if !partition.is_empty()
+            && account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit())
+            && resource.strip_prefix("role/").is_some_and(|name| !name.is_empty()))
+}
+
+/// STS's RoleSessionName: 2 to 64 of `[\w+=,.@-]`.
+fn is_session_name(name: &str) -> bool {
+    (2..=64).contains(&name.len()) && only(name, "_+=,.@-")
+}
+
+/// Python 3.11's `int(text)`: white space around, an optional sign, then decimal digits of any script
+/// (Unicode category Nd) with single underscores between them; no more than 4300 digits. Saturates
+/// instead of growing without bound.
+pub(crate) fn py_int(text: &str) -> Option<i64> {
+    let text = text.trim_matches(is_py_space);
+    let (negative, digits) = match text.chars().next() {
+        Some('-') => (true, &text[1..]),
+        Some('+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let mut value: i64 = 0;
+    let mut count = 0usize;
+    for c in digits.chars().filter(|c| *c != '_') {
+        value = value
+            .saturating_mul(10)
+            .saturating_add(i64::from(decimal_digit(c)?));
+        count += 1;
+    }
+    (count <= 4300).then_some(if negative { -value } else { value })
+}
+
+/// The first code point of each run of ten Unicode decimal digits (category Nd, Unicode 14, as in
+/// Python 3.11's `unicodedata`).
+const DIGIT_ZEROS: [u32; 66] = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+fn decimal_digit(c: char) -> Option<u8> {
+    let code = u32::from(c);
+    DIGIT_ZEROS
+        .iter()
+        .find(|zero| (**zero..**zero + 10).contains(&code))
+        .map(|zero| (code - zero) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_as_python_reads_them() {
+        for (text, expected) in [
+            ("3600", Some(3600)),
+            (" +900 ", Some(900)),
+            ("-5", Some(-5)),
+            ("0900", Some(900)),
+            ("1_000", Some(1000)),
+            ("\u{660}\u{661}", Some(1)),
+            ("\u{ff19}\u{ff10}\u{ff10}", Some(900)),
+            ("1__0", None),
+            ("_1", None),
+            ("1_", None),
+            ("900.0", None),
+            ("0x384", None),
+            ("- 5", None),
+            ("", None),
+            ("abc", None),
+        ] {
+            assert_eq!(py_int(text), expected, "{text:?}");
+        }
+        assert_eq!(py_int(&"9".repeat(40)), Some(i64::MAX));
+        assert_eq!(py_int(&"1".repeat(4301)), None);
+    }
+
+    #[test]
+    fn stricter_checks_name_what_sts_will_refuse() {
+        assert!(check("role_arn", "arn:aws:iam::123456789:role/RoleA").is_some());
+        assert!(check("role_arn", "arn:aws:iam::123456789012:role/RoleA").is_none());
+        assert!(
+            check("role_arn", "arn:foo").is_none(),
+            "an error, not a warning"
+        );
+        assert!(check("role_session_name", "has space").is_some());
+        assert!(check("role_session_name", &"a".repeat(65)).is_some());
+        assert!(check("role_session_name", "ok-name").is_none());
+        assert!(check("duration_seconds", "one hour").is_some());
+        assert!(check("duration_seconds", "43201").is_some());
+        assert!(check("duration_seconds", "43200").is_none());
+        assert!(check("external_id", "ok:id/1").is_none());
+        assert!(check("external_id", "has space").is_some());
+        assert!(check("mfa_serial", "arn:aws:iam::123456789012:mfa/dev").is_none());
+        assert!(check("mfa_serial", "arn:aws:iam::123456789012:mfa/my dev").is_some());
+        assert!(check("region", "anything at all").is_none());
+    }
+}
