@@ -1,5 +1,9 @@
-//! The test peers in `.venv`: created with the machine's `python3 -m venv`, filled from PyPI with the pinned
-//! requirements. A stamp file holding the requirements' text makes the task a no-op until they change.
+//! The test peers: moto and the AWS CLI in `.venv` (the machine's `python3 -m venv`, filled from PyPI with the
+//! pinned requirements), and the original Amplify CLI from npm (`xtask/original-cli/package.json`, about
+//! 1.4 GB and two minutes) in a cache folder outside the checkout, shared by every clone:
+//! `$AMPLIFY_RS_TEST_PEERS`, else `$XDG_CACHE_HOME/amplify-rs/test-peers`, else
+//! `~/.cache/amplify-rs/test-peers`. A stamp file holding the pinned text makes each install a no-op until
+//! it changes; a failed install fails the task (and so the tests): no test is skipped for want of a peer.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,6 +17,55 @@ pub fn venv() -> PathBuf {
 }
 
 pub fn run() -> anyhow::Result<()> {
+    python_peers()?;
+    original_cli()
+}
+
+/// Where the test peers that live outside the checkout are kept.
+pub fn peers_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("AMPLIFY_RS_TEST_PEERS").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join("amplify-rs").join("test-peers")
+}
+
+/// The original CLI's folder (its binary is `node_modules/.bin/amplify`).
+pub fn original_cli_dir() -> PathBuf {
+    peers_dir().join("amplify-cli-14.2.2")
+}
+
+fn original_cli() -> anyhow::Result<()> {
+    let manifest = root().join("xtask/original-cli/package.json");
+    let wanted = fs_err::read_to_string(&manifest)?;
+    let dir = original_cli_dir();
+    let stamp = dir.join(".amplify-rs-package");
+    if fs_err::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str())
+        && dir.join("node_modules/.bin/amplify").exists()
+    {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing the original Amplify CLI into {} (about two minutes and 1.4 GB, once)",
+        dir.display()
+    );
+    fs_err::create_dir_all(&dir)?;
+    fs_err::write(dir.join("package.json"), &wanted)?;
+    run_checked(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir),
+    )
+    .context("npm could not install the original Amplify CLI (Node.js and npm are needed)")?;
+    fs_err::write(&stamp, wanted)?;
+    Ok(())
+}
+
+fn python_peers() -> anyhow::Result<()> {
     let venv = venv();
     let requirements = root().join("xtask/requirements-test.txt");
     let wanted = fs_err::read_to_string(&requirements)

@@ -57,6 +57,9 @@ pub enum Command {
     /// Commands of the awscloudformation provider.
     #[command(subcommand, name = "awscloudformation", visible_alias = "aws")]
     Awscloudformation(AwsCommand),
+    /// Run a program with the project's AWS session (the original CLI's `amplify push` among them).
+    #[command(after_help = EXEC_EXAMPLES)]
+    Exec(ExecArgs),
     /// Print a completion script for your shell.
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completions {
@@ -123,7 +126,7 @@ pub enum AwsCommand {
     #[command(after_help = CREDENTIALS_EXAMPLES)]
     Credentials(CredentialsArgs),
     /// Show whose credentials the project uses (STS GetCallerIdentity).
-    Whoami(ProjectArg),
+    Whoami(SessionArgs),
     /// List the profiles of ~/.aws/config and ~/.aws/credentials, or show one profile's chain.
     #[command(after_help = PROFILES_EXAMPLES)]
     Profiles(ProfilesArgs),
@@ -154,13 +157,52 @@ pub struct ProjectArg {
     pub project: Option<std::path::PathBuf>,
 }
 
+/// Whose session: an environment of a project, or a profile.
+#[derive(Debug, Args)]
+pub struct SessionArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+    /// The environment (default: the project's current one).
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// A profile of ~/.aws instead of the environment's AWS setting; outside a project, the profile alone.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// The program and its arguments.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<String>,
+}
+
+const EXEC_EXAMPLES: &str = r#"The program gets the session in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_REGION, AWS_DEFAULT_REGION and AWS_CREDENTIAL_EXPIRATION; when the session comes from a profile, it also gets
+private copies of the AWS files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) in which that profile is the
+session, renewed by amplify-rs, so programs that read the profile (the original Amplify CLI does) use it too.
+The copies are removed when the program ends. amplify-rs exits with the program's status.
+
+Examples:
+  amplify-rs exec -- amplify push --yes      # the original CLI, with the role and MFA session of this project
+  amplify-rs exec -- aws sts get-caller-identity
+  amplify-rs exec --env prod -- amplify status
+  amplify-rs exec --profile bizcorprole -- aws s3 ls   # outside a project"#;
+
 #[derive(Debug, Args)]
 pub struct CredentialsArgs {
     /// `process`: the JSON the AWS CLI's credential_process reads; `env`: shell export lines; `json`: all fields.
     #[arg(long, value_enum, default_value_t = CredentialsFormat::Process)]
     pub format: CredentialsFormat,
     #[command(flatten)]
-    pub project: ProjectArg,
+    pub session: SessionArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

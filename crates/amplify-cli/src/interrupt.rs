@@ -18,6 +18,8 @@ pub enum Phase {
     Deploying(String),
     /// Project files being written.
     Writing,
+    /// A program of `exec` is running: it gets Ctrl-C from the terminal itself, and amplify-rs waits for it.
+    Child,
 }
 
 static PHASE: Mutex<Phase> = Mutex::new(Phase::Idle);
@@ -66,6 +68,7 @@ pub fn install_handler() {
                 "Interrupted: no project file was written, but the stack {stack} may still be being created in AWS. Delete it in the CloudFormation console if you do not run init again."
             )),
             Phase::Writing => PENDING.store(true, Ordering::SeqCst),
+            Phase::Child => {}
         }
     });
 }

@@ -36,12 +36,21 @@ fn main() -> ExitCode {
     interrupt::install_handler();
     init_logging(cli.global.verbose);
     match run(cli) {
-        Ok(()) => ExitCode::from(errors::code::OK),
+        Ok(code) => ExitCode::from(code),
         Err(error) => errors::report(&error),
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+/// Runs the command; its exit code (0, or the program's for `exec`).
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Command::Exec(args) = &cli.command {
+        let ctx = Ctx::new(&cli.global, amplify_creds::env::Env::from_process())?;
+        return runtime()?.block_on(commands::exec::run(&ctx, args));
+    }
+    run_command(cli).map(|()| errors::code::OK)
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<()> {
     let env = amplify_creds::env::Env::from_process();
     let ctx = || Ctx::new(&cli.global, env.clone());
     match &cli.command {
@@ -74,6 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = ctx()?;
             runtime()?.block_on(commands::aws::whoami(&ctx, args))
         }
+        Command::Exec(_) => unreachable!("run handles exec"),
     }
 }
 

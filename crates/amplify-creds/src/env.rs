@@ -37,6 +37,9 @@ pub mod amplify {
     pub const MFA_SESSION: &str = "AMPLIFY_RS_MFA_SESSION";
     /// Seconds one attempt of an AWS call may take.
     pub const AWS_TIMEOUT: &str = "AMPLIFY_RS_AWS_TIMEOUT";
+    /// Set by amplify-rs for a `credential_process` it runs: the `profile@project` sessions being obtained up
+    /// the process tree, one per line, so an amplify-rs started by that process sees a loop back to itself.
+    pub const CREDENTIAL_CHAIN: &str = "AMPLIFY_RS_CREDENTIAL_CHAIN";
 }
 
 /// A snapshot of the environment. Its `Debug` shows the names only: values can be secrets.

@@ -29,6 +29,7 @@ mod profiles;
 pub mod report;
 mod resolve;
 mod resolve_error;
+mod session_copy;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
 pub use document::{Document, FileKind};
@@ -36,3 +37,4 @@ pub use error::{EditError, LoadError, ParseError, ParseErrorKind};
 pub use location::{FileLocations, Location, profile_from_env};
 pub use profiles::{EffectiveProperty, EffectiveValue, Profile, ProfileSet, Property, Warning};
 pub use resolve_error::ResolveError;
+pub use session_copy::with_credential_process;

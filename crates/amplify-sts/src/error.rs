@@ -82,6 +82,10 @@ pub enum StsError {
     },
     #[error("no AWS credentials were found")]
     NoCredentials,
+    #[error(
+        "getting the credentials of profile {profile} for {project} runs amplify-rs for the same profile and project again: a loop"
+    )]
+    CredentialLoop { profile: String, project: String },
     #[error("{}", refused_or_unreachable(
         source,
         format!("GetCallerIdentity failed: {source}"),
@@ -108,6 +112,7 @@ impl StsError {
                 | StsError::Mfa { .. }
                 | StsError::BaseCredentials { .. }
                 | StsError::NoCredentials
+                | StsError::CredentialLoop { .. }
                 | StsError::Cache(_)
         )
     }
@@ -158,6 +163,9 @@ impl StsError {
             StsError::Cache(error) => error.hint(),
             StsError::BaseCredentials { profile, .. } => format!(
                 "check where profile {profile} gets its credentials: its credential_process must print them as JSON and exit 0, credential_source = Environment needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and SSO needs `aws sso login`"
+            ),
+            StsError::CredentialLoop { profile, .. } => format!(
+                "profile {profile} (or a profile it uses as its source) has a credential_process that runs amplify-rs aws credentials for this project, whose environment uses profile {profile}: point the project at the role profile itself (amplify-rs configure project), or the credential_process at another project"
             ),
             StsError::NoCredentials => {
                 "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with `amplify-rs configure project`".into()

@@ -10,6 +10,7 @@ use std::time::Duration;
 use amplify_aws::{AwsSettings, SdkConfig, SharedCredentialsProvider};
 use amplify_cache::{CredentialCache, ProjectKey};
 use amplify_creds::env::Env;
+use amplify_creds::env::amplify::CREDENTIAL_CHAIN;
 use amplify_creds::{Credentials, Secret};
 use amplify_profile::{ProfileChain, ProfileSet};
 use time::OffsetDateTime;
@@ -134,6 +135,7 @@ impl Sessions {
         purpose: Purpose,
     ) -> Result<Session, StsError> {
         let region = self.region_of(set, &chain)?;
+        let process_env = self.loop_guard(&chain.profile, &project)?;
         let profile = set.get(&chain.profile);
         let settings = self
             .settings
@@ -151,7 +153,7 @@ impl Sessions {
         };
         let name = chain.profile.clone();
         let session = ProjectSession::new(
-            StsService::new(settings.clone()),
+            StsService::new(settings.clone()).with_process_env(process_env),
             self.cache.clone(),
             project,
             chain,
@@ -216,6 +218,29 @@ impl Sessions {
             return Err(StsError::NoCredentials);
         }
         self.for_chain(set, set.resolve(name)?, project, purpose)
+    }
+
+    /// Refuses a session that an amplify-rs up the process tree is already getting (its
+    /// `credential_process` came back here), and returns the variables that let the next one see it.
+    fn loop_guard(
+        &self,
+        profile: &str,
+        project: &ProjectKey,
+    ) -> Result<Vec<(String, String)>, StsError> {
+        let key = format!("{profile}@{}", project.as_str());
+        let chain = self.env.get(CREDENTIAL_CHAIN).unwrap_or_default();
+        if chain.lines().any(|line| line == key) {
+            return Err(StsError::CredentialLoop {
+                profile: profile.to_string(),
+                project: project.as_str().to_string(),
+            });
+        }
+        let value = if chain.is_empty() {
+            key
+        } else {
+            format!("{chain}\n{key}")
+        };
+        Ok(vec![(CREDENTIAL_CHAIN.to_string(), value)])
     }
 
     fn region_of(&self, set: &ProfileSet, chain: &ProfileChain) -> Result<String, StsError> {

@@ -57,11 +57,22 @@ fn from_sts(
 #[derive(Clone, Debug)]
 pub struct StsService {
     settings: AwsSettings,
+    /// Variables for a `credential_process` this service runs.
+    process_env: Vec<(String, String)>,
 }
 
 impl StsService {
     pub fn new(settings: AwsSettings) -> Self {
-        Self { settings }
+        Self {
+            settings,
+            process_env: Vec::new(),
+        }
+    }
+
+    /// Gives a `credential_process` these variables (amplify-rs's loop guard).
+    pub fn with_process_env(mut self, env: Vec<(String, String)>) -> Self {
+        self.process_env = env;
+        self
     }
 
     pub fn settings(&self) -> &AwsSettings {
@@ -145,7 +156,9 @@ impl StsService {
                     expiration: None,
                 });
             }
-            BaseCredentials::Process { command, .. } => amplify_aws::providers::process(command),
+            BaseCredentials::Process { command, .. } => {
+                amplify_aws::providers::process(command, self.process_env.clone())
+            }
             BaseCredentials::Sso {
                 start_url,
                 sso_region,

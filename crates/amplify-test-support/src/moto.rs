@@ -11,6 +11,9 @@ use base64::Engine as _;
 
 use crate::context::repo_root;
 
+/// moto routes by the credential scope; before auth is enforced it checks no signature.
+const HARNESS_S3_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAHARNESS000000000/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+
 #[derive(Debug)]
 pub struct Moto {
     child: Child,
@@ -228,6 +231,58 @@ impl Moto {
         xml_text(&xml, "Arn")
     }
 
+    /// An S3 object as moto holds it (the harness reads it unsigned, before [`Moto::enforce_auth`]).
+    pub fn s3_object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        let key: String = form_urlencoded::byte_serialize(key.as_bytes()).collect();
+        let mut reply = ureq::get(&format!("{}/{bucket}/{key}", self.endpoint()))
+            .header("Authorization", HARNESS_S3_AUTH)
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .unwrap();
+        (reply.status().as_u16() == 200).then(|| reply.body_mut().read_to_vec().unwrap())
+    }
+
+    /// The keys of a bucket, sorted.
+    pub fn s3_keys(&self, bucket: &str) -> Vec<String> {
+        let xml = ureq::get(&format!("{}/{bucket}?list-type=2", self.endpoint()))
+            .header("Authorization", HARNESS_S3_AUTH)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let mut keys: Vec<String> = xml
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|rest| {
+                rest.split_once("</Key>")
+                    .map(|(k, _)| k.replace("&amp;", "&"))
+            })
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// Removes an S3 object (a test that breaks an environment's state).
+    pub fn s3_delete(&self, bucket: &str, key: &str) {
+        let key: String = form_urlencoded::byte_serialize(key.as_bytes()).collect();
+        ureq::delete(&format!("{}/{bucket}/{key}", self.endpoint()))
+            .header("Authorization", HARNESS_S3_AUTH)
+            .call()
+            .unwrap();
+    }
+
+    /// Replaces an S3 object.
+    pub fn s3_put(&self, bucket: &str, key: &str, body: &[u8]) {
+        let key: String = form_urlencoded::byte_serialize(key.as_bytes()).collect();
+        ureq::put(&format!("{}/{bucket}/{key}", self.endpoint()))
+            .header("Authorization", HARNESS_S3_AUTH)
+            .send(body)
+            .unwrap();
+    }
+
     /// From now on moto checks access keys, identity policies and trust policies (never MFA codes).
     pub fn enforce_auth(&self) {
         self.post("/moto-api/reset-auth", "0");
@@ -281,12 +336,28 @@ fn parse_recorded(line: &str) -> Option<Recorded> {
     } else {
         body.as_bytes().to_vec()
     };
-    let params: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    // Query-protocol calls name the action in the body; others in the X-Amz-Target header.
-    let action = params.get("Action").cloned().or_else(|| {
-        header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
-    })?;
     let authorization = header("Authorization").unwrap_or_default();
+    let url = value
+        .get("url")
+        .and_then(|u| u.as_str())
+        .unwrap_or_default();
+    let method = value
+        .get("method")
+        .and_then(|m| m.as_str())
+        .unwrap_or_default();
+    let mut params: BTreeMap<String, String> = if authorization.contains("/s3/aws4_request") {
+        s3_params(url)
+    } else {
+        form_urlencoded::parse(&body).into_owned().collect()
+    };
+    // Query-protocol calls name the action in the body; others in the X-Amz-Target header; S3 by its
+    // method and path.
+    let action = params
+        .get("Action")
+        .cloned()
+        .or_else(|| header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(t).to_string()))
+        .or_else(|| s3_action(method, &params))?;
+    params.insert("Action".into(), action.clone());
     let scope = authorization
         .split("Credential=")
         .nth(1)
@@ -305,6 +376,52 @@ fn parse_recorded(line: &str) -> Option<Recorded> {
         has_session_token: header("X-Amz-Security-Token").is_some(),
         params,
     })
+}
+
+/// An S3 request's bucket and key (path-style, as the SDK sends them to an IP endpoint) and its query.
+fn s3_params(url: &str) -> BTreeMap<String, String> {
+    let path_and_query = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut params: BTreeMap<String, String> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let path: String = form_urlencoded::parse(path.trim_start_matches('/').as_bytes())
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.into_owned()
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect();
+    let (bucket, key) = path.split_once('/').unwrap_or((&path, ""));
+    params.insert("Bucket".into(), bucket.to_string());
+    if !key.is_empty() {
+        params.insert("Key".into(), key.to_string());
+    }
+    params
+}
+
+fn s3_action(method: &str, params: &BTreeMap<String, String>) -> Option<String> {
+    let has_key = params.contains_key("Key");
+    Some(
+        match (method, has_key) {
+            ("PUT", true) => "PutObject",
+            ("GET", true) => "GetObject",
+            ("HEAD", true) => "HeadObject",
+            ("DELETE", true) => "DeleteObject",
+            ("GET", false) if params.contains_key("versions") => "ListObjectVersions",
+            ("GET", false) => "ListObjects",
+            ("POST", false) if params.contains_key("delete") => "DeleteObjects",
+            ("PUT", false) => "CreateBucket",
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 fn xml_text(xml: &str, tag: &str) -> String {

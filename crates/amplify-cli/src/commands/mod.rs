@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod configure;
 pub mod deploy;
+pub mod exec;
 pub mod init;
 pub mod meta;
 pub mod profiles;

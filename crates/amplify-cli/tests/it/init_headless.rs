@@ -252,3 +252,100 @@ fn the_aws_files_are_opened_once_each() {
         out.stderr
     );
 }
+
+/// What the original's init leaves in the deployment bucket, so its `amplify push` and a teammate's init
+/// find the environment: the zip of `#current-cloud-backend` with `cli.json`, `studio-backend/`, and
+/// `amplify-meta.json`, uploaded with the project's session.
+#[test]
+fn the_environments_state_is_in_its_deployment_bucket() {
+    let ctx = seeded();
+    ctx.moto().start_recording();
+    let out = headless_init(&ctx, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let tpi = ctx.project_json("amplify/team-provider-info.json");
+    let bucket = tpi["dev"]["awscloudformation"]["DeploymentBucketName"]
+        .as_str()
+        .unwrap();
+    let moto = ctx.moto();
+    assert_eq!(
+        moto.s3_keys(bucket),
+        [
+            "#current-cloud-backend.zip",
+            "amplify-meta.json",
+            "studio-backend/amplify-meta.json",
+            "studio-backend/cli.json"
+        ]
+    );
+    let project_file = |relative: &str| fs_err::read(ctx.project_dir().join(relative)).unwrap();
+    let meta = project_file("amplify/#current-cloud-backend/amplify-meta.json");
+    assert_eq!(moto.s3_object(bucket, "amplify-meta.json").unwrap(), meta);
+    assert_eq!(
+        moto.s3_object(bucket, "studio-backend/amplify-meta.json")
+            .unwrap(),
+        meta
+    );
+    assert_eq!(
+        moto.s3_object(bucket, "studio-backend/cli.json").unwrap(),
+        project_file("amplify/cli.json")
+    );
+
+    let zip = moto
+        .s3_object(bucket, "#current-cloud-backend.zip")
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "cli.json",
+            "amplify-meta.json",
+            "awscloudformation/",
+            "awscloudformation/build/",
+            "awscloudformation/build/root-cloudformation-stack.json",
+            "tags.json"
+        ],
+        "the original's layout: entries at the zip's root"
+    );
+    for (entry, local) in [
+        ("cli.json", "amplify/cli.json"),
+        (
+            "amplify-meta.json",
+            "amplify/#current-cloud-backend/amplify-meta.json",
+        ),
+        ("tags.json", "amplify/backend/tags.json"),
+        (
+            "awscloudformation/build/root-cloudformation-stack.json",
+            "amplify/backend/awscloudformation/build/root-cloudformation-stack.json",
+        ),
+    ] {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name(entry).unwrap(), &mut bytes).unwrap();
+        assert_eq!(bytes, project_file(local), "{entry}");
+    }
+
+    let recording = moto.recording();
+    let puts = calls(&recording, "PutObject");
+    let keys: Vec<&str> = puts.iter().map(|c| c.params["Key"].as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "#current-cloud-backend.zip",
+            "studio-backend/cli.json",
+            "studio-backend/amplify-meta.json",
+            "amplify-meta.json"
+        ],
+        "the original's order"
+    );
+    let assume = calls(&recording, "AssumeRole");
+    assert_eq!(assume.len(), 1);
+    for put in &puts {
+        assert!(
+            put.access_key.starts_with("ASIA") && put.has_session_token && put.service == "s3",
+            "uploaded with the role's session: {put:?}"
+        );
+    }
+    assert_no_secrets(&ctx, &[&out.stdout, &out.stderr]);
+}
