@@ -66,6 +66,14 @@ impl TestContext {
         self
     }
 
+    /// Uses `other`'s moto server (a teammate working with the same account). `other` must outlive this
+    /// context.
+    pub fn sharing_moto_of(mut self, other: &TestContext) -> Self {
+        self.extra_env
+            .push(("AWS_ENDPOINT_URL".into(), other.moto().endpoint()));
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.extra_env.push((key.into(), value.into()));
         self
@@ -102,7 +110,13 @@ impl TestContext {
 
     /// The binary with HOME, a clean environment and the moto endpoint, run in the project folder.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.binary);
+        self.command_of(&self.binary, args)
+    }
+
+    /// `program` as [`TestContext::command`] runs the binary: this HOME, a clean environment, moto, the
+    /// project folder.
+    pub fn command_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(program);
         command
             .args(args)
             .current_dir(self.project_dir())
@@ -191,6 +205,16 @@ pub struct CommandOutput {
 }
 
 impl CommandOutput {
+    /// Runs `command` to its end.
+    pub fn run(command: &mut Command) -> CommandOutput {
+        let output = command.output().expect("the program runs");
+        CommandOutput {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     pub fn all(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
     }

@@ -11,6 +11,7 @@
 pub mod clock;
 mod context;
 mod moto;
+mod original;
 mod pty;
 mod replay;
 pub mod session;
@@ -21,6 +22,7 @@ pub use context::{
     TestContext, repo_root,
 };
 pub use moto::{Moto, Recorded};
+pub use original::{ORIGINAL_ENV, original_cli};
 pub use pty::Pty;
 pub use replay::StsReplay;
 pub use session::{ScriptedPerson, SessionFixture};

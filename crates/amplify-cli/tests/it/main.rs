@@ -17,6 +17,7 @@ mod headless_matrix;
 mod help;
 mod init_headless;
 mod init_interactive;
+mod original;
 mod profiles;
 mod reliability;
 mod reset_cache;
