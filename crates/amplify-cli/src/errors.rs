@@ -79,6 +79,7 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         if let Some(e) = cause.downcast_ref::<ProviderError>() {
             return match e {
                 ProviderError::Sts(e) => sts_exit(e),
+                e if e.is_aws() => (code::AWS, e.hint()),
                 _ => (code::USER, e.hint()),
             };
         }

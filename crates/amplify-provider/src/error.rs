@@ -52,6 +52,15 @@ fn s3_failure(action: &str, bucket: &str, key: &str, source: &amplify_aws::AwsEr
 }
 
 impl ProviderError {
+    /// AWS refused or could not be reached (rather than a local file, profile or setting being wrong).
+    pub fn is_aws(&self) -> bool {
+        match self {
+            ProviderError::S3 { .. } | ProviderError::Download { .. } => true,
+            ProviderError::Sts(e) => !e.is_local(),
+            _ => false,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             ProviderError::Resolve(e) => Some(e.hint()),

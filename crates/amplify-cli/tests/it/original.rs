@@ -45,7 +45,10 @@ fn the_original_pushes_what_amplify_rs_created_with_the_role_and_mfa_session() {
         "{text}"
     );
     assert!(text.contains("No changes detected"), "{text}");
-    assert!(!text.contains("MFA"), "the original asks for no MFA code: {text}");
+    assert!(
+        !text.contains("MFA"),
+        "the original asks for no MFA code: {text}"
+    );
 
     let recording = ctx.moto().recording();
     assert!(
@@ -84,7 +87,8 @@ fn with_static_profile(ctx: &TestContext) {
     );
 }
 
-const BUILDER_PROVIDERS: &str = r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"builder"}}"#;
+const BUILDER_PROVIDERS: &str =
+    r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"builder"}}"#;
 const FRONTEND: &str = r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src","DistributionDir":"build","BuildCommand":"npm run-script build","StartCommand":"npm run-script start"}}"#;
 
 #[test]
@@ -104,7 +108,14 @@ fn amplify_rs_adds_an_environment_the_original_checks_out_and_pushes() {
     assert_eq!(out.code, Some(0), "the original's init: {}", out.all());
 
     let providers = BUILDER_PROVIDERS;
-    let out = ctx.run(&["init", "--yes", "--amplify", r#"{"envName":"prod"}"#, "--providers", providers]);
+    let out = ctx.run(&[
+        "init",
+        "--yes",
+        "--amplify",
+        r#"{"envName":"prod"}"#,
+        "--providers",
+        providers,
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.all());
 
     let out = ctx.run_original(&["env", "checkout", "prod"]);
@@ -150,23 +161,46 @@ fn a_teammate_initialises_a_clone_and_the_original_works_there() {
     let ctx = seeded();
     assert_eq!(headless_init(&ctx, &[]).code, Some(0));
     let mate = teammate_clone(&ctx);
-    assert!(!mate.project_dir().join("amplify/#current-cloud-backend").exists());
-    assert!(!mate.project_dir().join("amplify/.config/local-aws-info.json").exists());
+    assert!(
+        !mate
+            .project_dir()
+            .join("amplify/#current-cloud-backend")
+            .exists()
+    );
+    assert!(
+        !mate
+            .project_dir()
+            .join("amplify/.config/local-aws-info.json")
+            .exists()
+    );
 
     let out = headless_init(&mate, &["--amplify", r#"{"envName":"dev"}"#]);
     assert_eq!(out.code, Some(0), "{}", out.all());
     let current = mate.project_dir().join("amplify/#current-cloud-backend");
-    for file in ["amplify-meta.json", "tags.json", "awscloudformation/build/root-cloudformation-stack.json"] {
+    for file in [
+        "amplify-meta.json",
+        "tags.json",
+        "awscloudformation/build/root-cloudformation-stack.json",
+    ] {
         assert_eq!(
             fs_err::read(current.join(file)).unwrap(),
-            fs_err::read(ctx.project_dir().join("amplify/#current-cloud-backend").join(file)).unwrap(),
+            fs_err::read(
+                ctx.project_dir()
+                    .join("amplify/#current-cloud-backend")
+                    .join(file)
+            )
+            .unwrap(),
             "{file} restored from the bucket"
         );
     }
 
     let out = run(&mut mate.exec_original(&["status"]));
     assert_eq!(out.code, Some(0), "{}", out.all());
-    assert!(out.all().contains("Current Environment: dev"), "{}", out.all());
+    assert!(
+        out.all().contains("Current Environment: dev"),
+        "{}",
+        out.all()
+    );
     let out = run(&mut mate.exec_original(&["push", "--yes"]));
     assert_eq!(out.code, Some(0), "{}", out.all());
     assert!(out.all().contains("No changes detected"), "{}", out.all());
@@ -191,10 +225,11 @@ fn a_teammate_chooses_the_environment_interactively() {
     pty.send_line(MFA_CODE);
     pty.expect("Successfully pulled backend environment dev from the cloud.");
     assert_eq!(pty.wait(), 0, "{}", pty.screen());
-    assert!(mate
-        .project_dir()
-        .join("amplify/#current-cloud-backend/amplify-meta.json")
-        .is_file());
+    assert!(
+        mate.project_dir()
+            .join("amplify/#current-cloud-backend/amplify-meta.json")
+            .is_file()
+    );
     let out = run(&mut mate.exec_original(&["push", "--yes"]));
     assert_eq!(out.code, Some(0), "{}", out.all());
 }
@@ -208,11 +243,19 @@ fn assert_no_private_files_left(ctx: &TestContext) {
         .filter(|n| n.starts_with("amplify-rs-exec-"))
         .filter(|n| {
             // Only this test's: the folder names the process that made it, which has ended.
-            let pid = n.trim_start_matches("amplify-rs-exec-").split('-').next().unwrap_or("");
+            let pid = n
+                .trim_start_matches("amplify-rs-exec-")
+                .split('-')
+                .next()
+                .unwrap_or("");
             !Path::new(&format!("/proc/{pid}")).exists()
         })
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?} in {}", ctx.home().display());
+    assert!(
+        leftovers.is_empty(),
+        "{leftovers:?} in {}",
+        ctx.home().display()
+    );
 }
 
 #[test]
@@ -220,7 +263,13 @@ fn exec_runs_programs_with_the_session_and_passes_their_status() {
     let ctx = seeded();
     assert_eq!(headless_init(&ctx, &[]).code, Some(0));
     let aws = amplify_test_support::repo_root().join(".venv/bin/aws");
-    let out = ctx.run(&["exec", "--", aws.to_str().unwrap(), "sts", "get-caller-identity"]);
+    let out = ctx.run(&[
+        "exec",
+        "--",
+        aws.to_str().unwrap(),
+        "sts",
+        "get-caller-identity",
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.all());
     assert!(
         out.stdout.contains(&format!(
@@ -230,19 +279,41 @@ fn exec_runs_programs_with_the_session_and_passes_their_status() {
         out.all()
     );
     // The profile the project names is the session for programs that read it (through amplify-rs).
-    let out = ctx.run(&["exec", "--", aws.to_str().unwrap(), "--profile", "bizcorprole", "sts", "get-caller-identity"]);
+    let out = ctx.run(&[
+        "exec",
+        "--",
+        aws.to_str().unwrap(),
+        "--profile",
+        "bizcorprole",
+        "sts",
+        "get-caller-identity",
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.all());
-    assert!(out.stdout.contains("assumed-role/BizCorpAmplifyRole"), "{}", out.all());
+    assert!(
+        out.stdout.contains("assumed-role/BizCorpAmplifyRole"),
+        "{}",
+        out.all()
+    );
 
     let out = ctx.run(&["exec", "--", "sh", "-c", "exit 7"]);
     assert_eq!(out.code, Some(7));
     let out = ctx.run(&["exec", "--", "sh", "-c", "kill -TERM $$"]);
-    assert_eq!(out.code, Some(128 + 15), "a signal's status as a shell reports it");
+    assert_eq!(
+        out.code,
+        Some(128 + 15),
+        "a signal's status as a shell reports it"
+    );
     let out = ctx.run(&["exec", "--", "no-such-program-anywhere"]);
     assert_eq!(out.code, Some(127), "{}", out.all());
 
     // What the program was given is gone once it ends.
-    let out = ctx.run(&["exec", "--", "sh", "-c", "cat \"$AWS_CONFIG_FILE\" >/dev/null && echo \"$AWS_CONFIG_FILE\""]);
+    let out = ctx.run(&[
+        "exec",
+        "--",
+        "sh",
+        "-c",
+        "cat \"$AWS_CONFIG_FILE\" >/dev/null && echo \"$AWS_CONFIG_FILE\"",
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.all());
     let given = out.stdout.trim();
     assert!(given.contains("amplify-rs-exec-"), "{given}");
@@ -272,7 +343,132 @@ fn a_credential_process_that_comes_back_to_the_same_session_is_a_loop_error() {
     }
     let started = std::time::Instant::now();
     let out = ctx.run(&["aws", "credentials"]);
-    assert!(started.elapsed() < std::time::Duration::from_secs(5), "no hang");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "no hang"
+    );
     assert_eq!(out.code, Some(1), "{}", out.all());
     assert!(out.stderr.contains("a loop"), "{}", out.stderr);
+}
+
+/// The deployment bucket of the project's dev environment.
+fn dev_bucket(ctx: &TestContext) -> String {
+    ctx.project_json("amplify/team-provider-info.json")["dev"]["awscloudformation"]["DeploymentBucketName"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A clone whose pull fails must fail cleanly: the message names the bucket and the key, the exit code is
+/// the one of its cause, and the clone is left as it was (no environment chosen, nothing restored).
+fn pull_fails(
+    ctx: &TestContext,
+    break_state: impl FnOnce(&TestContext, &str),
+    expected: &str,
+    code: i32,
+) {
+    let bucket = dev_bucket(ctx);
+    let mate = teammate_clone(ctx);
+    break_state(ctx, &bucket);
+    let before = files_under(&mate.project_dir());
+    let out = headless_init(&mate, &["--amplify", r#"{"envName":"dev"}"#]);
+    assert_eq!(out.code, Some(code), "{}", out.all());
+    assert!(
+        out.stderr.contains(expected),
+        "{expected:?} in {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&bucket),
+        "the bucket is named: {}",
+        out.stderr
+    );
+    assert_eq!(
+        files_under(&mate.project_dir()),
+        before,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn a_missing_state_is_an_error_that_names_the_bucket_and_key() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    pull_fails(
+        &ctx,
+        |ctx, bucket| ctx.moto().s3_delete(bucket, "#current-cloud-backend.zip"),
+        "#current-cloud-backend.zip: NoSuchKey",
+        3,
+    );
+}
+
+#[test]
+fn a_truncated_zip_is_refused_before_anything_is_written() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    pull_fails(
+        &ctx,
+        |ctx, bucket| {
+            let zip = ctx
+                .moto()
+                .s3_object(bucket, "#current-cloud-backend.zip")
+                .unwrap();
+            ctx.moto()
+                .s3_put(bucket, "#current-cloud-backend.zip", &zip[..zip.len() / 2]);
+        },
+        "#current-cloud-backend.zip cannot be used: it is not a zip file",
+        1,
+    );
+}
+
+#[test]
+fn a_missing_bucket_says_the_environment_may_be_gone() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    let bucket = dev_bucket(&ctx);
+    let mate = teammate_clone(&ctx);
+    // team-provider-info.json names a bucket that does not exist (deleted, or another account's).
+    let tpi_path = mate.project_dir().join("amplify/team-provider-info.json");
+    let tpi = fs_err::read_to_string(&tpi_path)
+        .unwrap()
+        .replace(&bucket, "amplify-gone-bucket");
+    fs_err::write(&tpi_path, tpi).unwrap();
+    let out = headless_init(&mate, &["--amplify", r#"{"envName":"dev"}"#]);
+    assert_eq!(out.code, Some(3), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("s3://amplify-gone-bucket/#current-cloud-backend.zip: NoSuchBucket"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("the environment may have been deleted"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !mate
+            .project_dir()
+            .join("amplify/.config/local-env-info.json")
+            .exists()
+    );
+}
+
+#[test]
+fn a_failed_upload_leaves_no_project_and_names_the_stack() {
+    let ctx = seeded().env("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
+    let out = headless_init(&ctx, &[]);
+    assert_eq!(out.code, Some(3), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("cannot reach S3 to upload s3://amplify-myapp-dev-"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("the environment's state could not be stored in its deployment bucket; no project file was written"),
+        "{}",
+        out.stderr
+    );
+    assert!(project_files(&ctx).is_empty(), "{:?}", project_files(&ctx));
 }
