@@ -301,6 +301,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     warm_credentials(&mut bench)?;
     cold_credentials(&mut bench)?;
     headless_init(&mut bench)?;
+    next_to_the_original(&mut bench)?;
     profiles_at_scale(&mut bench)?;
     cache_at_scale(&mut bench)?;
     write_reports(&bench.results, &machine(&bench.aws)?, runs)?;
@@ -430,6 +431,87 @@ fn cold_credentials(bench: &mut Bench) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The original's environment against moto (docs/testing.md): no Amplify service, no scripts, CI mode.
+const ORIGINAL_ENV: [(&str, &str); 3] = [
+    ("CLI_DEV_INTERNAL_DISABLE_AMPLIFY_APP_CREATION", "1"),
+    ("AMPLIFY_CLI_DISABLE_SCRIPTING_FEATURES", "1"),
+    ("CI", "1"),
+];
+
+const STATIC_PROVIDERS: &str = r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"devcorpuser"}}"#;
+const FRONTEND: &str = r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src","DistributionDir":"build","BuildCommand":"npm run-script build","StartCommand":"npm run-script start"}}"#;
+
+/// The original CLI next to amplify-rs: a headless init each (the static profile for both: the original
+/// cannot use the role with MFA), and `amplify status` run directly and through `amplify-rs exec`.
+fn next_to_the_original(bench: &mut Bench) -> anyhow::Result<()> {
+    let original = setup::original_cli_dir().join("node_modules/.bin/amplify");
+    let runs = bench.runs.min(5);
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        for (tool, samples) in [("rs", &mut mine), ("original", &mut theirs)] {
+            let dir = bench.home.join(format!("vs-{tool}-{i}"));
+            fs_err::create_dir_all(&dir)?;
+            let amplify = r#"{"projectName":"myapp","envName":"dev","defaultEditor":"code"}"#;
+            let args = [
+                "init",
+                "--amplify",
+                amplify,
+                "--frontend",
+                FRONTEND,
+                "--providers",
+                STATIC_PROVIDERS,
+                "--yes",
+            ];
+            let program = if tool == "rs" {
+                &bench.amplify
+            } else {
+                &original
+            };
+            samples.push(
+                bench
+                    .env
+                    .sample(program, &args, &dir, &ORIGINAL_ENV, None)?,
+            );
+        }
+    }
+    let case = "headless init --yes, static keys (CreateStack + S3 state + files)";
+    bench.results.push(stats(case, "amplify-rs", &mine, None));
+    bench
+        .results
+        .push(stats(case, "original CLI 14.2.2", &theirs, None));
+    eprintln!("bench: init next to the original done");
+
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let project = bench.home.join("vs-original-0");
+    for _ in 0..runs {
+        let exec = [
+            "exec",
+            "--",
+            original.to_str().unwrap_or_default(),
+            "status",
+        ];
+        mine.push(
+            bench
+                .env
+                .sample(&bench.amplify, &exec, &project, &ORIGINAL_ENV, None)?,
+        );
+        theirs.push(
+            bench
+                .env
+                .sample(&original, &["status"], &project, &ORIGINAL_ENV, None)?,
+        );
+    }
+    let case = "amplify status: through amplify-rs exec, and alone";
+    bench
+        .results
+        .push(stats(case, "amplify-rs exec", &mine, None));
+    bench
+        .results
+        .push(stats(case, "original CLI 14.2.2", &theirs, None));
+    eprintln!("bench: amplify status done");
+    Ok(())
+}
+
 /// Headless init end to end, a new folder each time.
 fn headless_init(bench: &mut Bench) -> anyhow::Result<()> {
     let mut inits = Vec::new();
@@ -445,7 +527,7 @@ fn headless_init(bench: &mut Bench) -> anyhow::Result<()> {
         )?);
     }
     bench.results.push(stats(
-        "headless init --yes, end to end (AssumeRole + CreateStack + files)",
+        "headless init --yes, role + MFA (AssumeRole + CreateStack + S3 state + files)",
         "amplify-rs",
         &inits,
         None,
