@@ -12,6 +12,10 @@ pub enum ProviderError {
     Project(#[from] ProjectError),
     #[error(transparent)]
     Sts(#[from] StsError),
+    #[error("Current environment cannot be determined.")]
+    NotInProject,
+    #[error("the environment {env} has no AWS setting in amplify/.config/local-aws-info.json")]
+    NoSetting { env: String },
     #[error("this environment's AWS setting is not supported by amplify-rs: {setting}")]
     UnsupportedAuth { setting: String },
     #[error("{}", s3_failure(action, bucket, key, source))]
@@ -35,6 +39,10 @@ pub enum ProviderError {
         key: String,
         problem: String,
     },
+    #[error(transparent)]
+    Files(#[from] amplify_profile::LoadError),
+    #[error(transparent)]
+    Edit(#[from] amplify_profile::EditError),
     #[error("cannot resolve the folder {}", path.display())]
     Folder {
         path: std::path::PathBuf,
@@ -66,6 +74,14 @@ impl ProviderError {
             ProviderError::Resolve(e) => Some(e.hint()),
             ProviderError::Project(e) => Some(e.hint()),
             ProviderError::Sts(e) => e.hint(),
+            ProviderError::Files(e) => Some(e.hint()),
+            ProviderError::Edit(e) => Some(e.hint()),
+            ProviderError::NotInProject => Some(
+                "Use 'amplify-rs init' in the root of your app directory to create a new environment. Or pass --project DIR, or --profile NAME.".into(),
+            ),
+            ProviderError::NoSetting { .. } => Some(
+                "choose one with `amplify-rs configure project`, or `amplify-rs init` the environment here".into(),
+            ),
             ProviderError::UnsupportedAuth { .. } => {
                 Some("choose a profile with `amplify-rs configure project`".into())
             }

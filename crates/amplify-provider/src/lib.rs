@@ -3,9 +3,13 @@
 //! `amplify_sts::Session`), and the environment's state in its deployment bucket.
 
 mod auth;
+pub mod child;
 mod error;
 pub mod state;
+mod target;
 
 pub use auth::EnvAuth;
+pub use child::{ChildEnv, SessionRequest};
 pub use error::ProviderError;
 pub use state::{DeploymentBucket, Pulled};
+pub use target::{Target, TargetFlags};
