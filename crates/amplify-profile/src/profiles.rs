@@ -504,6 +504,7 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
 
