@@ -20,4 +20,5 @@ mod init_interactive;
 mod original;
 mod profiles;
 mod reliability;
+mod repository;
 mod reset_cache;
