@@ -23,6 +23,9 @@ pub enum Phase {
 }
 
 static PHASE: Mutex<Phase> = Mutex::new(Phase::Idle);
+/// The terminal's settings when the command started: a prompt that hides what is typed turns echo off, and
+/// an interrupt in the middle of it must not leave the person's terminal that way.
+static TERMINAL: std::sync::OnceLock<rustix::termios::Termios> = std::sync::OnceLock::new();
 static PENDING: AtomicBool = AtomicBool::new(false);
 
 impl Phase {
@@ -53,6 +56,13 @@ impl Drop for PhaseGuard {
 }
 
 fn stop(message: &str) -> ! {
+    if let Some(saved) = TERMINAL.get() {
+        let _ = rustix::termios::tcsetattr(
+            std::io::stdin(),
+            rustix::termios::OptionalActions::Now,
+            saved,
+        );
+    }
     let _ = console::Term::stderr().show_cursor();
     stderr_line(&format!("\n{}", style(message).yellow()));
     std::process::exit(i32::from(code::INTERRUPTED));
@@ -60,6 +70,9 @@ fn stop(message: &str) -> ! {
 
 /// Ctrl-C reaches the process as SIGINT (dialoguer re-raises it from a prompt).
 pub fn install_handler() {
+    if let Ok(termios) = rustix::termios::tcgetattr(std::io::stdin()) {
+        let _ = TERMINAL.set(termios);
+    }
     let _ = ctrlc::set_handler(|| {
         let phase = PHASE.lock().map(|p| p.clone()).unwrap_or(Phase::Idle);
         match phase {

@@ -142,20 +142,25 @@ impl Frontend {
     pub fn summary_lines(&self) -> Vec<String> {
         let mut lines = vec![format!("| App type: {}", self.type_name())];
         match self {
-            Frontend::Android { res_dir } => lines.push(format!("| Res directory: {res_dir}")),
-            Frontend::Flutter { res_dir } => {
-                lines.push(format!("| Configuration file location: {res_dir}"))
+            Frontend::Android { res_dir } => {
+                lines.push(format!("| Res directory: {}", displayable(res_dir)))
             }
+            Frontend::Flutter { res_dir } => lines.push(format!(
+                "| Configuration file location: {}",
+                displayable(res_dir)
+            )),
             Frontend::Ios => {}
             Frontend::Javascript { framework, config } => {
                 lines.push(format!("| Javascript framework: {}", framework.as_str()));
-                lines.push(format!("| Source Directory Path: {}", config.source_dir));
-                lines.push(format!(
-                    "| Distribution Directory Path: {}",
-                    config.distribution_dir
-                ));
-                lines.push(format!("| Build Command: {}", config.build_command));
-                lines.push(format!("| Start Command: {}", config.start_command));
+                let lines_of = [
+                    ("Source Directory Path", &config.source_dir),
+                    ("Distribution Directory Path", &config.distribution_dir),
+                    ("Build Command", &config.build_command),
+                    ("Start Command", &config.start_command),
+                ];
+                for (label, value) in lines_of {
+                    lines.push(format!("| {label}: {}", displayable(value)));
+                }
             }
         }
         lines
@@ -180,7 +185,9 @@ impl Frontend {
         }
     }
 
-    /// Reads the frontend of a `project-config.json` object; `Err` says what is missing.
+    /// Reads the frontend of a `project-config.json` object; `Err` says what is missing or refused. A
+    /// project file is untrusted input (a cloned repository): a folder that would lead outside the project
+    /// is refused, and the values are shown with their control characters escaped.
     pub fn from_project_config(config: &Map<String, Value>) -> Result<Frontend, String> {
         let type_name = config
             .get("frontend")
@@ -203,6 +210,8 @@ impl Frontend {
             }),
             "ios" => Ok(Frontend::Ios),
             "javascript" => {
+                let source_dir = text(&["config", "SourceDir"], "src");
+                check_inside(&source_dir, "SourceDir")?;
                 let framework_name = text(&["framework"], "none");
                 let framework = Framework::parse(&framework_name).ok_or_else(|| {
                     format!(
@@ -213,7 +222,7 @@ impl Frontend {
                 Ok(Frontend::Javascript {
                     framework,
                     config: JsConfig {
-                        source_dir: text(&["config", "SourceDir"], &defaults.source_dir),
+                        source_dir,
                         distribution_dir: text(
                             &["config", "DistributionDir"],
                             &defaults.distribution_dir,
@@ -321,4 +330,39 @@ mod tests {
                 .contains("windows")
         );
     }
+}
+
+/// A folder of the project, relative to its root: no absolute path, no `..`.
+fn check_inside(dir: &str, key: &str) -> Result<(), String> {
+    let path = std::path::Path::new(dir);
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "its javascript {key} \"{}\" leads outside the project: it must be a folder inside it, such as src",
+            displayable(dir)
+        ));
+    }
+    Ok(())
+}
+
+/// `text` safe to print on a terminal: control characters (escape sequences among them) are shown as
+/// `\u{..}` escapes. Values read from project files go through this before they are printed.
+pub fn displayable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }

@@ -24,7 +24,7 @@ pub use auth::{AccessKeysFile, AwsAuth};
 pub use cloud_backend::CloudBackend;
 pub use editor::{EDITORS, Editor};
 pub use error::ProjectError;
-pub use frontend::{Framework, Frontend, JsConfig, guess_framework, suggested_type};
+pub use frontend::{Framework, Frontend, JsConfig, displayable, guess_framework, suggested_type};
 pub use gitignore::{GITIGNORE_ENTRIES, update_gitignore};
 pub use names::{
     ENV_NAME_RULE, PROJECT_NAME_RULE, default_project_name, is_valid_env_name,

@@ -295,7 +295,33 @@ impl Project {
             project.env_name()?;
         }
         project.frontend()?;
+        project.check_shapes()?;
         Ok(project)
+    }
+
+    /// `team-provider-info.json` and `local-aws-info.json` hold an object per environment, named as the
+    /// original names environments: anything else is refused at load, naming the file and the entry.
+    fn check_shapes(&self) -> Result<(), ProjectError> {
+        for (file, map) in [
+            (paths::TEAM_PROVIDER_INFO, &self.team_provider),
+            (paths::LOCAL_AWS_INFO, &self.aws_info),
+        ] {
+            for (env, value) in map {
+                if !crate::names::is_valid_env_name(env) {
+                    return Err(self.invalid(
+                        file,
+                        format!(
+                            "its environment \"{}\" is not 2 to 10 lower-case letters",
+                            crate::frontend::displayable(env)
+                        ),
+                    ));
+                }
+                if !value.is_object() {
+                    return Err(self.invalid(file, format!("its entry for {env} is not an object")));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether this checkout has chosen an environment (a fresh clone has not).
@@ -317,16 +343,30 @@ impl Project {
         }
     }
 
+    /// The project's name, as the original allows it (3-20 letters and digits): a project file is untrusted
+    /// input, and a name holding escape sequences would be printed to the terminal.
     pub fn project_name(&self) -> Result<&str, ProjectError> {
-        self.config
+        let name = self
+            .config
             .get("projectName")
             .and_then(Value::as_str)
-            .ok_or_else(|| self.invalid(paths::PROJECT_CONFIG, "it has no \"projectName\""))
+            .ok_or_else(|| self.invalid(paths::PROJECT_CONFIG, "it has no \"projectName\""))?;
+        if !crate::names::is_valid_project_name(name) {
+            return Err(self.invalid(
+                paths::PROJECT_CONFIG,
+                format!(
+                    "its projectName \"{}\" is not 3 to 20 letters and digits",
+                    crate::frontend::displayable(name)
+                ),
+            ));
+        }
+        Ok(name)
     }
 
-    /// The current environment.
+    /// The current environment (a name the original allows: 2-10 lower-case letters).
     pub fn env_name(&self) -> Result<&str, ProjectError> {
-        self.env_info
+        let env = self
+            .env_info
             .get("envName")
             .and_then(Value::as_str)
             .ok_or_else(|| {
@@ -338,7 +378,17 @@ impl Project {
                 } else {
                     self.invalid(paths::LOCAL_ENV_INFO, "it has no \"envName\"")
                 }
-            })
+            })?;
+        if !crate::names::is_valid_env_name(env) {
+            return Err(self.invalid(
+                paths::LOCAL_ENV_INFO,
+                format!(
+                    "its envName \"{}\" is not 2 to 10 lower-case letters",
+                    crate::frontend::displayable(env)
+                ),
+            ));
+        }
+        Ok(env)
     }
 
     /// The editor as stored (an id such as `vscode`, or the original's display name).
@@ -395,7 +445,7 @@ impl Project {
             .collect())
     }
 
-    /// The environments recorded in `team-provider-info.json`.
+    /// The environments recorded in `team-provider-info.json` (checked at load: names the original allows).
     pub fn environments(&self) -> Vec<String> {
         self.team_provider.keys().cloned().collect()
     }

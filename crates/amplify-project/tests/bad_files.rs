@@ -26,17 +26,61 @@ fn copy_fixture(to: &Path) {
     }
 }
 
-fn load_with(file: &str, contents: &[u8], label: &str) {
+/// Loads the fixture with `file` replaced; an error must name the file. Returns the error's text, `None`
+/// when the project loaded.
+fn load_with(file: &str, contents: &[u8], label: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(dir.path());
     std::fs::write(dir.path().join(file), contents).unwrap();
-    if let Err(error) = Project::load(dir.path()) {
-        let message = format!("{error} {}", error.hint());
-        assert!(
-            message.contains(file),
-            "{label}: the error names the file: {message}"
-        );
+    match Project::load(dir.path()) {
+        Ok(_) => None,
+        Err(error) => {
+            let message = format!("{error} {}", error.hint());
+            assert!(
+                message.contains(file),
+                "{label}: the error names the file: {message}"
+            );
+            Some(message)
+        }
     }
+}
+
+/// The fixture with `file`'s JSON changed by `edit`, loaded; the error's text.
+fn refused(file: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(Path::new(FIXTURE).join(file)).unwrap()).unwrap();
+    edit(&mut value);
+    load_with(file, value.to_string().as_bytes(), file).expect("the project is refused")
+}
+
+/// A cloned repository is untrusted input: what it holds must not lead outside the project, reach the
+/// terminal raw, or make amplify-rs read without end.
+#[test]
+fn values_a_stranger_can_plant_are_refused() {
+    let config = "amplify/.config/project-config.json";
+    for dir in ["/etc", "../../outside", "src/../../x"] {
+        let error = refused(config, |v| v["javascript"]["config"]["SourceDir"] = dir.into());
+        assert!(error.contains("leads outside the project"), "{dir}: {error}");
+    }
+    let error = refused(config, |v| v["projectName"] = "my\u{1b}[2Japp".into());
+    assert!(!error.contains('\u{1b}'), "no escape reaches the terminal: {error:?}");
+    assert!(error.contains("\\u{1b}"), "{error}");
+    let error = refused("amplify/team-provider-info.json", |v| {
+        v["../dev"] = v["dev"].clone();
+    });
+    assert!(error.contains("is not 2 to 10 lower-case letters"), "{error}");
+    let error = refused("amplify/.config/local-env-info.json", |v| v["envName"] = "\u{7}".into());
+    assert!(error.contains("envName"), "{error}");
+
+    let huge = vec![b' '; 17 << 20];
+    let error = load_with(config, &huge, "huge").expect("refused");
+    assert!(error.contains("larger than 16 MiB"), "{error}");
+}
+
+#[test]
+fn a_keys_file_that_is_not_a_file_is_refused() {
+    let error = amplify_project::AccessKeysFile::read(Path::new("/dev/zero")).unwrap_err();
+    assert!(error.to_string().contains("/dev/zero is not a regular file"), "{error}");
 }
 
 #[test]
@@ -57,14 +101,13 @@ fn hostile_project_files() {
     for file in FILES {
         let valid = std::fs::read(Path::new(FIXTURE).join(file)).unwrap();
         for cut in (0..valid.len()).step_by(7) {
-            load_with(file, &valid[..cut], &format!("{file} cut at {cut}"));
+            let label = format!("{file} cut at {cut}");
+            assert!(load_with(file, &valid[..cut], &label).is_some(), "{label}: refused");
         }
-        load_with(file, b"\xff\xfe\x00\x01", &format!("{file} binary"));
-        load_with(
-            file,
-            "[".repeat(50_000).as_bytes(),
-            &format!("{file} nested"),
-        );
+        let label = format!("{file} binary");
+        assert!(load_with(file, b"\xff\xfe\x00\x01", &label).is_some(), "{label}");
+        let label = format!("{file} nested");
+        assert!(load_with(file, "[".repeat(50_000).as_bytes(), &label).is_some(), "{label}");
         for wrong in [
             "5",
             "[]",

@@ -42,6 +42,19 @@ impl Pty {
         }
     }
 
+    /// Turns the terminal's echo on, as a person's terminal has it (the pseudo-terminal starts without).
+    pub fn echo_on(&mut self) {
+        self.session
+            .get_process_mut()
+            .set_echo(true, None)
+            .expect("set the terminal's echo");
+    }
+
+    /// Whether the terminal echoes what is typed (a program must leave it so, even when interrupted).
+    pub fn echo_is_on(&self) -> bool {
+        self.session.get_process().get_echo().expect("read the terminal's settings")
+    }
+
     /// Reads whatever is available; returns false at end of output.
     fn pump(&mut self) -> bool {
         let mut buf = [0u8; 8192];

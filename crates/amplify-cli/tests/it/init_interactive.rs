@@ -316,3 +316,33 @@ fn no_color_and_quiet() {
     assert_eq!(out.code, Some(0));
     assert_eq!(out.stderr, "", "--quiet prints nothing on success");
 }
+
+/// Ctrl-C at every kind of prompt (a list, a text, the hidden MFA code) leaves the terminal as it was:
+/// echo on, the cursor shown.
+#[test]
+fn the_terminal_is_restored_after_ctrl_c_at_each_prompt() {
+    let ctx = seeded();
+    let steps: [(&str, &[&str]); 3] = [
+        ("Enter a name for the project", &[]),
+        ("Select the authentication method you want to use:", &["accept"]),
+        ("Enter the MFA token code:", &["accept", "profile"]),
+    ];
+    for (prompt, before) in steps {
+        let mut pty = ctx.pty(&["init"]);
+        pty.echo_on();
+        if before.contains(&"accept") {
+            accept_the_defaults(&mut pty);
+        }
+        if before.contains(&"profile") {
+            pty.enter();
+            pty.expect("Please choose the profile you want to use");
+            pty.send("bizcorp");
+            pty.enter();
+        }
+        pty.expect(prompt);
+        pty.ctrl_c();
+        assert_eq!(pty.wait(), 130, "{prompt}: {}", pty.screen());
+        assert!(pty.echo_is_on(), "echo is back on after Ctrl-C at {prompt:?}");
+    }
+    assert!(project_files(&ctx).is_empty());
+}
