@@ -48,16 +48,28 @@ mod paths {
 }
 
 /// The nearest folder at or above `start` that holds an Amplify project: `amplify/.config/` with
-/// `project-config.json`, or with a `local-env-info.json` whose `projectPath` is that folder.
+/// `project-config.json`, or with a `local-env-info.json` whose `projectPath` is that folder. A project whose
+/// `amplify/.config` belongs to another user is not the user's (someone can plant `/tmp/amplify/.config` to
+/// capture every folder under `/tmp`): it is passed over, as git passes over a repository it does not trust.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
+    find_root_of(start, rustix::process::getuid().as_raw())
+}
+
+/// [`find_root`] for the user `uid`.
+pub fn find_root_of(start: &Path, uid: u32) -> Option<PathBuf> {
     start
         .ancestors()
-        .find(|dir| is_root(dir))
+        .find(|dir| is_root(dir, uid))
         .map(Path::to_path_buf)
 }
 
-fn is_root(dir: &Path) -> bool {
-    if !dir.join(paths::DOT_CONFIG).is_dir() {
+fn is_root(dir: &Path, uid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(meta) = fs_err::symlink_metadata(dir.join(paths::DOT_CONFIG)) else {
+        return false;
+    };
+    if !meta.is_dir() || meta.uid() != uid {
+        tracing::debug!("{} is not a project of uid {uid}", dir.display());
         return false;
     }
     if dir.join(paths::PROJECT_CONFIG).is_file() {
@@ -781,6 +793,21 @@ mod tests {
         assert!(leftovers.is_empty(), "{leftovers:?}");
         let exports = std::fs::read_to_string(root.join("src/aws-exports.js")).unwrap();
         assert!(exports.contains("const awsmobile = {\n    \"aws_project_region\": \"us-east-1\"\n};\n\n\nexport default awsmobile;\n"), "{exports}");
+    }
+
+    #[test]
+    fn another_users_project_above_is_passed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        new_project(dir.path()).write().unwrap();
+        let below = dir.path().join("src/components");
+        std::fs::create_dir_all(&below).unwrap();
+        let me = rustix::process::getuid().as_raw();
+        assert_eq!(find_root_of(&below, me).as_deref(), Some(dir.path()));
+        assert_eq!(
+            find_root_of(&below, me.wrapping_add(4242)),
+            None,
+            "for another user, this project is not theirs"
+        );
     }
 
     #[test]
