@@ -55,7 +55,28 @@ impl Drop for PhaseGuard {
     }
 }
 
+/// Set by the first thread that stops the process: a prompt's read and the signal handler can both see the
+/// same Ctrl-C, and only one of them prints.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
 fn stop(message: &str) -> ! {
+    if STOPPING.swap(true, Ordering::SeqCst) {
+        // The other thread is exiting; wait for it.
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+    restore_terminal();
+    // A prompt drawn an instant ago may still be turning echo off on the main thread: give it that instant,
+    // then restore again, so the person's terminal is never left without echo.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    restore_terminal();
+    let _ = console::Term::stderr().show_cursor();
+    stderr_line(&format!("\n{}", style(message).yellow()));
+    std::process::exit(i32::from(code::INTERRUPTED));
+}
+
+fn restore_terminal() {
     if let Some(saved) = TERMINAL.get() {
         let _ = rustix::termios::tcsetattr(
             std::io::stdin(),
@@ -63,9 +84,21 @@ fn stop(message: &str) -> ! {
             saved,
         );
     }
-    let _ = console::Term::stderr().show_cursor();
-    stderr_line(&format!("\n{}", style(message).yellow()));
-    std::process::exit(i32::from(code::INTERRUPTED));
+}
+
+/// What Ctrl-C means now. The signal handler calls it; so does a prompt whose read was interrupted by the
+/// signal (the read fails with EINTR before the handler's thread runs), so the outcome does not depend on
+/// which comes first.
+pub fn interrupted() {
+    let phase = PHASE.lock().map(|p| p.clone()).unwrap_or(Phase::Idle);
+    match phase {
+        Phase::Idle => stop("Interrupted: nothing was written."),
+        Phase::Deploying(stack) => stop(&format!(
+            "Interrupted: no project file was written, but the stack {stack} may still be being created in AWS. Delete it in the CloudFormation console if you do not run init again."
+        )),
+        Phase::Writing => PENDING.store(true, Ordering::SeqCst),
+        Phase::Child => {}
+    }
 }
 
 /// Ctrl-C reaches the process as SIGINT (dialoguer re-raises it from a prompt).
@@ -73,15 +106,5 @@ pub fn install_handler() {
     if let Ok(termios) = rustix::termios::tcgetattr(std::io::stdin()) {
         let _ = TERMINAL.set(termios);
     }
-    let _ = ctrlc::set_handler(|| {
-        let phase = PHASE.lock().map(|p| p.clone()).unwrap_or(Phase::Idle);
-        match phase {
-            Phase::Idle => stop("Interrupted: nothing was written."),
-            Phase::Deploying(stack) => stop(&format!(
-                "Interrupted: no project file was written, but the stack {stack} may still be being created in AWS. Delete it in the CloudFormation console if you do not run init again."
-            )),
-            Phase::Writing => PENDING.store(true, Ordering::SeqCst),
-            Phase::Child => {}
-        }
-    });
+    let _ = ctrlc::set_handler(interrupted);
 }

@@ -14,17 +14,18 @@ fn theme() -> ColorfulTheme {
 
 /// Turns dialoguer's errors into ours: Esc or `q` is a cancellation, anything else an I/O failure.
 fn answered<T>(result: dialoguer::Result<Option<T>>) -> anyhow::Result<T> {
-    match result {
-        Ok(Some(value)) => Ok(value),
-        Ok(None) => Err(UserError::Cancelled.into()),
-        Err(dialoguer::Error::IO(e)) => {
-            Err(anyhow::Error::new(e).context("cannot read from the terminal"))
-        }
+    match read(result)? {
+        Some(value) => Ok(value),
+        None => Err(UserError::Cancelled.into()),
     }
 }
 
+/// A read that Ctrl-C interrupted is handled as Ctrl-C (see [`crate::interrupt::interrupted`]).
 fn read<T>(result: dialoguer::Result<T>) -> anyhow::Result<T> {
     result.map_err(|dialoguer::Error::IO(e)| {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            crate::interrupt::interrupted();
+        }
         anyhow::Error::new(e).context("cannot read from the terminal")
     })
 }

@@ -59,17 +59,30 @@ fn refused(file: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
 fn values_a_stranger_can_plant_are_refused() {
     let config = "amplify/.config/project-config.json";
     for dir in ["/etc", "../../outside", "src/../../x"] {
-        let error = refused(config, |v| v["javascript"]["config"]["SourceDir"] = dir.into());
-        assert!(error.contains("leads outside the project"), "{dir}: {error}");
+        let error = refused(config, |v| {
+            v["javascript"]["config"]["SourceDir"] = dir.into()
+        });
+        assert!(
+            error.contains("leads outside the project"),
+            "{dir}: {error}"
+        );
     }
     let error = refused(config, |v| v["projectName"] = "my\u{1b}[2Japp".into());
-    assert!(!error.contains('\u{1b}'), "no escape reaches the terminal: {error:?}");
+    assert!(
+        !error.contains('\u{1b}'),
+        "no escape reaches the terminal: {error:?}"
+    );
     assert!(error.contains("\\u{1b}"), "{error}");
     let error = refused("amplify/team-provider-info.json", |v| {
         v["../dev"] = v["dev"].clone();
     });
-    assert!(error.contains("is not 2 to 10 lower-case letters"), "{error}");
-    let error = refused("amplify/.config/local-env-info.json", |v| v["envName"] = "\u{7}".into());
+    assert!(
+        error.contains("is not 2 to 10 lower-case letters"),
+        "{error}"
+    );
+    let error = refused("amplify/.config/local-env-info.json", |v| {
+        v["envName"] = "\u{7}".into()
+    });
     assert!(error.contains("envName"), "{error}");
 
     let huge = vec![b' '; 17 << 20];
@@ -80,7 +93,12 @@ fn values_a_stranger_can_plant_are_refused() {
 #[test]
 fn a_keys_file_that_is_not_a_file_is_refused() {
     let error = amplify_project::AccessKeysFile::read(Path::new("/dev/zero")).unwrap_err();
-    assert!(error.to_string().contains("/dev/zero is not a regular file"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("/dev/zero is not a regular file"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -102,12 +120,21 @@ fn hostile_project_files() {
         let valid = std::fs::read(Path::new(FIXTURE).join(file)).unwrap();
         for cut in (0..valid.len()).step_by(7) {
             let label = format!("{file} cut at {cut}");
-            assert!(load_with(file, &valid[..cut], &label).is_some(), "{label}: refused");
+            assert!(
+                load_with(file, &valid[..cut], &label).is_some(),
+                "{label}: refused"
+            );
         }
         let label = format!("{file} binary");
-        assert!(load_with(file, b"\xff\xfe\x00\x01", &label).is_some(), "{label}");
+        assert!(
+            load_with(file, b"\xff\xfe\x00\x01", &label).is_some(),
+            "{label}"
+        );
         let label = format!("{file} nested");
-        assert!(load_with(file, "[".repeat(50_000).as_bytes(), &label).is_some(), "{label}");
+        assert!(
+            load_with(file, "[".repeat(50_000).as_bytes(), &label).is_some(),
+            "{label}"
+        );
         for wrong in [
             "5",
             "[]",

@@ -160,25 +160,59 @@ impl TestContext {
         env
     }
 
-    /// Runs the binary without a terminal, stdin closed.
+    /// Runs the binary without a terminal, stdin closed; what it printed and the project's files are
+    /// scanned for secrets ([`crate::secrets`]).
     pub fn run(&self, args: &[&str]) -> CommandOutput {
-        let output = self
-            .command(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("the binary runs");
-        CommandOutput {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        self.run_command(self.command(args).stdin(std::process::Stdio::null()))
     }
 
-    /// Runs the binary in a pseudo-terminal of 30 rows and 100 columns.
+    /// Runs `command` (made by [`TestContext::command`], perhaps with more variables) and scans it as
+    /// [`TestContext::run`] does. The values of variables that name an MFA code or a secret count as secrets.
+    pub fn run_command(&self, command: &mut Command) -> CommandOutput {
+        let args: Vec<String> = command
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let given: Vec<String> = self
+            .extra_env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain(command.get_envs().filter_map(|(k, v)| {
+                Some((
+                    k.to_string_lossy().into_owned(),
+                    v?.to_string_lossy().into_owned(),
+                ))
+            }))
+            .filter(|(k, _)| k.contains("MFA_CODE") || k.contains("SECRET"))
+            .map(|(_, v)| v)
+            .collect();
+        let out = CommandOutput::run(command);
+        // `aws credentials` prints credentials by design, and `exec`'s program prints what it likes.
+        let prints_credentials = args.iter().any(|a| a == "credentials" || a == "exec");
+        let texts: Vec<&str> = if prints_credentials {
+            vec![&out.stderr]
+        } else {
+            vec![&out.stdout, &out.stderr]
+        };
+        crate::secrets::assert_none_in(
+            &crate::secrets::secrets_in(self.home(), &given),
+            &texts,
+            &self.project_dir(),
+        );
+        out
+    }
+
+    /// Every secret this test's runs may hold now (see [`crate::secrets`]).
+    pub fn secrets(&self, given: &[String]) -> Vec<String> {
+        crate::secrets::secrets_in(self.home(), given)
+    }
+
+    /// Runs the binary in a pseudo-terminal of 30 rows and 100 columns; when it ends, what it showed and
+    /// the project's files are scanned for secrets, as [`TestContext::run`] scans.
     pub fn pty(&self, args: &[&str]) -> Pty {
         let mut command = self.command(args);
         command.env("TERM", "xterm-256color");
-        Pty::spawn(command, 30, 100)
+        Pty::spawn(command, 30, 100).scanned_in(self.home(), &self.project_dir())
     }
 
     /// `text` with this test's HOME replaced by `[HOME]`, for messages that name files.
@@ -186,6 +220,19 @@ impl TestContext {
         let canonical = self.canonical_home().display().to_string();
         text.replace(&canonical, "[HOME]")
             .replace(&self.home().display().to_string(), "[HOME]")
+    }
+
+    /// [`TestContext::pty`] with the terminal's echo turned on before the program starts, as a person's
+    /// terminal has it (the pseudo-terminal starts without).
+    pub fn pty_with_echo(&self, args: &[&str]) -> Pty {
+        let mut command = self.command_of(std::path::Path::new("sh"), &[]);
+        command
+            .arg("-c")
+            .arg("stty echo && exec \"$0\" \"$@\"")
+            .arg(&self.binary)
+            .args(args)
+            .env("TERM", "xterm-256color");
+        Pty::spawn(command, 30, 100).scanned_in(self.home(), &self.project_dir())
     }
 
     /// Reads a JSON file of the project.

@@ -14,6 +14,7 @@ mod moto;
 mod original;
 mod pty;
 mod replay;
+pub mod secrets;
 pub mod session;
 mod silent;
 

@@ -17,6 +17,10 @@ pub struct Pty {
     parser: vt100::Parser,
     transcript: Vec<u8>,
     exit: Option<i32>,
+    /// The HOME and project folder scanned for secrets when the program ends, and what was typed that is
+    /// secret (MFA codes, keys).
+    scan: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    typed: Vec<String>,
 }
 
 impl std::fmt::Debug for Pty {
@@ -39,20 +43,23 @@ impl Pty {
             parser: vt100::Parser::new(rows, cols, 1000),
             transcript: Vec::new(),
             exit: None,
+            scan: None,
+            typed: Vec::new(),
         }
     }
 
-    /// Turns the terminal's echo on, as a person's terminal has it (the pseudo-terminal starts without).
-    pub fn echo_on(&mut self) {
-        self.session
-            .get_process_mut()
-            .set_echo(true, None)
-            .expect("set the terminal's echo");
+    /// Scans what the program showed and the files of `project` for secrets when it ends.
+    pub fn scanned_in(mut self, home: &std::path::Path, project: &std::path::Path) -> Self {
+        self.scan = Some((home.to_path_buf(), project.to_path_buf()));
+        self
     }
 
     /// Whether the terminal echoes what is typed (a program must leave it so, even when interrupted).
     pub fn echo_is_on(&self) -> bool {
-        self.session.get_process().get_echo().expect("read the terminal's settings")
+        self.session
+            .get_process()
+            .get_echo()
+            .expect("read the terminal's settings")
     }
 
     /// Reads whatever is available; returns false at end of output.
@@ -111,7 +118,17 @@ impl Pty {
     }
 
     /// Types `text` and Enter.
+    /// Types `text` and Enter. A line shaped like an MFA code (six digits) or a secret key (40 characters
+    /// of base64) is remembered as a secret: it must never be shown.
     pub fn send_line(&mut self, text: &str) {
+        let code = text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit());
+        let key = text.len() == 40
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/+=".contains(&b));
+        if code || key {
+            self.typed.push(text.to_string());
+        }
         self.send(text);
         self.send("\r");
     }
@@ -163,6 +180,14 @@ impl Pty {
             .get_process()
             .wait()
             .expect("wait for the child");
+        if let Some((home, project)) = &self.scan {
+            let shown = String::from_utf8_lossy(&self.transcript).into_owned();
+            crate::secrets::assert_none_in(
+                &crate::secrets::secrets_in(home, &self.typed),
+                &[&shown],
+                project,
+            );
+        }
         let code = match status {
             WaitStatus::Exited(_, code) => code,
             WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use amplify_test_support::{Recorded, SEED_SECRET_KEY, TestContext};
+use amplify_test_support::{Recorded, TestContext};
 use serde_json::Value;
 
 pub const PROFILE_PROVIDERS: &str = r#"{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}"#;
@@ -24,12 +24,7 @@ pub fn headless_init(ctx: &TestContext, extra: &[&str]) -> amplify_test_support:
     command
         .env("AMPLIFY_RS_MFA_CODE", MFA_CODE)
         .stdin(std::process::Stdio::null());
-    let output = command.output().unwrap();
-    amplify_test_support::CommandOutput {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    ctx.run_command(&mut command)
 }
 
 pub fn calls<'a>(recording: &'a [Recorded], action: &str) -> Vec<&'a Recorded> {
@@ -49,57 +44,14 @@ pub fn cached_entries(ctx: &TestContext, dir: &Path) -> serde_json::Map<String, 
         .unwrap_or_default()
 }
 
-/// The secrets a run may hold: the user's secret key, every cached secret and token, and the MFA code.
-pub fn secrets(ctx: &TestContext) -> Vec<String> {
-    let mut secrets = vec![SEED_SECRET_KEY.to_string(), MFA_CODE.to_string()];
-    if ctx.cache_path().exists()
-        && let Some(projects) = cache(ctx)["amplify-rs"]["projects"].as_object()
-    {
-        {
-            for entries in projects.values() {
-                for entry in entries.as_object().into_iter().flat_map(|e| e.values()) {
-                    for key in ["secretAccessKey", "sessionToken"] {
-                        if let Some(s) = entry[key].as_str() {
-                            secrets.push(s.to_string());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    secrets
-}
-
-/// No secret in `texts` nor in any file of the project folder.
+/// No secret in `texts` nor in any file of the project folder (every run through the context is scanned
+/// already; this is for texts a test got another way).
 pub fn assert_no_secrets(ctx: &TestContext, texts: &[&str]) {
-    let secrets = secrets(ctx);
-    for text in texts {
-        for secret in &secrets {
-            assert!(
-                !text.contains(secret.as_str()),
-                "a secret ({}...) leaked into output:\n{text}",
-                &secret[..4]
-            );
-        }
-    }
-    let mut stack = vec![ctx.project_dir()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs_err::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let content = String::from_utf8_lossy(&fs_err::read(&path).unwrap()).into_owned();
-                for secret in &secrets {
-                    assert!(
-                        !content.contains(secret.as_str()),
-                        "a secret leaked into {}",
-                        path.display()
-                    );
-                }
-            }
-        }
-    }
+    amplify_test_support::secrets::assert_none_in(
+        &ctx.secrets(&[MFA_CODE.to_string()]),
+        texts,
+        &ctx.project_dir(),
+    );
 }
 
 /// The files under `root`, relative, sorted.

@@ -324,12 +324,14 @@ fn the_terminal_is_restored_after_ctrl_c_at_each_prompt() {
     let ctx = seeded();
     let steps: [(&str, &[&str]); 3] = [
         ("Enter a name for the project", &[]),
-        ("Select the authentication method you want to use:", &["accept"]),
+        (
+            "Select the authentication method you want to use:",
+            &["accept"],
+        ),
         ("Enter the MFA token code:", &["accept", "profile"]),
     ];
     for (prompt, before) in steps {
-        let mut pty = ctx.pty(&["init"]);
-        pty.echo_on();
+        let mut pty = ctx.pty_with_echo(&["init"]);
         if before.contains(&"accept") {
             accept_the_defaults(&mut pty);
         }
@@ -342,7 +344,10 @@ fn the_terminal_is_restored_after_ctrl_c_at_each_prompt() {
         pty.expect(prompt);
         pty.ctrl_c();
         assert_eq!(pty.wait(), 130, "{prompt}: {}", pty.screen());
-        assert!(pty.echo_is_on(), "echo is back on after Ctrl-C at {prompt:?}");
+        assert!(
+            pty.echo_is_on(),
+            "echo is back on after Ctrl-C at {prompt:?}"
+        );
     }
     assert!(project_files(&ctx).is_empty());
 }
