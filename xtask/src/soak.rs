@@ -93,6 +93,17 @@ pub fn run() -> anyhow::Result<()> {
     let mut failed = 0;
     for step in STEPS {
         eprintln!("soak: {}", step.what);
+        // The same command without running first: one package's features can differ from the three built
+        // together above, and a rebuild must not count in the step's time.
+        crate::run_checked(cargo().args([
+            "test",
+            "--release",
+            "-p",
+            step.package,
+            "--test",
+            step.test,
+            "--no-run",
+        ]))?;
         let mut command = cargo();
         command.args(["test", "--release", "-p", step.package, "--test", step.test]);
         if !step.filter.is_empty() {

@@ -23,6 +23,7 @@ fn eight_processes_on_a_cold_cache_prompt_once_and_call_sts_once() {
     let start = Instant::now();
     let mut answered = None;
     let mut alive = vec![true; ptys.len()];
+    let waiting = |p: &Pty| p.screen().contains("Waiting for another amplify-rs");
     while alive.iter().any(|a| *a) {
         assert!(
             start.elapsed() < Duration::from_secs(120),
@@ -36,8 +37,16 @@ fn eight_processes_on_a_cold_cache_prompt_once_and_call_sts_once() {
             if alive[i] {
                 alive[i] = pty.poll();
             }
-            if answered.is_none() && pty.screen().contains("Enter the MFA token code:") {
-                pty.send_line(MFA_CODE);
+        }
+        // The person answers once every other process is waiting for the one at the prompt: they all
+        // started on a cold cache, so none may get past the lock before the code is typed.
+        let prompting = ptys
+            .iter()
+            .position(|p| p.screen().contains("Enter the MFA token code:"));
+        if let (None, Some(i)) = (answered, prompting) {
+            let others_wait = ptys.iter().enumerate().all(|(j, p)| j == i || waiting(p));
+            if others_wait {
+                ptys[i].send_line(MFA_CODE);
                 answered = Some(i);
             }
         }
@@ -58,11 +67,8 @@ fn eight_processes_on_a_cold_cache_prompt_once_and_call_sts_once() {
             );
         }
     }
-    let waited = ptys
-        .iter()
-        .filter(|p| p.screen().contains("Waiting for another amplify-rs"))
-        .count();
-    eprintln!("{waited} of 7 processes said they were waiting");
+    let waited = ptys.iter().filter(|p| waiting(p)).count();
+    assert_eq!(waited, 7, "every other process said it was waiting");
     let recording = ctx.moto().recording();
     assert_eq!(
         calls(&recording, "AssumeRole").len(),

@@ -122,6 +122,10 @@ fn init_killed_at_any_instant_leaves_no_half_written_project() {
         }
     }
     eprintln!("{none} kills left no project, {whole} a whole one; none left half of one");
+    assert!(
+        none > 0 && whole > 0,
+        "the kills landed before the files and after them ({none} / {whole}): the instants cover the writes"
+    );
     // An init in a folder where one was killed finishes, and clears what the killed one staged.
     let dir = (0..kills)
         .map(|i| ctx.home().join(format!("k{i}")))
@@ -166,6 +170,11 @@ fn private_files_stay_private_under_a_permissive_umask() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The keys file was the first thing amplify-rs put under ~/.amplify: every folder it made is private.
+    let mode = |p: &std::path::Path| fs_err::metadata(p).unwrap().permissions().mode() & 0o777;
+    for dir in [".amplify", ".amplify/awscloudformation"] {
+        assert_eq!(mode(&ctx.home().join(dir)), 0o700, "{dir} under umask 000");
+    }
     let other = ctx.home().join("other");
     fs_err::create_dir_all(&other).unwrap();
     let mut command =
@@ -176,7 +185,6 @@ fn private_files_stay_private_under_a_permissive_umask() {
         .stdin(Stdio::null());
     assert!(command.output().unwrap().status.success());
 
-    let mode = |p: &std::path::Path| fs_err::metadata(p).unwrap().permissions().mode() & 0o777;
     let amplify_dir = ctx.home().join(".amplify/awscloudformation");
     assert_eq!(mode(&amplify_dir), 0o700);
     assert_eq!(mode(&ctx.cache_path()), 0o600);
