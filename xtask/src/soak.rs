@@ -62,6 +62,13 @@ const STEPS: &[Step] = &[
         env: &[("AMPLIFY_RS_FUZZ_CASES", "500000")],
     },
     Step {
+        what: "project files fuzzed, 200,000 mutations",
+        package: "amplify-project",
+        test: "fuzz",
+        filter: "",
+        env: &[("AMPLIFY_RS_FUZZ_CASES", "200000")],
+    },
+    Step {
         what: "parser against botocore, 50,000 cases",
         package: "amplify-profile",
         test: "differential",
@@ -87,6 +94,8 @@ pub fn run() -> anyhow::Result<()> {
         "amplify-cache",
         "-p",
         "amplify-profile",
+        "-p",
+        "amplify-project",
     ]);
     crate::run_checked(&mut build)?;
     let mut rows = Vec::new();
