@@ -149,17 +149,9 @@ impl MfaSources {
         };
         // stdin and stderr stay the user's, for a password manager that asks for a PIN; stdout is the code.
         let mut output = None;
-        self.prompt.with_terminal(&mut || {
-            output = Some(
-                std::process::Command::new("sh")
-                    .arg("-c")
-                    .arg(command)
-                    .stdin(std::process::Stdio::inherit())
-                    .stderr(std::process::Stdio::inherit())
-                    .output(),
-            );
-        });
-        let output = output
+        self.prompt
+            .with_terminal(&mut || output = Some(run_bounded(command)));
+        let (status, stdout) = output
             .expect("with_terminal runs its closure")
             .map_err(|e| {
                 unavailable(format!(
@@ -167,15 +159,19 @@ impl MfaSources {
                     request.profile
                 ))
             })?;
-        if !output.status.success() {
+        if stdout.len() as u64 >= MFA_PROCESS_OUTPUT {
             return Err(unavailable(format!(
-                "the mfa_process of profile {} failed ({})",
-                request.profile, output.status
+                "the mfa_process of profile {} printed more than {MFA_PROCESS_OUTPUT} bytes, and an MFA code is 6 digits",
+                request.profile
             )));
         }
-        // Only the first line counts, and a code is short: anything longer is not one.
-        let stdout = &output.stdout[..output.stdout.len().min(64)];
-        let code = String::from_utf8_lossy(stdout).trim().to_string();
+        if !status.success() {
+            return Err(unavailable(format!(
+                "the mfa_process of profile {} failed ({status})",
+                request.profile
+            )));
+        }
+        let code = String::from_utf8_lossy(&stdout).trim().to_string();
         validate::mfa_code(&code).map_err(|why| {
             unavailable(format!(
                 "the mfa_process of profile {} printed something that is not an MFA code ({why})",
@@ -185,6 +181,27 @@ impl MfaSources {
         Ok(Secret::new(code))
     }
 }
+
+/// Runs `command` with `sh -c` and reads at most [`MFA_PROCESS_OUTPUT`] bytes of what it prints: a code is
+/// six digits, and a process that prints without end must not fill memory (it gets SIGPIPE past the limit).
+fn run_bounded(command: &str) -> std::io::Result<(std::process::ExitStatus, Vec<u8>)> {
+    use std::io::Read as _;
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::inherit())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()?;
+    let mut stdout = Vec::new();
+    if let Some(pipe) = child.stdout.take() {
+        pipe.take(MFA_PROCESS_OUTPUT).read_to_end(&mut stdout)?;
+    }
+    Ok((child.wait()?, stdout))
+}
+
+/// The most of an `mfa_process`'s output that is read.
+const MFA_PROCESS_OUTPUT: u64 = 4096;
 
 /// The given code was used up (or rejected) and nothing else can give one.
 fn given_code_used_up(request: &MfaRequest<'_>) -> MfaError {

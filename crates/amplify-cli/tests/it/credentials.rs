@@ -193,6 +193,21 @@ fn mfa_process_supplies_the_code() {
         "what the command printed is not echoed: {}",
         out.stderr
     );
+
+    // A process that prints without end is read only so far, then refused (no memory exhausted, no hang).
+    fs_err::write(
+        ctx.home().join(".aws/config"),
+        config.replace("external_id=", "mfa_process=yes 123456\nexternal_id="),
+    )
+    .unwrap();
+    let out = ctx.run(&["aws", "whoami"]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("printed more than 4096 bytes, and an MFA code is 6 digits"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
