@@ -132,7 +132,10 @@ impl Visitor for ProjectFinder<'_> {
                     Field::Other => {}
                 }
             }
-            3 if self.ours => self.start_capture(3, offset, Field::Projects),
+            // Taken, not read: an array's items at depth 3 have no key of their own.
+            3 if std::mem::take(&mut self.ours) => {
+                self.start_capture(3, offset, Field::Projects);
+            }
             _ => {}
         }
     }

@@ -259,17 +259,70 @@ fn offset(n: u64) -> usize {
     usize::try_from(n).expect("offsets within a chunk fit in memory")
 }
 
-/// The index of the first control character (below 0x20, which JSON strings may not hold raw). Checked
-/// in blocks whose test the compiler vectorises; only a block holding one is searched byte by byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+fn word_at(bytes: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"))
+}
+
+/// The index of the first control character (below 0x20, which JSON strings may not hold raw), eight
+/// bytes at a time: a strings' bytes are most of a cache file.
 fn first_control(bytes: &[u8]) -> Option<usize> {
-    let mut start = 0;
-    for block in bytes.chunks(64) {
-        if block.iter().fold(false, |found, &b| found | (b < 0x20)) {
-            return block.iter().position(|&b| b < 0x20).map(|at| start + at);
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let word = word_at(bytes, i);
+        // The high bit of each byte below 0x20 (exact for bytes below 0x80; a byte at or above 0x80
+        // never sets its own bit, and a borrow only runs upwards from a byte that did).
+        let below = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        if below != 0 {
+            return Some(i + (below.trailing_zeros() / 8) as usize);
         }
-        start += block.len();
+        i += 8;
     }
-    None
+    bytes[i..].iter().position(|&b| b < 0x20).map(|at| i + at)
+}
+
+/// The high bit of each byte of `word` that is zero (the lowest one exact; a borrow only runs upwards
+/// from a byte that set its bit).
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word & HIGHS
+}
+
+/// The index of the first byte from `i` on that ends a run of a string's plain characters: a quote, a
+/// backslash or a control character (an error). Short strings, most of a cache's, are searched eight
+/// bytes at a time; long ones (session tokens) with `memchr`'s vector search.
+fn string_stop(bytes: &[u8], mut i: usize) -> usize {
+    let short = (i + 64).min(bytes.len());
+    while i + 8 <= short {
+        let word = word_at(bytes, i);
+        let stops = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let rest = &bytes[i..];
+    let quote = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    i + first_control(&rest[..quote]).unwrap_or(quote)
+}
+
+/// The index of the first byte from `i` on that is not a space: pretty-printed JSON is indented with runs
+/// of them, skipped eight at a time.
+fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+    while i + 8 <= bytes.len() {
+        let other = word_at(bytes, i) ^ (ONES * u64::from(b' '));
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
 }
 
 impl Scanner {
@@ -350,17 +403,44 @@ impl Scanner {
         };
     }
 
-    /// Whitespace, then one structural byte or the first byte of a value.
+    /// Between tokens. Whitespace, punctuation, strings and numbers (most of a file) are read in this
+    /// loop; it returns to `feed` only at the end of the chunk or inside another token.
     fn between(
         &mut self,
         chunk: Chunk<'_>,
         mut i: usize,
         visitor: &mut impl Visitor,
     ) -> Result<usize, SyntaxError> {
+        while i < chunk.bytes.len() {
+            i = self.structural(chunk, i, visitor)?;
+            i = match self.lex {
+                Lex::Between => continue,
+                Lex::Str { key } => self.string(chunk, i, key, visitor)?,
+                Lex::Num(state) => self.number(chunk, i, state, visitor)?,
+                _ => return Ok(i),
+            };
+            if !matches!(self.lex, Lex::Between) {
+                break;
+            }
+        }
+        Ok(i)
+    }
+
+    /// Whitespace, then one structural byte or the first byte of a value.
+    fn structural(
+        &mut self,
+        chunk: Chunk<'_>,
+        mut i: usize,
+        visitor: &mut impl Visitor,
+    ) -> Result<usize, SyntaxError> {
         let bytes = chunk.bytes;
-        while i < bytes.len() {
-            match bytes[i] {
-                b' ' | b'\t' | b'\r' => i += 1,
+        while let Some(&b) = bytes.get(i) {
+            if b > b' ' {
+                break;
+            }
+            match b {
+                b' ' => i = skip_spaces(bytes, i),
+                b'\t' | b'\r' => i += 1,
                 b'\n' => {
                     i += 1;
                     self.line += 1;
@@ -471,21 +551,34 @@ impl Scanner {
         visitor: &mut impl Visitor,
     ) -> Result<usize, SyntaxError> {
         let bytes = chunk.bytes;
-        let rest = &bytes[i..];
-        let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-        if let Some(bad) = first_control(&rest[..stop]) {
-            let at = chunk.base + (i + bad) as u64;
-            return Err(self.error(at, "a control character in a string"));
-        }
-        let j = i + stop;
-        match bytes.get(j) {
-            None => return Ok(j),
-            Some(b'\\') => {
-                self.lex = Lex::Escape { key };
-                return Ok(j + 1);
+        let mut i = i;
+        let j = loop {
+            let j = string_stop(bytes, i);
+            match bytes.get(j) {
+                None => return Ok(j),
+                Some(b'"') => break j,
+                Some(b'\\') => {}
+                Some(_) => {
+                    let at = chunk.base + j as u64;
+                    return Err(self.error(at, "a control character in a string"));
+                }
             }
-            Some(_) => {}
-        }
+            // An escape whole in this chunk is checked here; one cut by the chunk's end byte by byte.
+            match bytes.get(j + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i = j + 2,
+                Some(b'u')
+                    if bytes
+                        .get(j + 2..j + 6)
+                        .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) =>
+                {
+                    i = j + 6;
+                }
+                _ => {
+                    self.lex = Lex::Escape { key };
+                    return Ok(j + 1);
+                }
+            }
+        };
         self.lex = Lex::Between;
         let at = chunk.base + j as u64;
         let depth = self.depth();
