@@ -164,3 +164,29 @@ impl Visitor for ProjectFinder<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan_reader;
+
+    #[test]
+    fn the_project_is_found_whatever_chunk_boundaries_cut_through() {
+        let entries = r#"{"id": {"expiration": "2026-11-28T11:00:00Z", "n": [1e400, "\u00e9"]}}"#;
+        let text = format!(
+            r#"{{"other": {{"amplify-rs": 1, "projects": {{"/p": 0}}}}, "amplify-rs": {{"version": 1, "projects": {{"/q": {{}}, "\/p": {entries}, "/r": [{{"/p": 2}}, 3]}}}}, "z": [[{{"/p": false}}]]}}"#
+        );
+        for chunk in 4..text.len() + 1 {
+            let mut finder = ProjectFinder::new("/p");
+            scan_reader(text.as_bytes(), chunk, &mut finder).unwrap();
+            let own = finder.own.expect("our section");
+            assert_eq!(own.version.as_deref(), Some(&b"1"[..]), "chunks of {chunk}");
+            assert_eq!(own.projects, Some(Kind::Object));
+            assert_eq!(
+                own.project.as_deref(),
+                Some(entries.as_bytes()),
+                "chunks of {chunk}"
+            );
+        }
+    }
+}
