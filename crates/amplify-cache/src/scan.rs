@@ -77,44 +77,103 @@ impl From<SyntaxError> for ScanError {
     }
 }
 
-/// Scans everything `reader` yields, `buf_len` bytes at a time (at least 4, so a UTF-8 sequence cut by a
-/// read always fits).
+/// What the reading thread hands the scanner.
+enum Part {
+    /// Bytes ending on a whole UTF-8 sequence.
+    Text(Vec<u8>),
+    /// Valid bytes, then bytes that are not UTF-8.
+    NotUtf8(Vec<u8>),
+    /// The file ended inside a UTF-8 sequence.
+    CutShort,
+    Failed(std::io::Error),
+}
+
+/// Scans everything `reader` yields, `buf_len` bytes at a time. A second thread reads (and checks the
+/// UTF-8) while this one scans, so a lookup costs about the larger of the two, not their sum.
 pub(crate) fn scan_reader(
-    mut reader: impl Read,
+    reader: impl Read + Send,
     buf_len: usize,
     visitor: &mut impl Visitor,
 ) -> Result<(), ScanError> {
-    let mut scanner = Scanner::default();
-    let mut buf = vec![0; buf_len.max(4)];
-    let mut carry = 0;
-    loop {
-        let read = match reader.read(&mut buf[carry..]) {
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ScanError::Io(e)),
+    std::thread::scope(|scope| {
+        let (parts, received) = std::sync::mpsc::sync_channel(2);
+        let (spare, spares) = std::sync::mpsc::sync_channel(3);
+        for _ in 0..3 {
+            let _ = spare.send(Vec::with_capacity(buf_len));
+        }
+        scope.spawn(move || read_parts(reader, buf_len, &parts, &spares));
+        let mut scanner = Scanner::default();
+        // Returning drops `received` and `spare`, which stops the reader wherever it waits.
+        for part in received {
+            match part {
+                Part::Text(buf) => {
+                    scanner.feed(&buf, visitor)?;
+                    let _ = spare.send(buf);
+                }
+                Part::NotUtf8(buf) => {
+                    scanner.feed(&buf, visitor)?;
+                    let error = scanner.error(scanner.offset, "bytes that are not UTF-8");
+                    return Err(error.into());
+                }
+                Part::CutShort => {
+                    let error = scanner.error(scanner.offset, "a UTF-8 sequence cut short");
+                    return Err(error.into());
+                }
+                Part::Failed(error) => return Err(ScanError::Io(error)),
+            }
+        }
+        Ok(scanner.finish(visitor)?)
+    })
+}
+
+/// The reading thread: fills the spare buffers it is given and sends them on, each ending on a whole
+/// UTF-8 sequence (the start of a cut one moves to the next buffer); stops at the end of the file, at an
+/// error, or when the scanner stops listening.
+fn read_parts(
+    mut reader: impl Read,
+    buf_len: usize,
+    parts: &std::sync::mpsc::SyncSender<Part>,
+    spares: &std::sync::mpsc::Receiver<Vec<u8>>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    while let Ok(mut buf) = spares.recv() {
+        buf.clear();
+        buf.extend_from_slice(&carry);
+        buf.resize(buf_len.max(carry.len() + 4), 0);
+        let read = loop {
+            match reader.read(&mut buf[carry.len()..]) {
+                Ok(read) => break read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = parts.send(Part::Failed(e));
+                    return;
+                }
+            }
         };
         if read == 0 {
-            if carry > 0 {
-                return Err(scanner
-                    .error(scanner.offset, "a UTF-8 sequence cut short")
-                    .into());
+            if !carry.is_empty() {
+                let _ = parts.send(Part::CutShort);
             }
-            return Ok(scanner.finish(visitor)?);
+            return;
         }
-        let filled = carry + read;
-        let valid = match std::str::from_utf8(&buf[..filled]) {
-            Ok(_) => filled,
-            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        buf.truncate(carry.len() + read);
+        carry.clear();
+        let part = match std::str::from_utf8(&buf) {
+            Ok(_) => Part::Text(buf),
+            Err(e) if e.error_len().is_none() => {
+                carry.extend_from_slice(&buf[e.valid_up_to()..]);
+                buf.truncate(e.valid_up_to());
+                Part::Text(buf)
+            }
             Err(e) => {
-                scanner.feed(&buf[..e.valid_up_to()], visitor)?;
-                return Err(scanner
-                    .error(scanner.offset, "bytes that are not UTF-8")
-                    .into());
+                buf.truncate(e.valid_up_to());
+                let _ = parts.send(Part::NotUtf8(buf));
+                return;
             }
         };
-        scanner.feed(&buf[..valid], visitor)?;
-        buf.copy_within(valid..filled, 0);
-        carry = filled - valid;
+        if parts.send(part).is_err() {
+            return;
+        }
     }
 }
 
@@ -262,12 +321,14 @@ fn offset(n: u64) -> usize {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
+#[inline]
 fn word_at(bytes: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"))
 }
 
 /// The index of the first control character (below 0x20, which JSON strings may not hold raw), eight
 /// bytes at a time: a strings' bytes are most of a cache file.
+#[inline]
 fn first_control(bytes: &[u8]) -> Option<usize> {
     let mut i = 0;
     while i + 8 <= bytes.len() {
@@ -285,6 +346,7 @@ fn first_control(bytes: &[u8]) -> Option<usize> {
 
 /// The high bit of each byte of `word` that is zero (the lowest one exact; a borrow only runs upwards
 /// from a byte that set its bit).
+#[inline]
 fn zero_bytes(word: u64) -> u64 {
     word.wrapping_sub(ONES) & !word & HIGHS
 }
@@ -292,6 +354,7 @@ fn zero_bytes(word: u64) -> u64 {
 /// The index of the first byte from `i` on that ends a run of a string's plain characters: a quote, a
 /// backslash or a control character (an error). Short strings, most of a cache's, are searched eight
 /// bytes at a time; long ones (session tokens) with `memchr`'s vector search.
+#[inline]
 fn string_stop(bytes: &[u8], mut i: usize) -> usize {
     let short = (i + 64).min(bytes.len());
     while i + 8 <= short {
@@ -311,6 +374,7 @@ fn string_stop(bytes: &[u8], mut i: usize) -> usize {
 
 /// The index of the first byte from `i` on that is not a space: pretty-printed JSON is indented with runs
 /// of them, skipped eight at a time.
+#[inline]
 fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
     while i + 8 <= bytes.len() {
         let other = word_at(bytes, i) ^ (ONES * u64::from(b' '));

@@ -2,7 +2,7 @@
 //! what would change if a lookup went back to parsing the file into a tree, or became quadratic.
 //!
 //! - Allocations are counted (a counting global allocator): a lookup among 10,000 projects must make no
-//!   more allocations, and hold no more bytes, than among 1,000, and never hold the file (9 MB) in memory.
+//!   more allocations (a handful of slack for the reading thread's), and hold no more bytes, than among 1,000, and never hold the file (9 MB) in memory.
 //!   Parsing every project, or reading the whole file, fails this at once.
 //! - Times are compared, not judged: 10,000 projects must cost less than 30 times 1,000 (linear work is
 //!   about 10 times; quadratic work 100). A write is held to the same ratio.
