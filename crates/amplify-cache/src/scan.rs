@@ -79,10 +79,10 @@ impl From<SyntaxError> for ScanError {
 
 /// What the reading thread hands the scanner.
 enum Part {
-    /// Bytes ending on a whole UTF-8 sequence.
-    Text(Vec<u8>),
-    /// Valid bytes, then bytes that are not UTF-8.
-    NotUtf8(Vec<u8>),
+    /// A buffer whose first bytes (as many as said) end on a whole UTF-8 sequence.
+    Text(Vec<u8>, usize),
+    /// As many valid bytes as said, then bytes that are not UTF-8.
+    NotUtf8(Vec<u8>, usize),
     /// The file ended inside a UTF-8 sequence.
     CutShort,
     Failed(std::io::Error),
@@ -98,20 +98,21 @@ pub(crate) fn scan_reader(
     std::thread::scope(|scope| {
         let (parts, received) = std::sync::mpsc::sync_channel(2);
         let (spare, spares) = std::sync::mpsc::sync_channel(3);
+        let buf_len = buf_len.max(8);
         for _ in 0..3 {
-            let _ = spare.send(Vec::with_capacity(buf_len));
+            let _ = spare.send(vec![0; buf_len]);
         }
-        scope.spawn(move || read_parts(reader, buf_len, &parts, &spares));
+        scope.spawn(move || read_parts(reader, &parts, &spares));
         let mut scanner = Scanner::default();
         // Returning drops `received` and `spare`, which stops the reader wherever it waits.
         for part in received {
             match part {
-                Part::Text(buf) => {
-                    scanner.feed(&buf, visitor)?;
+                Part::Text(buf, len) => {
+                    scanner.feed(&buf[..len], visitor)?;
                     let _ = spare.send(buf);
                 }
-                Part::NotUtf8(buf) => {
-                    scanner.feed(&buf, visitor)?;
+                Part::NotUtf8(buf, len) => {
+                    scanner.feed(&buf[..len], visitor)?;
                     let error = scanner.error(scanner.offset, "bytes that are not UTF-8");
                     return Err(error.into());
                 }
@@ -126,22 +127,20 @@ pub(crate) fn scan_reader(
     })
 }
 
-/// The reading thread: fills the spare buffers it is given and sends them on, each ending on a whole
-/// UTF-8 sequence (the start of a cut one moves to the next buffer); stops at the end of the file, at an
-/// error, or when the scanner stops listening.
+/// The reading thread: fills the spare buffers it is given (each at least 8 bytes long) and sends them on,
+/// each ending on a whole UTF-8 sequence (the start of a cut one moves to the next buffer); stops at the end
+/// of the file, at an error, or when the scanner stops listening.
 fn read_parts(
     mut reader: impl Read,
-    buf_len: usize,
     parts: &std::sync::mpsc::SyncSender<Part>,
     spares: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
-    let mut carry: Vec<u8> = Vec::new();
+    let mut carry = [0; 4];
+    let mut carried = 0;
     while let Ok(mut buf) = spares.recv() {
-        buf.clear();
-        buf.extend_from_slice(&carry);
-        buf.resize(buf_len.max(carry.len() + 4), 0);
+        buf[..carried].copy_from_slice(&carry[..carried]);
         let read = loop {
-            match reader.read(&mut buf[carry.len()..]) {
+            match reader.read(&mut buf[carried..]) {
                 Ok(read) => break read,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
@@ -151,26 +150,29 @@ fn read_parts(
             }
         };
         if read == 0 {
-            if !carry.is_empty() {
+            if carried > 0 {
                 let _ = parts.send(Part::CutShort);
             }
             return;
         }
-        buf.truncate(carry.len() + read);
-        carry.clear();
-        let part = match std::str::from_utf8(&buf) {
-            Ok(_) => Part::Text(buf),
+        let filled = carried + read;
+        let part = match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => Part::Text(buf, filled),
             Err(e) if e.error_len().is_none() => {
-                carry.extend_from_slice(&buf[e.valid_up_to()..]);
-                buf.truncate(e.valid_up_to());
-                Part::Text(buf)
+                let valid = e.valid_up_to();
+                carried = filled - valid;
+                carry[..carried].copy_from_slice(&buf[valid..filled]);
+                if parts.send(Part::Text(buf, valid)).is_err() {
+                    return;
+                }
+                continue;
             }
             Err(e) => {
-                buf.truncate(e.valid_up_to());
-                let _ = parts.send(Part::NotUtf8(buf));
+                let _ = parts.send(Part::NotUtf8(buf, e.valid_up_to()));
                 return;
             }
         };
+        carried = 0;
         if parts.send(part).is_err() {
             return;
         }
