@@ -69,6 +69,13 @@ const STEPS: &[Step] = &[
         env: &[("AMPLIFY_RS_FUZZ_CASES", "200000")],
     },
     Step {
+        what: "cache.json reading fuzzed, 100,000 files",
+        package: "amplify-cache",
+        test: "fuzz",
+        filter: "",
+        env: &[("AMPLIFY_RS_FUZZ_CASES", "100000")],
+    },
+    Step {
         what: "parser against botocore, 50,000 cases",
         package: "amplify-profile",
         test: "differential",

@@ -24,12 +24,28 @@ pub enum CacheError {
         holder: Option<u32>,
         waited: std::time::Duration,
     },
+    #[error(
+        "another process{} has held the lock of the credential cache ({}) for {:.1} s; gave up waiting",
+        holder.map(|pid| format!(" (process {pid})")).unwrap_or_default(),
+        path.display(),
+        waited.as_secs_f64()
+    )]
+    FileLockTimeout {
+        path: PathBuf,
+        holder: Option<u32>,
+        waited: std::time::Duration,
+    },
     #[error("cannot lock {}", path.display())]
     Lock {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{} is a symbolic link; amplify-rs reads and writes its credential cache only in files of its own",
+        path.display()
+    )]
+    Symlink { path: PathBuf },
 }
 
 impl CacheError {
@@ -42,6 +58,26 @@ impl CacheError {
         }
         let path = match self {
             CacheError::Fs(error) => return error.hint(),
+            CacheError::FileLockTimeout {
+                holder: Some(pid), ..
+            } => {
+                return format!(
+                    "a write of the cache takes milliseconds: if process {pid} is stuck, stop it (kill {pid}), then run this again"
+                );
+            }
+            CacheError::FileLockTimeout { path, .. } => {
+                return format!(
+                    "find the process that holds {} (fuser {}), stop it, then run this again",
+                    path.display(),
+                    path.display()
+                );
+            }
+            CacheError::Symlink { path } => {
+                return format!(
+                    "remove the link (rm {}) and run this again: amplify-rs creates the file itself, and nothing was written through the link",
+                    path.display()
+                );
+            }
             CacheError::Write { path, .. }
             | CacheError::Lock { path, .. }
             | CacheError::LockTimeout { path, .. } => path,

@@ -1,25 +1,33 @@
-//! Reading and writing `cache.json`: lock-free reads of an atomically replaced file, locked
-//! read-modify-write for changes, and the per-project lock held while credentials are obtained.
+//! Reading and writing `cache.json`: lock-free streamed lookups of an atomically replaced file, locked
+//! read-modify-write for changes (splicing the file's own text, see `edit`), and the per-project lock held
+//! while credentials are obtained. The file, its lock files and their folder are never reached through a
+//! symbolic link.
 
 use std::fs::File;
-use std::io::Write as _;
-
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use amplify_creds::{Credentials, Secret};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::edit::{self, Change};
 use crate::error::{CacheError, CacheWarning};
+use crate::lock::{self, Held, NotTaken};
+use crate::lookup::{OwnFound, ProjectFinder};
 use crate::project::ProjectKey;
+use crate::scan::{self, ScanError};
 
-/// The top-level key this program owns in the shared file.
-const OWN_KEY: &str = "amplify-rs";
-const FORMAT_VERSION: u64 = 1;
 /// Names of the temporary files a write renames over `cache.json`.
 const TEMP_PREFIX: &str = ".cache.json.";
+/// How much of the file a lookup holds at a time.
+const READ_CHUNK: usize = 256 << 10;
+/// How long a write waits for another process's write (which takes milliseconds) by default.
+pub const FILE_LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// Temporary credentials of one chain, as cached.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,14 +55,6 @@ pub struct Removal {
     pub warnings: Vec<CacheWarning>,
 }
 
-/// Our section of the file.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct OwnSection {
-    version: u64,
-    /// Project key -> entry key -> entry.
-    projects: Map<String, Value>,
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Entry {
@@ -78,19 +78,14 @@ pub struct CredentialCache {
     /// The folder trusted as it is (the home folder): the folders from it down to the file's are kept
     /// private (see [`amplify_fs::ensure_private_dirs`]).
     trusted: PathBuf,
+    /// How long a write waits for `cache.json.lock`.
+    file_lock_wait: Duration,
 }
 
 /// Held while a project's credentials are being obtained; dropping it lets the next process in.
 #[derive(Debug)]
 pub struct ProjectLock {
-    file: File,
-}
-
-impl Drop for ProjectLock {
-    fn drop(&mut self) {
-        // Forget our pid before the lock goes (closing the file releases it), so no waiter names us later.
-        let _ = self.file.set_len(0);
-    }
+    _held: Held,
 }
 
 impl CredentialCache {
@@ -102,6 +97,7 @@ impl CredentialCache {
                 .join("awscloudformation")
                 .join("cache.json"),
             trusted: home.to_path_buf(),
+            file_lock_wait: FILE_LOCK_WAIT,
         }
     }
 
@@ -112,7 +108,18 @@ impl CredentialCache {
             .and_then(Path::parent)
             .unwrap_or(Path::new("/"))
             .to_path_buf();
-        Self { path, trusted }
+        Self {
+            path,
+            trusted,
+            file_lock_wait: FILE_LOCK_WAIT,
+        }
+    }
+
+    /// How long a write waits for another process's write before it stops with
+    /// [`CacheError::FileLockTimeout`] ([`FILE_LOCK_WAIT`] unless set).
+    pub fn file_lock_wait(mut self, wait: Duration) -> Self {
+        self.file_lock_wait = wait;
+        self
     }
 
     /// Makes the folders from the trusted one down to `dir` private.
@@ -129,7 +136,8 @@ impl CredentialCache {
         self.path.parent().unwrap_or(Path::new("."))
     }
 
-    /// The credentials cached for `identity` in `project`, if they are still reusable at `now`.
+    /// The credentials cached for `identity` in `project`, if they are still reusable at `now`. The file
+    /// is streamed: only the project's own entries are kept and parsed.
     pub fn lookup(
         &self,
         project: &ProjectKey,
@@ -137,21 +145,62 @@ impl CredentialCache {
         now: OffsetDateTime,
     ) -> Result<Lookup, CacheError> {
         let mut warnings = Vec::new();
-        let Some(mut root) = self.read(&mut warnings)? else {
-            return Ok(Lookup {
-                entry: None,
-                warnings,
-            });
+        let Some(file) = open_cache_file(&self.path)? else {
+            return Ok(Lookup::default());
         };
-        let own = own_section(&self.path, &mut root, &mut warnings);
+        let mut finder = ProjectFinder::new(project.as_str());
+        let capped = Capped {
+            inner: file,
+            left: amplify_fs::limits::CACHE_FILE,
+        };
+        let found = match scan::scan_reader(capped, READ_CHUNK, &mut finder) {
+            Err(ScanError::Io(source)) => return Err(self.read_error(source)),
+            Err(ScanError::Syntax(error)) => Err(edit::NotAnObject::Syntax(error)),
+            Ok(()) if finder.root != Some(scan::Kind::Object) => Err(edit::NotAnObject::OtherValue),
+            Ok(()) => Ok(finder.own),
+        };
+        let own = match found {
+            Ok(own) => own,
+            Err(reason) => {
+                warnings.push(CacheWarning::Unreadable {
+                    path: self.path.clone(),
+                    reason: reason.to_string(),
+                });
+                None
+            }
+        };
         let entry = own
-            .projects
-            .get(project.as_str())
-            .and_then(|entries| entries.get(identity))
-            .and_then(|value| Entry::deserialize(value).ok())
-            .and_then(Entry::into_cached)
+            .and_then(|own| self.usable(own, &mut warnings))
+            .and_then(|entries| entry_in(&entries, identity))
             .filter(|cached| cached.credentials.is_reusable(now));
         Ok(Lookup { entry, warnings })
+    }
+
+    /// The project's entries as found, if our section has the expected shape (else a warning).
+    fn usable(&self, own: OwnFound, warnings: &mut Vec<CacheWarning>) -> Option<Vec<u8>> {
+        match edit::own_problem(own.kind, own.version.as_deref(), own.projects) {
+            None => own.project,
+            Some(reason) => {
+                warnings.push(CacheWarning::OwnSectionReset {
+                    path: self.path.clone(),
+                    reason,
+                });
+                None
+            }
+        }
+    }
+
+    fn read_error(&self, source: std::io::Error) -> CacheError {
+        if source.kind() == std::io::ErrorKind::FileTooLarge {
+            return CacheError::Fs(amplify_fs::FsError::TooLarge {
+                path: self.path.clone(),
+                limit: amplify_fs::limits::CACHE_FILE,
+            });
+        }
+        CacheError::Fs(amplify_fs::FsError::Read {
+            path: self.path.clone(),
+            source,
+        })
     }
 
     /// Files temporary credentials under `project` and `identity`, and prunes this program's expired
@@ -164,39 +213,29 @@ impl CredentialCache {
         entry: &CachedCredentials,
         now: OffsetDateTime,
     ) -> Result<Vec<CacheWarning>, CacheError> {
-        let Some(value) =
-            Entry::from_cached(entry).map(|e| serde_json::to_value(e).expect("entries serialize"))
-        else {
+        let Some(entry) = Entry::from_cached(entry) else {
             return Ok(Vec::new());
         };
-        self.update(|own| {
-            let entries = own
-                .projects
-                .entry(project.as_str())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entries.is_object() {
-                *entries = Value::Object(Map::new());
-            }
-            entries
-                .as_object_mut()
-                .expect("just made an object")
-                .insert(identity.into(), value);
-            prune(own, now);
-        })
-        .map(|(_, warnings)| warnings)
+        let entry = serde_json::to_string_pretty(&entry).expect("entries serialize");
+        let change = Change::Store {
+            project: project.as_str(),
+            identity,
+            entry: &entry,
+            now,
+        };
+        self.update(&change).map(|(_, warnings)| warnings)
     }
 
-    /// Removes every entry of `project`, and nothing else.
+    /// Removes every entry of `project`, and nothing else. When the project has none, the file is left
+    /// as it is (not even rewritten).
     pub fn remove_project(&self, project: &ProjectKey) -> Result<Removal, CacheError> {
-        if !self.path.exists() {
+        if fs_err::symlink_metadata(&self.path).is_err() {
             return Ok(Removal::default());
         }
-        let mut removed = 0;
-        let (_, warnings) = self.update(|own| {
-            if let Some(entries) = own.projects.shift_remove(project.as_str()) {
-                removed = entries.as_object().map_or(0, Map::len);
-            }
-        })?;
+        let change = Change::Remove {
+            project: project.as_str(),
+        };
+        let (removed, warnings) = self.update(&change)?;
         Ok(Removal { removed, warnings })
     }
 
@@ -207,107 +246,95 @@ impl CredentialCache {
     pub fn lock_project(
         &self,
         project: &ProjectKey,
-        limit: std::time::Duration,
+        limit: Duration,
         on_wait: impl FnOnce(Option<u32>),
     ) -> Result<ProjectLock, CacheError> {
         let dir = self.dir().join("locks");
         self.ensure_private(&dir)?;
         let path = dir.join(format!("{}.lock", project.digest()));
-        let mut file = open_lock_file(&path)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let holder = holder_pid(&path);
-                on_wait(holder);
-                let start = std::time::Instant::now();
-                loop {
-                    match file.try_lock() {
-                        Ok(()) => break,
-                        Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < limit => {
-                            std::thread::sleep(std::time::Duration::from_millis(50));
-                        }
-                        Err(std::fs::TryLockError::WouldBlock) => {
-                            return Err(CacheError::LockTimeout {
-                                path,
-                                holder,
-                                waited: limit,
-                            });
-                        }
-                        Err(std::fs::TryLockError::Error(source)) => {
-                            return Err(CacheError::Lock { path, source });
-                        }
-                    }
-                }
-            }
-            Err(std::fs::TryLockError::Error(source)) => {
-                return Err(CacheError::Lock { path, source });
-            }
-        }
-        // Who holds it, for the messages of those who wait. Best effort: the lock itself is what matters.
-        let _ = file
-            .set_len(0)
-            .and_then(|()| write!(file, "{}", std::process::id()));
-        Ok(ProjectLock { file })
-    }
-
-    /// Reads the whole file. `None` when it is missing or unreadable as JSON (with a warning).
-    fn read(
-        &self,
-        warnings: &mut Vec<CacheWarning>,
-    ) -> Result<Option<Map<String, Value>>, CacheError> {
-        match parse_file(&self.path)? {
-            Parsed::Missing => Ok(None),
-            Parsed::Object(root) => Ok(Some(root)),
-            Parsed::Corrupt(reason) => {
-                warnings.push(CacheWarning::Unreadable {
-                    path: self.path.clone(),
-                    reason,
-                });
-                Ok(None)
-            }
+        match lock::acquire(&path, limit, on_wait) {
+            Ok(held) => Ok(ProjectLock { _held: held }),
+            Err(NotTaken::TimedOut { holder }) => Err(CacheError::LockTimeout {
+                path,
+                holder,
+                waited: limit,
+            }),
+            Err(NotTaken::Failed(error)) => Err(error),
         }
     }
 
-    /// Locked read-modify-write of our section; every other key of the file is written back as read.
-    fn update<T>(
-        &self,
-        change: impl FnOnce(&mut OwnSection) -> T,
-    ) -> Result<(T, Vec<CacheWarning>), CacheError> {
+    /// Takes `cache.json.lock`, within [`Self::file_lock_wait`].
+    fn lock_file(&self) -> Result<Held, CacheError> {
+        let path = self.path.with_extension("json.lock");
+        match lock::acquire(&path, self.file_lock_wait, |_| {}) {
+            Ok(held) => Ok(held),
+            Err(NotTaken::TimedOut { holder }) => Err(CacheError::FileLockTimeout {
+                path,
+                holder,
+                waited: self.file_lock_wait,
+            }),
+            Err(NotTaken::Failed(error)) => Err(error),
+        }
+    }
+
+    /// Locked read-modify-write of our section: the file's text is spliced, so every other key keeps
+    /// its exact text. Returns what the change removed.
+    fn update(&self, change: &Change<'_>) -> Result<(usize, Vec<CacheWarning>), CacheError> {
         let dir = self.dir().to_path_buf();
         self.ensure_private(&dir)?;
-        let lock_path = self.path.with_extension("json.lock");
-        let lock = open_lock_file(&lock_path)?;
-        lock.lock().map_err(|source| CacheError::Lock {
-            path: lock_path.clone(),
-            source,
-        })?;
-
+        let lock = self.lock_file()?;
         // Temporary files are only made under this lock, so any found now were left by a writer that died.
         self.remove_orphaned_temp_files();
         let mut warnings = Vec::new();
-        let mut root = match parse_file(&self.path)? {
-            Parsed::Missing => Map::new(),
-            Parsed::Object(root) => root,
-            Parsed::Corrupt(reason) => {
-                let to = self.move_aside()?;
-                warnings.push(CacheWarning::MovedAside {
-                    path: self.path.clone(),
-                    to,
-                    reason,
-                });
-                Map::new()
+        let mut text = self.read_whole()?.unwrap_or_default();
+        let mut outline = None;
+        if !text.is_empty() || self.path_exists() {
+            match edit::outline(&text) {
+                Ok(found) => outline = Some(found),
+                Err(reason) => {
+                    let to = self.move_aside()?;
+                    warnings.push(CacheWarning::MovedAside {
+                        path: self.path.clone(),
+                        to,
+                        reason: reason.to_string(),
+                    });
+                    text.clear();
+                }
             }
-        };
-        let mut own = own_section(&self.path, &mut root, &mut warnings);
-        let result = change(&mut own);
-        own.version = FORMAT_VERSION;
-        root.insert(
-            OWN_KEY.into(),
-            serde_json::to_value(&own).expect("our section serializes"),
-        );
-        self.write_atomically(&Value::Object(root))?;
+        }
+        let rewrite = edit::rewrite(&text, outline.as_ref(), change);
+        if let Some(reason) = rewrite.reset {
+            warnings.push(CacheWarning::OwnSectionReset {
+                path: self.path.clone(),
+                reason,
+            });
+        }
+        if let Some(new_text) = rewrite.text {
+            amplify_fs::write_atomic(&self.path, &new_text, amplify_fs::Mode::Private)?;
+        }
         drop(lock);
-        Ok((result, warnings))
+        Ok((rewrite.removed, warnings))
+    }
+
+    fn path_exists(&self) -> bool {
+        fs_err::symlink_metadata(&self.path).is_ok()
+    }
+
+    /// The whole file, for a write. `None` when it does not exist.
+    fn read_whole(&self) -> Result<Option<Vec<u8>>, CacheError> {
+        let Some(file) = open_cache_file(&self.path)? else {
+            return Ok(None);
+        };
+        let len = file.metadata().map_or(0, |m| m.len());
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        let mut capped = Capped {
+            inner: file,
+            left: amplify_fs::limits::CACHE_FILE,
+        };
+        capped
+            .read_to_end(&mut bytes)
+            .map_err(|source| self.read_error(source))?;
+        Ok(Some(bytes))
     }
 
     fn remove_orphaned_temp_files(&self) {
@@ -325,7 +352,7 @@ impl CredentialCache {
         let stamp = OffsetDateTime::now_utc().unix_timestamp();
         let mut to = self.path.with_extension(format!("json.corrupt-{stamp}"));
         let mut n = 1;
-        while to.exists() {
+        while fs_err::symlink_metadata(&to).is_ok() {
             to = self
                 .path
                 .with_extension(format!("json.corrupt-{stamp}-{n}"));
@@ -337,87 +364,76 @@ impl CredentialCache {
         })?;
         Ok(to)
     }
-
-    fn write_atomically(&self, root: &Value) -> Result<(), CacheError> {
-        let mut text = serde_json::to_string_pretty(root).expect("JSON values serialize");
-        text.push('\n');
-        Ok(amplify_fs::write_atomic(
-            &self.path,
-            text.as_bytes(),
-            amplify_fs::Mode::Private,
-        )?)
-    }
 }
 
-enum Parsed {
-    Missing,
-    Object(Map<String, Value>),
-    Corrupt(String),
-}
-
-fn parse_file(path: &Path) -> Result<Parsed, CacheError> {
-    let Some(bytes) = amplify_fs::read_capped(path, amplify_fs::limits::CACHE_FILE)? else {
-        return Ok(Parsed::Missing);
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Parsed::Corrupt("the file is empty".into()));
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(root)) => Ok(Parsed::Object(root)),
-        Ok(_) => Ok(Parsed::Corrupt("it is JSON but not an object".into())),
-        // serde_json's message names the line and column, never the content.
-        Err(e) => Ok(Parsed::Corrupt(format!("not JSON: {e}"))),
-    }
-}
-
-/// Takes our section out of the file's root (no copy: a cache of thousands of projects is read on every
-/// command), leaving the other programs' keys in place.
-fn own_section(
-    path: &Path,
-    root: &mut Map<String, Value>,
-    warnings: &mut Vec<CacheWarning>,
-) -> OwnSection {
-    match root.shift_remove(OWN_KEY) {
-        None => OwnSection::default(),
-        Some(value) => match serde_json::from_value::<OwnSection>(value) {
-            Ok(own) if own.version == FORMAT_VERSION => own,
-            Ok(own) => {
-                warnings.push(CacheWarning::OwnSectionReset {
-                    path: path.to_path_buf(),
-                    reason: format!("format version {} is not {FORMAT_VERSION}", own.version),
-                });
-                OwnSection::default()
-            }
-            Err(e) => {
-                warnings.push(CacheWarning::OwnSectionReset {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                });
-                OwnSection::default()
-            }
-        },
-    }
-}
-
-/// Drops this program's entries that can no longer be reused, and projects left empty.
-fn prune(own: &mut OwnSection, now: OffsetDateTime) {
-    for entries in own.projects.values_mut() {
-        if let Some(map) = entries.as_object_mut() {
-            map.retain(|_, value| {
-                Entry::deserialize(&*value)
-                    .ok()
-                    .and_then(Entry::into_cached)
-                    .is_some_and(|cached| {
-                        cached
-                            .credentials
-                            .remaining(now)
-                            .is_some_and(|left| left.is_positive())
-                    })
+/// Opens `cache.json` for reading: `None` if it does not exist; a symbolic link, something other than a
+/// regular file, or a file over the size limit is an error naming it. `O_NONBLOCK` keeps a FIFO planted
+/// there from blocking the open.
+fn open_cache_file(path: &Path) -> Result<Option<File>, CacheError> {
+    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(CacheError::Symlink {
+                path: path.to_path_buf(),
             });
         }
+        Err(source) => {
+            return Err(CacheError::Fs(amplify_fs::FsError::Read {
+                path: path.to_path_buf(),
+                source,
+            }));
+        }
+    };
+    let meta = file
+        .metadata()
+        .map_err(|source| amplify_fs::FsError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if !meta.is_file() {
+        return Err(CacheError::Fs(amplify_fs::FsError::NotAFile {
+            path: path.to_path_buf(),
+        }));
     }
-    own.projects
-        .retain(|_, entries| entries.as_object().is_some_and(|m| !m.is_empty()));
+    if meta.len() > amplify_fs::limits::CACHE_FILE {
+        return Err(CacheError::Fs(amplify_fs::FsError::TooLarge {
+            path: path.to_path_buf(),
+            limit: amplify_fs::limits::CACHE_FILE,
+        }));
+    }
+    Ok(Some(file))
+}
+
+/// A reader that fails with `FileTooLarge` past `left` bytes: the file may grow after its size was checked.
+struct Capped {
+    inner: File,
+    left: u64,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.left = self
+            .left
+            .checked_sub(read as u64)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::FileTooLarge))?;
+        Ok(read)
+    }
+}
+
+/// The entry filed under `identity` in a project's entries (the text of an object; the last duplicate
+/// wins), if it has the shape of one.
+fn entry_in(entries: &[u8], identity: &str) -> Option<CachedCredentials> {
+    let entries: std::collections::HashMap<String, &RawValue> =
+        serde_json::from_slice(entries).ok()?;
+    let raw = entries.get(identity)?;
+    serde_json::from_str::<Entry>(raw.get()).ok()?.into_cached()
 }
 
 impl Entry {
@@ -453,14 +469,4 @@ impl Entry {
 /// Writes a secret into the cache file: the one place the cache lets a secret leave [`Secret`].
 fn expose<S: serde::Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(secret.expose())
-}
-
-/// The pid written in a lock file, if that process is alive (pids are reused: a dead one says nothing).
-fn holder_pid(path: &Path) -> Option<u32> {
-    let pid: u32 = fs_err::read_to_string(path).ok()?.trim().parse().ok()?;
-    Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
-}
-
-fn open_lock_file(path: &Path) -> Result<File, CacheError> {
-    Ok(amplify_fs::open_lock_file(path)?)
 }

@@ -66,8 +66,8 @@ pub struct SessionOptions {
     /// How long to wait for another process that holds the project's lock.
     pub lock_wait: Duration,
     /// Validity wanted beyond [`amplify_creds::REUSE_MARGIN`] before cached credentials of the role are
-    /// handed out. Credentials given to another program (`aws credentials`) need more: the AWS CLI runs its
-    /// `credential_process` again when less than 15 minutes remain.
+    /// handed out. Credentials given to another program (`aws credentials`) need more: see
+    /// [`crate::EXPORT_MIN_LEFT`].
     pub extra_margin: Duration,
 }
 

@@ -29,17 +29,35 @@ pub enum Purpose {
     /// amplify-rs's own calls: reused while more than five minutes remain, renewed as they go.
     Own,
     /// Another program (`aws credentials`, `exec`): it cannot renew them through us, so they must last
-    /// longer before they go out.
+    /// longer before they go out: more than [`EXPORT_MIN_LEFT`].
     Export,
 }
 
+/// How long credentials handed to another program must still be valid: 11 minutes.
+///
+/// botocore (the AWS CLI, boto3) runs a `credential_process` again when less than 15 minutes remain
+/// (its advisory refresh, whose failure it tolerates) and blocks on it below 10 minutes (its mandatory
+/// refresh, whose failure is an error). Credentials with more than 10 minutes left keep it out of the
+/// mandatory window; the extra minute covers the time between our decision and its own. Asking for 15
+/// minutes, as botocore's advisory window would suggest, would make a 900-second session (the shortest STS
+/// grants) useless: it starts with 15 minutes, so every call would be a new AssumeRole and a new MFA code.
+/// With 11 minutes, such a session is handed out for its first 4 minutes, and an hour-long one for 49.
+/// Other SDKs refresh a process's credentials later (the AWS SDK for JavaScript 5 minutes before expiry,
+/// Go's and Java's at expiry or seconds before), so what suits botocore suits them.
+pub const EXPORT_MIN_LEFT: Duration = Duration::from_secs(11 * 60);
+
 impl Purpose {
+    /// Validity wanted beyond [`amplify_creds::REUSE_MARGIN`], which every lookup already asks for.
     fn extra_margin(self) -> Duration {
         match self {
             Purpose::Own => Duration::ZERO,
-            Purpose::Export => Duration::from_secs(10 * 60),
+            Purpose::Export => EXPORT_MIN_LEFT.saturating_sub(reuse_margin()),
         }
     }
+}
+
+fn reuse_margin() -> Duration {
+    Duration::from_secs(amplify_creds::REUSE_MARGIN.whole_seconds().unsigned_abs())
 }
 
 /// What every session of the process shares.

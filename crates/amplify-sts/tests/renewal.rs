@@ -99,3 +99,96 @@ async fn with_an_mfa_session_renewal_needs_no_code() {
         "the hour-long MFA session renews the role"
     );
 }
+
+/// What another program is handed by `aws credentials` (each call a new process, so a new session reading
+/// the cache), and how long those credentials have left on the moved clock.
+async fn exported(
+    fixture: &SessionFixture,
+    sessions: &amplify_sts::Sessions,
+) -> (String, Duration) {
+    let session = sessions
+        .for_chain(
+            &fixture.profiles,
+            fixture.chain("bizcorprole"),
+            fixture.project(),
+            amplify_sts::Purpose::Export,
+        )
+        .unwrap();
+    let credentials = session.credentials().await.unwrap().credentials;
+    let left = credentials.expiration.unwrap() - fixture.clock.now_offset();
+    (
+        credentials.access_key_id,
+        Duration::from_secs(left.whole_seconds().try_into().unwrap_or(0)),
+    )
+}
+
+/// botocore blocks on a `credential_process` below 10 minutes left (its mandatory refresh) and fails if
+/// that call fails: whatever `aws credentials` hands out from the cache must have more.
+const BOTOCORE_MANDATORY_REFRESH: Duration = Duration::from_secs(10 * 60);
+
+/// The seed's profiles with `bizcorprole` lasting `seconds`.
+fn fixture_lasting(seconds: u32) -> SessionFixture {
+    let config = amplify_test_support::SEED_CONFIG.replace(
+        "region=us-east-1\n\n",
+        &format!("region=us-east-1\nduration_seconds={seconds}\n\n"),
+    );
+    SessionFixture::new(&config, amplify_test_support::SEED_CREDENTIALS)
+}
+
+/// Runs `aws credentials` at each of `seconds` into the session (on the moved clock) and returns the
+/// access keys handed out. moto's own clock does not move, so only credentials handed out again (from the
+/// cache) are checked for what they have left.
+async fn export_at(fixture: &SessionFixture, seconds: &[u64]) -> Vec<String> {
+    let sessions = fixture.sessions(ScriptedPerson::typing("123456"));
+    let mut keys: Vec<String> = Vec::new();
+    let mut now = 0;
+    for &at in seconds {
+        fixture.clock.advance(Duration::from_secs(at - now));
+        now = at;
+        let (key, left) = exported(fixture, &sessions).await;
+        if keys.last() == Some(&key) {
+            assert!(
+                left > BOTOCORE_MANDATORY_REFRESH,
+                "at {at} s the cached credentials handed out have {left:?} left"
+            );
+        }
+        keys.push(key);
+    }
+    keys
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_900_second_session_is_exported_again_without_a_new_assume_role() {
+    let fixture = fixture_lasting(900);
+    fixture.moto.start_recording();
+    // At once twice (botocore asking again), 2 minutes in, 3 min 50 s in (11 min 10 s left), then 4 min
+    // 30 s in (10 min 30 s left: too little to hand out).
+    let keys = export_at(&fixture, &[0, 0, 120, 230, 270]).await;
+    assert!(
+        keys[..4].iter().all(|key| *key == keys[0]),
+        "the first four calls share one session: {keys:?}"
+    );
+    assert_ne!(keys[4], keys[0], "renewed before it is handed out");
+    let assumes = Moto::calls(&fixture.moto.recording(), "AssumeRole");
+    assert_eq!(
+        assumes.len(),
+        2,
+        "one AssumeRole (one MFA code) for the first four calls"
+    );
+    assert!(assumes.iter().all(|a| a.params["DurationSeconds"] == "900"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_hour_long_session_is_exported_until_11_minutes_are_left() {
+    let fixture = fixture_lasting(3600);
+    fixture.moto.start_recording();
+    // 48 min 50 s in: 11 min 10 s left, handed out; 49 min 30 s in: 10 min 30 s left, renewed.
+    let keys = export_at(&fixture, &[0, 1800, 2930, 2970]).await;
+    assert_eq!(keys[0], keys[1]);
+    assert_eq!(keys[0], keys[2]);
+    assert_ne!(keys[0], keys[3]);
+    assert_eq!(
+        Moto::calls(&fixture.moto.recording(), "AssumeRole").len(),
+        2
+    );
+}

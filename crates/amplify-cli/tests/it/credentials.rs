@@ -432,10 +432,39 @@ fn a_stray_amplify_folder_stops_init_before_any_aws_call() {
 }
 
 #[test]
-fn credentials_for_other_programs_have_more_than_fifteen_minutes_left() {
+fn a_session_with_twelve_minutes_left_is_exported_without_a_new_assume_role() {
     let ctx = seeded();
     assert_eq!(headless_init(&ctx, &[]).code, Some(0));
-    // Ten minutes left: enough for amplify-rs itself, not for a credential_process.
+    // What a 900-second session has three minutes after it began.
+    let mut cache = cache(&ctx);
+    let left = time::OffsetDateTime::now_utc() + time::Duration::minutes(12);
+    let left = left
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    for entries in cache["amplify-rs"]["projects"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        for entry in entries.as_object_mut().unwrap().values_mut() {
+            entry["expiration"] = serde_json::json!(left);
+        }
+    }
+    fs_err::write(ctx.cache_path(), serde_json::to_string(&cache).unwrap()).unwrap();
+    ctx.moto().start_recording();
+    let out = ctx.run(&["aws", "credentials"]);
+    assert_eq!(out.code, Some(0), "no MFA code needed: {}", out.all());
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(printed["Expiration"].as_str(), Some(left.as_str()));
+    assert!(calls(&ctx.moto().recording(), "AssumeRole").is_empty());
+}
+
+#[test]
+fn credentials_for_other_programs_have_more_than_eleven_minutes_left() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    // Ten minutes left: enough for amplify-rs itself, not for a credential_process (botocore would block on
+    // it at once).
     let mut cache = cache(&ctx);
     let soon = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
     let soon = soon
