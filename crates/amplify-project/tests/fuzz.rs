@@ -3,7 +3,11 @@
 //! `AMPLIFY_RS_FUZZ_CASES` sets the count (CI runs 1,000; `cargo xtask soak` many more),
 //! `AMPLIFY_RS_FUZZ_SEED` replays a run.
 
-#![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+#![allow(
+    clippy::disallowed_methods,
+    clippy::too_many_lines,
+    clippy::print_stderr
+)] // tests may use std::fs, be long, and print their seeds
 
 use std::path::Path;
 
