@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use amplify_cache::ProjectKey;
+use amplify_creds::env::Env;
 use amplify_profile::{ProfileChain, ProfileSet};
 use amplify_project::headless::AuthChoice;
 use amplify_project::{AccessKeysFile, AwsAuth};
@@ -49,6 +50,25 @@ impl EnvAuth {
                     setting: value.to_string(),
                 });
             }
+        })
+    }
+
+    /// What `init --yes` uses without `--providers`: the profile the environment selects (`AWS_PROFILE`,
+    /// else `default`) when it exists, else the environment's keys through the default chain, never copying
+    /// them to disk.
+    pub fn default_for(profiles: &ProfileSet, env: &Env) -> Result<EnvAuth, ProviderError> {
+        use amplify_creds::env::aws;
+        let wanted = env.profile().unwrap_or("default");
+        if profiles.get(wanted).is_some() {
+            return Ok(EnvAuth::Profile(profiles.resolve(wanted)?));
+        }
+        if env.get(aws::ACCESS_KEY_ID).is_some() && env.get(aws::SECRET_ACCESS_KEY).is_some() {
+            return Ok(EnvAuth::General);
+        }
+        Err(ProviderError::NoDefaultAuth {
+            named: env.profile().map(str::to_string),
+            config: profiles.files().config.clone(),
+            credentials: profiles.files().credentials.clone(),
         })
     }
 

@@ -12,6 +12,13 @@ pub enum ProviderError {
     Project(#[from] ProjectError),
     #[error(transparent)]
     Sts(#[from] StsError),
+    #[error("Failed to resolve AWS credentials with --yes flag.")]
+    NoDefaultAuth {
+        /// The profile `AWS_PROFILE` names, if it names one.
+        named: Option<String>,
+        config: std::path::PathBuf,
+        credentials: std::path::PathBuf,
+    },
     #[error("Current environment cannot be determined.")]
     NotInProject,
     #[error("the environment {env} has no AWS setting in amplify/.config/local-aws-info.json")]
@@ -76,6 +83,14 @@ impl ProviderError {
             ProviderError::Sts(e) => e.hint(),
             ProviderError::Files(e) => Some(e.hint()),
             ProviderError::Edit(e) => Some(e.hint()),
+            ProviderError::NoDefaultAuth { named: Some(name), config, credentials } => Some(format!(
+                "AWS_PROFILE names the profile {name}, which is not in {} or {}: fix the name, or pass --providers",
+                config.display(),
+                credentials.display()
+            )),
+            ProviderError::NoDefaultAuth { named: None, .. } => Some(
+                "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+            ),
             ProviderError::NotInProject => Some(
                 "Use 'amplify-rs init' in the root of your app directory to create a new environment. Or pass --project DIR, or --profile NAME.".into(),
             ),

@@ -373,28 +373,9 @@ async fn switch_environment(
     Ok(())
 }
 
-/// `--yes` without `--providers`: the profile `AWS_PROFILE` (else `default`) when it exists, else the AWS
-/// SDK's default chain (the environment's keys), never copying them to disk.
+/// `--yes` without `--providers` (see [`EnvAuth::default_for`]).
 fn default_auth(ctx: &Ctx) -> anyhow::Result<EnvAuth> {
-    use amplify_creds::env::aws;
-    let set = ctx.profiles()?;
-    let wanted = ctx.env.profile().unwrap_or("default");
-    if set.get(wanted).is_some() {
-        return Ok(EnvAuth::Profile(set.resolve(wanted)?));
-    }
-    if ctx.env.get(aws::ACCESS_KEY_ID).is_some() && ctx.env.get(aws::SECRET_ACCESS_KEY).is_some() {
-        return Ok(EnvAuth::General);
-    }
-    let hint = if ctx.env.profile().is_some() {
-        format!(
-            "AWS_PROFILE names the profile {wanted}, which is not in {} or {}: fix the name, or pass --providers",
-            set.files().config.display(),
-            set.files().credentials.display()
-        )
-    } else {
-        "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string()
-    };
-    Err(UserError::new("Failed to resolve AWS credentials with --yes flag.", hint).into())
+    Ok(EnvAuth::default_for(ctx.profiles()?, &ctx.env)?)
 }
 
 /// The original's closing lines, then what to do next.
