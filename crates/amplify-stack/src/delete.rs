@@ -1,0 +1,173 @@
+//! Deleting a root stack whose creation failed, so a failed init does not leave it in someone else's
+//! account: DeleteStack, the wait for DELETE_COMPLETE with each new event reported, then the buckets the
+//! stack's DeletionPolicy kept (the deployment bucket is Retain, so CloudFormation's rollback keeps it) are
+//! deleted if they are empty. A stack that did not fail is refused: this never deletes a working
+//! environment.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use amplify_aws::AwsError;
+use amplify_aws::cloudformation::types::StackStatus;
+use amplify_sts::Session;
+
+use crate::calls::StackCalls;
+use crate::create::StackEvent;
+use crate::error::{CreatedStack, Operation, StackError};
+
+/// The statuses of a stack whose creation failed and that CloudFormation has finished with.
+const DELETABLE: [&str; 4] = [
+    "ROLLBACK_COMPLETE",
+    "ROLLBACK_FAILED",
+    "CREATE_FAILED",
+    "DELETE_FAILED",
+];
+
+/// What deleting a failed stack did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deletion {
+    pub stack_name: String,
+    /// Buckets the stack had kept, now deleted.
+    pub deleted_buckets: Vec<String>,
+    /// Buckets left in the account, and why (not empty, or S3 refused).
+    pub kept_buckets: Vec<(String, String)>,
+}
+
+/// Deletes `stack` (a stack whose creation failed, from [`StackError::created_stack`]), reporting each new
+/// event to `on_event`, then the empty buckets it kept. A stack in any other state is refused
+/// ([`StackError::NotDeletable`]); one already deleted is not an error.
+pub async fn delete_root_stack(
+    session: &Session,
+    stack: &CreatedStack,
+    poll: Duration,
+    on_event: &mut dyn FnMut(&StackEvent),
+) -> Result<Deletion, StackError> {
+    let calls = StackCalls::new(session, &stack.stack_name, Operation::Deleting);
+    let id = stack.stack_id.as_str();
+    let mut deletion = Deletion {
+        stack_name: stack.stack_name.clone(),
+        deleted_buckets: Vec::new(),
+        kept_buckets: Vec::new(),
+    };
+    let status = calls
+        .describe(id)
+        .await?
+        .stack_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default();
+    if status == "DELETE_COMPLETE" {
+        return Ok(deletion);
+    }
+    if !DELETABLE.contains(&status.as_str()) {
+        return Err(StackError::NotDeletable {
+            stack_name: stack.stack_name.clone(),
+            status,
+        });
+    }
+    let buckets = kept_buckets(&calls, id).await?;
+    let mut seen = HashSet::new();
+    calls.new_events(id, &mut seen).await?;
+    calls
+        .call(|client| async move {
+            client
+                .delete_stack()
+                .stack_name(id)
+                .client_request_token(format!("{}-delete", stack.stack_name))
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)
+        })
+        .await?;
+    wait_for_deletion(&calls, id, poll, &mut seen, on_event).await?;
+    for bucket in buckets {
+        match delete_if_empty(session, &bucket).await {
+            Ok(Some(())) => deletion.deleted_buckets.push(bucket),
+            Ok(None) => {}
+            Err(why) => deletion.kept_buckets.push((bucket, why)),
+        }
+    }
+    Ok(deletion)
+}
+
+async fn wait_for_deletion(
+    calls: &StackCalls<'_>,
+    id: &str,
+    poll: Duration,
+    seen: &mut HashSet<String>,
+    on_event: &mut dyn FnMut(&StackEvent),
+) -> Result<(), StackError> {
+    loop {
+        for event in calls.new_events(id, seen).await? {
+            on_event(&event);
+        }
+        match calls.describe(id).await?.stack_status() {
+            Some(StackStatus::DeleteComplete) => return Ok(()),
+            Some(status) if status.as_str().ends_with("_IN_PROGRESS") => {
+                tokio::time::sleep(poll).await
+            }
+            None => tokio::time::sleep(poll).await,
+            Some(other) => {
+                return Err(StackError::DeleteFailed {
+                    stack_name: calls.stack_name.clone(),
+                    status: other.as_str().to_string(),
+                    failures: calls.failures(id).await,
+                });
+            }
+        }
+    }
+}
+
+/// The buckets of the stack (those its rollback kept are still listed, DELETE_SKIPPED).
+async fn kept_buckets(calls: &StackCalls<'_>, id: &str) -> Result<Vec<String>, StackError> {
+    let resources = calls
+        .call(|client| async move {
+            client
+                .list_stack_resources()
+                .stack_name(id)
+                .send()
+                .await
+                .map_err(AwsError::from_sdk)
+        })
+        .await?;
+    Ok(resources
+        .stack_resource_summaries()
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::S3::Bucket"))
+        .filter_map(|r| r.physical_resource_id())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// Deletes `bucket` if it is empty: `Some` when deleted, `None` when it was gone already, `Err` with why it
+/// was kept.
+async fn delete_if_empty(session: &Session, bucket: &str) -> Result<Option<()>, String> {
+    session.keep_fresh().await.map_err(|e| e.to_string())?;
+    let s3 = session.s3();
+    let listed = s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .max_keys(1)
+        .send()
+        .await
+        .map_err(AwsError::from_sdk);
+    match listed {
+        Err(error) if error.code() == Some("NoSuchBucket") => return Ok(None),
+        Err(error) => return Err(format!("S3 refused to list it: {error}")),
+        Ok(listed) if !listed.contents().is_empty() => {
+            return Err("it holds files: delete them, then the bucket".into());
+        }
+        Ok(_) => {}
+    }
+    match s3.delete_bucket().bucket(bucket).send().await {
+        Ok(_) => Ok(Some(())),
+        Err(error) => {
+            let error = AwsError::from_sdk(error);
+            if error.code() == Some("NoSuchBucket") {
+                Ok(None)
+            } else {
+                Err(format!("S3 refused to delete it: {error}"))
+            }
+        }
+    }
+}
