@@ -150,6 +150,11 @@ impl FaultProxy {
         }
     }
 
+    /// Forgets a [`FaultProxy::play_failed_stack`] no stack has been created for yet.
+    pub fn cancel_failed_stack(&self) {
+        self.state.stacks.lock().unwrap().cancel_next();
+    }
+
     /// Every exchange so far, in the order they were answered (once the requests in flight are done).
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.settle();

@@ -133,6 +133,10 @@ impl Stacks {
         self.next_play = Some(stack);
     }
 
+    pub fn cancel_next(&mut self) {
+        self.next_play = None;
+    }
+
     /// CloudFormation's own answer to `call` when the proxy gives it instead of moto: a CreateStack whose
     /// token was answered already.
     pub fn answer_instead(&self, call: &CallInfo) -> Option<(Message, String)> {
