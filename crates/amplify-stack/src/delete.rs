@@ -1,7 +1,9 @@
-//! Deleting a root stack whose creation failed, so a failed init does not leave it in someone else's
-//! account: DeleteStack, the wait for DELETE_COMPLETE with each new event reported, then the buckets the
-//! stack's DeletionPolicy kept (the deployment bucket is Retain, so CloudFormation's rollback keeps it) are
-//! deleted if they are empty. A stack that did not fail is refused: this never deletes a working
+//! Deleting a root stack a failed init created, so it does not stay in someone else's account: DeleteStack,
+//! the wait for DELETE_COMPLETE with each new event reported, then the buckets the stack's DeletionPolicy
+//! kept (the deployment bucket is Retain, so CloudFormation's rollback and deletion keep it). A stack whose
+//! creation failed is deleted once its rollback has ended, its kept buckets only if empty; a stack created
+//! whole for an environment the run could not finish ([`CreatedStack::unfinished`]) is deleted although
+//! complete, its deployment bucket emptied first. Any other stack is refused: this never deletes a working
 //! environment.
 
 use std::collections::HashSet;
@@ -33,9 +35,9 @@ pub struct Deletion {
     pub kept_buckets: Vec<(String, String)>,
 }
 
-/// Deletes `stack` (a stack whose creation failed, from [`StackError::created_stack`]), reporting each new
-/// event to `on_event`, then the empty buckets it kept. A stack in any other state is refused
-/// ([`StackError::NotDeletable`]); one already deleted is not an error.
+/// Deletes `stack` (from [`StackError::created_stack`], or [`CreatedStack::unfinished`]), reporting each new
+/// event to `on_event`, then the buckets it kept (see the module's documentation for which). A stack in any
+/// other state is refused ([`StackError::NotDeletable`]); one already deleted is not an error.
 pub async fn delete_root_stack(
     session: &Session,
     stack: &CreatedStack,
@@ -58,7 +60,8 @@ pub async fn delete_root_stack(
     if status == "DELETE_COMPLETE" {
         return Ok(deletion);
     }
-    if !DELETABLE.contains(&status.as_str()) {
+    let complete_but_unfinished = stack.is_unfinished() && status == "CREATE_COMPLETE";
+    if !DELETABLE.contains(&status.as_str()) && !complete_but_unfinished {
         return Err(StackError::NotDeletable {
             stack_name: stack.stack_name.clone(),
             status,
@@ -80,7 +83,7 @@ pub async fn delete_root_stack(
         .await?;
     wait_for_deletion(&calls, id, poll, &mut seen, on_event).await?;
     for bucket in buckets {
-        match delete_if_empty(session, &bucket).await {
+        match delete_bucket(session, &bucket, stack.is_unfinished()).await {
             Ok(Some(())) => deletion.deleted_buckets.push(bucket),
             Ok(None) => {}
             Err(why) => deletion.kept_buckets.push((bucket, why)),
@@ -139,25 +142,56 @@ async fn kept_buckets(calls: &StackCalls<'_>, id: &str) -> Result<Vec<String>, S
         .collect())
 }
 
-/// Deletes `bucket` if it is empty: `Some` when deleted, `None` when it was gone already, `Err` with why it
-/// was kept.
-async fn delete_if_empty(session: &Session, bucket: &str) -> Result<Option<()>, String> {
+/// At most this many objects are removed from an unfinished environment's bucket: a run stores a handful.
+const MAX_OBJECTS_REMOVED: usize = 1000;
+
+/// Deletes `bucket`, emptying it first if `empty_it` (else only if it is empty): `Some` when deleted, `None`
+/// when it was gone already, `Err` with why it was kept.
+async fn delete_bucket(
+    session: &Session,
+    bucket: &str,
+    empty_it: bool,
+) -> Result<Option<()>, String> {
     session.keep_fresh().await.map_err(|e| e.to_string())?;
     let s3 = session.s3();
-    let listed = s3
-        .list_objects_v2()
-        .bucket(bucket)
-        .max_keys(1)
-        .send()
-        .await
-        .map_err(AwsError::from_sdk);
-    match listed {
-        Err(error) if error.code() == Some("NoSuchBucket") => return Ok(None),
-        Err(error) => return Err(format!("S3 refused to list it: {error}")),
-        Ok(listed) if !listed.contents().is_empty() => {
+    let mut removed = 0;
+    loop {
+        let listed = s3
+            .list_objects_v2()
+            .bucket(bucket)
+            .max_keys(100)
+            .send()
+            .await
+            .map_err(AwsError::from_sdk);
+        let keys: Vec<String> = match listed {
+            Err(error) if error.code() == Some("NoSuchBucket") => return Ok(None),
+            Err(error) => return Err(format!("S3 refused to list it: {error}")),
+            Ok(listed) => listed
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_string))
+                .collect(),
+        };
+        if keys.is_empty() {
+            break;
+        }
+        if !empty_it || removed >= MAX_OBJECTS_REMOVED {
             return Err("it holds files: delete them, then the bucket".into());
         }
-        Ok(_) => {}
+        for key in keys {
+            s3.delete_object()
+                .bucket(bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(|e| {
+                    format!(
+                        "S3 refused to delete {key} from it: {}",
+                        AwsError::from_sdk(e)
+                    )
+                })?;
+            removed += 1;
+        }
     }
     match s3.delete_bucket().bucket(bucket).send().await {
         Ok(_) => Ok(Some(())),

@@ -32,11 +32,41 @@ impl Operation {
     }
 }
 
-/// A stack amplify-rs created whose creation failed: what [`crate::delete_root_stack`] deletes.
+/// A stack this run of amplify-rs created and the user may want gone: what [`crate::delete_root_stack`]
+/// deletes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreatedStack {
     pub stack_name: String,
     pub stack_id: String,
+    /// Created whole, for an environment that could not be finished afterwards.
+    unfinished: bool,
+}
+
+impl CreatedStack {
+    /// A stack whose creation failed ([`StackError::created_stack`] gives it): deleted only once its
+    /// rollback has ended, its kept buckets only if empty.
+    pub fn failed(stack_name: impl Into<String>, stack_id: impl Into<String>) -> CreatedStack {
+        CreatedStack {
+            stack_name: stack_name.into(),
+            stack_id: stack_id.into(),
+            unfinished: false,
+        }
+    }
+
+    /// A stack this run created whole for an environment it could not finish (its state not stored in the
+    /// deployment bucket, its project files not written): deleted although CREATE_COMPLETE, and its
+    /// deployment bucket emptied of what this run put there, so the account is left as before the run.
+    /// Never give it a stack an earlier run created: that is a working environment.
+    pub fn unfinished(stack_name: impl Into<String>, stack_id: impl Into<String>) -> CreatedStack {
+        CreatedStack {
+            unfinished: true,
+            ..CreatedStack::failed(stack_name, stack_id)
+        }
+    }
+
+    pub fn is_unfinished(&self) -> bool {
+        self.unfinished
+    }
 }
 
 fn call_failed(stack_name: &str, operation: Operation, source: &AwsError) -> String {
@@ -81,7 +111,7 @@ pub enum StackError {
         failures: Vec<StackEvent>,
     },
     #[error(
-        "stack {stack_name} is {status}: amplify-rs deletes only a stack whose creation failed and that has finished rolling back"
+        "stack {stack_name} is {status}: amplify-rs deletes only a stack it has just created for an environment it could not finish, once CloudFormation is done with it"
     )]
     NotDeletable { stack_name: String, status: String },
     #[error("CloudFormation could not delete stack {stack_name}: it ended in {status}")]
@@ -102,10 +132,7 @@ impl StackError {
                 stack_id,
                 status,
                 ..
-            } if status != "DELETED" => Some(CreatedStack {
-                stack_name: stack_name.clone(),
-                stack_id: stack_id.clone(),
-            }),
+            } if status != "DELETED" => Some(CreatedStack::failed(stack_name, stack_id)),
             _ => None,
         }
     }

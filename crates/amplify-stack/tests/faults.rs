@@ -511,10 +511,7 @@ async fn only_a_failed_stack_is_deleted_and_a_bucket_with_files_is_kept() {
     let outputs = create_root_stack(&session, &stack, POLL, &mut |_| {})
         .await
         .unwrap();
-    let working = CreatedStack {
-        stack_name: stack.stack_name.clone(),
-        stack_id: outputs["StackId"].as_str().unwrap().to_string(),
-    };
+    let working = CreatedStack::failed(&stack.stack_name, outputs["StackId"].as_str().unwrap());
     let error = delete_root_stack(&session, &working, POLL, &mut |_| {})
         .await
         .unwrap_err();
@@ -562,5 +559,49 @@ async fn only_a_failed_stack_is_deleted_and_a_bucket_with_files_is_kept() {
     assert!(
         proxy.calls("DeleteBucket").is_empty(),
         "a bucket with files is never deleted"
+    );
+}
+
+/// Storing the environment's state failed after the stack was created whole (S3 refused the last upload):
+/// the front end may delete the stack as unfinished, and the files this run put in its bucket go with it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unfinished_environments_stack_is_deleted_with_its_bucket() {
+    let fixture = SessionFixture::new("", "").through_fault_proxy();
+    let proxy = fixture.proxy();
+    let session = keys_session(&fixture);
+    let stack = new_stack("dev");
+    let outputs = create_root_stack(&session, &stack, POLL, &mut |_| {})
+        .await
+        .unwrap();
+    let bucket = stack.deployment_bucket();
+    for key in ["#current-cloud-backend.zip", "studio-backend/cli.json"] {
+        session
+            .s3()
+            .put_object()
+            .bucket(&bucket)
+            .key(key)
+            .body(b"state".to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let unfinished =
+        CreatedStack::unfinished(&stack.stack_name, outputs["StackId"].as_str().unwrap());
+    let deletion = delete_root_stack(&session, &unfinished, POLL, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(deletion.deleted_buckets, std::slice::from_ref(&bucket));
+    assert!(deletion.kept_buckets.is_empty());
+    assert_eq!(
+        statuses_in_moto(&fixture.moto, &stack.stack_name),
+        ["DELETE_COMPLETE"]
+    );
+    assert_eq!(proxy.calls("DeleteObject").len(), 2, "the run's two files");
+    let buckets = session.s3().list_buckets().send().await.unwrap();
+    assert!(
+        buckets
+            .buckets()
+            .iter()
+            .all(|b| b.name() != Some(bucket.as_str()))
     );
 }
