@@ -258,6 +258,7 @@ fn s3_action(method: &str, path: &str, query: &BTreeMap<String, String>) -> Stri
         ("GET", false, _) => "ListBuckets",
         ("GET", true, false) if query.get("list-type").is_some_and(|v| v == "2") => "ListObjectsV2",
         ("GET", true, false) if query.contains_key("location") => "GetBucketLocation",
+        ("GET", true, false) if query.contains_key("versions") => "ListObjectVersions",
         ("GET", true, false) => "ListObjects",
         ("HEAD", true, false) => "HeadBucket",
         ("PUT", true, false) => "CreateBucket",
