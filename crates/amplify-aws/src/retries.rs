@@ -78,7 +78,7 @@ impl<F: Fn(&Retry) + Send + Sync> RetryObserver for F {
 
 /// A shared observer, as [`crate::AwsSettings`] holds it.
 #[derive(Clone)]
-pub struct SharedRetryObserver(pub Arc<dyn RetryObserver>);
+pub(crate) struct SharedRetryObserver(pub Arc<dyn RetryObserver>);
 
 impl fmt::Debug for SharedRetryObserver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

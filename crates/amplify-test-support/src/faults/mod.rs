@@ -287,6 +287,8 @@ enum Outcome {
 }
 
 fn handle(state: &State, stream: TcpStream) {
+    // A client that connects and never sends is not waited for forever (nor is settle()).
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let Ok(Some(request)) = http::read_request(&stream) else {
         return;
     };
