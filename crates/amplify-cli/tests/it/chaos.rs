@@ -197,8 +197,7 @@ fn cases() -> Vec<Case> {
             name: "s3 refusing the state upload",
             rule: Some(on("s3", "PutObject").answer(Fault::access_denied())),
             play: false,
-            // Today's front end counts S3's refusals as the user's (exit 1), where CloudFormation's are 3.
-            exit: 1,
+            exit: 3,
             says: &[
                 "could not be stored in its deployment bucket",
                 "AccessDenied: Access Denied",
