@@ -133,17 +133,4 @@ impl<'a> StackCalls<'a> {
         new.reverse();
         Ok(new)
     }
-
-    /// The events of resources that failed, with their reasons, oldest first (best effort: the stack
-    /// failed already, and that is the error to report).
-    pub async fn failures(&self, stack: &str) -> Vec<StackEvent> {
-        let mut all = HashSet::new();
-        let Ok(events) = self.new_events(stack, &mut all).await else {
-            return Vec::new();
-        };
-        events
-            .into_iter()
-            .filter(|e| e.status.ends_with("_FAILED"))
-            .collect()
-    }
 }

@@ -78,11 +78,9 @@ pub async fn create_root_stack(
 ) -> Result<Map<String, Value>, StackError> {
     let calls = StackCalls::new(session, &stack.stack_name, Operation::Creating);
     let stack_id = send(&calls, stack).await?;
-    let mut seen = HashSet::new();
+    let mut events = Events::default();
     loop {
-        for event in calls.new_events(&stack_id, &mut seen).await? {
-            on_event(&event);
-        }
+        events.poll(&calls, &stack_id, on_event).await?;
         let current = calls.describe(&stack_id).await?;
         match current.stack_status() {
             Some(StackStatus::CreateComplete) => return Ok(outputs_of(&current)),
@@ -91,15 +89,50 @@ pub async fn create_root_stack(
                 tokio::time::sleep(poll).await
             }
             Some(other) => {
+                // The events since the last poll, best effort: the stack failed, and that is the error.
+                let _ = events.poll(&calls, &stack_id, on_event).await;
                 return Err(StackError::Failed {
                     stack_name: stack.stack_name.clone(),
                     stack_id: stack_id.clone(),
                     region: session.region().to_string(),
                     status: other.as_str().into(),
-                    failures: calls.failures(&stack_id).await,
+                    failures: events.failures(),
                 });
             }
         }
+    }
+}
+
+/// The events of a wait: those reported, so none is reported twice and the failures are known without
+/// another call (which could fail in turn).
+#[derive(Default)]
+pub(crate) struct Events {
+    pub seen: HashSet<String>,
+    all: Vec<StackEvent>,
+}
+
+impl Events {
+    /// Reports the stack's new events to `on_event`, oldest first.
+    pub async fn poll(
+        &mut self,
+        calls: &StackCalls<'_>,
+        stack_id: &str,
+        on_event: &mut dyn FnMut(&StackEvent),
+    ) -> Result<(), StackError> {
+        for event in calls.new_events(stack_id, &mut self.seen).await? {
+            on_event(&event);
+            self.all.push(event);
+        }
+        Ok(())
+    }
+
+    /// The events of resources that failed, with their reasons, oldest first.
+    pub fn failures(&self) -> Vec<StackEvent> {
+        self.all
+            .iter()
+            .filter(|e| e.status.ends_with("_FAILED"))
+            .cloned()
+            .collect()
     }
 }
 

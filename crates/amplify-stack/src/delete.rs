@@ -6,7 +6,6 @@
 //! complete, its deployment bucket emptied first. Any other stack is refused: this never deletes a working
 //! environment.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use amplify_aws::AwsError;
@@ -14,7 +13,7 @@ use amplify_aws::cloudformation::types::StackStatus;
 use amplify_sts::Session;
 
 use crate::calls::StackCalls;
-use crate::create::StackEvent;
+use crate::create::{Events, StackEvent};
 use crate::error::{CreatedStack, Operation, StackError};
 
 /// The statuses of a stack whose creation failed and that CloudFormation has finished with.
@@ -68,8 +67,9 @@ pub async fn delete_root_stack(
         });
     }
     let buckets = kept_buckets(&calls, id).await?;
-    let mut seen = HashSet::new();
-    calls.new_events(id, &mut seen).await?;
+    // The events until now are the creation's: only the deletion's are reported.
+    let mut events = Events::default();
+    calls.new_events(id, &mut events.seen).await?;
     calls
         .call(|client| async move {
             client
@@ -81,7 +81,7 @@ pub async fn delete_root_stack(
                 .map_err(AwsError::from_sdk)
         })
         .await?;
-    wait_for_deletion(&calls, id, poll, &mut seen, on_event).await?;
+    wait_for_deletion(&calls, id, poll, &mut events, on_event).await?;
     for bucket in buckets {
         match delete_bucket(session, &bucket, stack.is_unfinished()).await {
             Ok(Some(())) => deletion.deleted_buckets.push(bucket),
@@ -96,13 +96,11 @@ async fn wait_for_deletion(
     calls: &StackCalls<'_>,
     id: &str,
     poll: Duration,
-    seen: &mut HashSet<String>,
+    events: &mut Events,
     on_event: &mut dyn FnMut(&StackEvent),
 ) -> Result<(), StackError> {
     loop {
-        for event in calls.new_events(id, seen).await? {
-            on_event(&event);
-        }
+        events.poll(calls, id, on_event).await?;
         match calls.describe(id).await?.stack_status() {
             Some(StackStatus::DeleteComplete) => return Ok(()),
             Some(status) if status.as_str().ends_with("_IN_PROGRESS") => {
@@ -110,10 +108,11 @@ async fn wait_for_deletion(
             }
             None => tokio::time::sleep(poll).await,
             Some(other) => {
+                let _ = events.poll(calls, id, on_event).await;
                 return Err(StackError::DeleteFailed {
                     stack_name: calls.stack_name.clone(),
                     status: other.as_str().to_string(),
-                    failures: calls.failures(id).await,
+                    failures: events.failures(),
                 });
             }
         }

@@ -525,12 +525,28 @@ async fn only_a_failed_stack_is_deleted_and_a_bucket_with_files_is_kept() {
         ["CREATE_COMPLETE"]
     );
 
-    // A failed stack whose kept bucket holds a file: the stack goes, the bucket and its file stay.
+    // A failed stack whose kept bucket holds a file: the stack goes, the bucket and its file stay. The
+    // last look at its events is refused: the failures seen during the wait are reported all the same.
     proxy.play_failed_stack(FailedStack::failing("AuthRole", "Access denied"));
+    proxy.add(
+        Rule::on(Call::action("cloudformation", "DescribeStackEvents"))
+            .nth(4)
+            .answer(Fault::access_denied()),
+    );
     let stack = new_stack("test");
     let error = create_root_stack(&session, &stack, POLL, &mut |_| {})
         .await
         .unwrap_err();
+    assert_eq!(
+        proxy.injected().last().map(|e| e.action.as_str()),
+        Some("DescribeStackEvents"),
+        "the last look was refused"
+    );
+    let StackError::Failed { failures, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0].reason.as_deref(), Some("Access denied"));
     let bucket = stack.deployment_bucket();
     session
         .s3()
