@@ -321,18 +321,17 @@ fn first_cause(stderr: &str) -> String {
         .find(|l| l.trim_start().starts_with("Caused by:"))
         .or_else(|| stderr.lines().find(|l| l.starts_with("error:")))
         .unwrap_or("(no error line)");
-    let words: Vec<&str> = line
+    let mut line: String = line
         .split_whitespace()
-        .map(|w| {
-            if w.starts_with("amplify-myapp-") {
-                "STACK"
-            } else {
-                w
-            }
-        })
         .take(14)
-        .collect();
-    words.join(" ")
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The stack's random suffix, wherever it appears (the stack, its bucket).
+    while let Some(at) = line.find("amplify-myapp-dev-") {
+        let end = (at + "amplify-myapp-dev-".len() + 5).min(line.len());
+        line.replace_range(at..end, "STACK");
+    }
+    line
 }
 
 #[test]
