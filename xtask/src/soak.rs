@@ -41,6 +41,13 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     Step {
+        what: "200 headless inits through the fault proxy, faults on 15% of calls",
+        package: "amplify-cli",
+        test: "it",
+        filter: "headless_inits_under_random_faults",
+        env: &[("AMPLIFY_RS_CHAOS_RUNS", "200")],
+    },
+    Step {
         what: "cache writer killed with SIGKILL, 10,000 times",
         package: "amplify-cache",
         test: "kill_loop",

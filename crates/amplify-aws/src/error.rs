@@ -66,12 +66,17 @@ impl AwsError {
                             .trim()
                             .to_string(),
                     ),
-                    None => read_body(service.raw()).unwrap_or_else(|| {
-                        (
-                            format!("HTTP {status}"),
-                            "the answer was not an AWS error amplify-rs could read".to_string(),
-                        )
-                    }),
+                    None => service
+                        .raw()
+                        .body()
+                        .bytes()
+                        .and_then(code_and_message)
+                        .unwrap_or_else(|| {
+                            (
+                                format!("HTTP {status}"),
+                                "the answer was not an AWS error amplify-rs could read".to_string(),
+                            )
+                        }),
                 };
                 Failure::Refused {
                     code,
@@ -152,6 +157,11 @@ impl AwsError {
         )
     }
 
+    /// AWS failed on its side (HTTP 5xx), on every attempt the SDK made.
+    pub fn is_server_error(&self) -> bool {
+        matches!(&*self.failure, Failure::Refused { status, .. } if *status >= 500)
+    }
+
     /// What to do, for causes that are the same whatever the call; callers add their own for the rest.
     pub fn hint(&self, service: crate::Service) -> Option<String> {
         if self.is_no_answer() {
@@ -166,14 +176,18 @@ impl AwsError {
         if self.is_expired_token() {
             return Some("the session has expired: run the command again to renew it".into());
         }
+        if self.is_server_error() {
+            return Some("AWS failed on its side on every attempt: wait a few minutes and run the command again (https://health.aws.amazon.com lists outages)".into());
+        }
         None
     }
 }
 
-/// The code and message of an XML error body the SDK could not read as its protocol's error (some
-/// emulators' and proxies' answers use another error shape): the first `<Code>` and `<Message>`.
-fn read_body(raw: &HttpResponse) -> Option<(String, String)> {
-    let body = std::str::from_utf8(raw.body().bytes()?).ok()?;
+/// The code and message of an XML error body (the first `<Code>` and `<Message>`): for answers the SDK
+/// could not read as its protocol's error (some emulators' and proxies' answers use another error shape),
+/// and for the retry reports, which see the body before the SDK has made it an error.
+pub(crate) fn code_and_message(body: &[u8]) -> Option<(String, String)> {
+    let body = std::str::from_utf8(body).ok()?;
     let element = |tag: &str| {
         let start = body.find(&format!("<{tag}>"))? + tag.len() + 2;
         let end = body[start..].find(&format!("</{tag}>"))? + start;

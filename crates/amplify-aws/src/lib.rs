@@ -2,20 +2,26 @@
 //! settings given explicitly, never from a second reading of `~/.aws`: the credentials provider (the
 //! project's session), the region, and the endpoints of [`AwsSettings`] (the `AWS_ENDPOINT_URL*` variables
 //! and the profile's `endpoint_url`, read from the one parse of the profile files). Each attempt of a call
-//! is bounded in time and retried by the SDK's standard strategy; each call is logged by name for
-//! `--verbose` ([`LogCalls`]); and each failure becomes an [`AwsError`]: AWS's code and message, or what kept
-//! the call from being answered, with a hint.
+//! is bounded in time and retried by the SDK's standard strategy, the whole call within
+//! [`AwsSettings::call_limit`], each retry reported to the caller's [`RetryObserver`] if it gave one; each
+//! call is logged by name for `--verbose` ([`LogCalls`]); and each failure becomes an [`AwsError`]: AWS's
+//! code and message, or what kept the call from being answered, with a hint.
 
 mod convert;
 mod error;
 mod log;
 pub mod providers;
+mod retries;
 mod settings;
 
 pub use convert::{fixed_provider, from_sdk, to_sdk};
 pub use error::{AwsError, Failure};
 pub use log::LogCalls;
-pub use settings::{AwsSettings, DEFAULT_ATTEMPT_TIMEOUT, RENEWAL_LIMIT, Service, SettingsError};
+pub use retries::{Retry, RetryCause, RetryObserver};
+pub use settings::{
+    AwsSettings, DEFAULT_ATTEMPT_TIMEOUT, INITIAL_BACKOFF, MAX_ATTEMPTS, RENEWAL_LIMIT, Service,
+    SettingsError,
+};
 
 /// The service SDKs, for their operation and type names: the other crates depend on them only through here.
 pub use aws_sdk_cloudformation as cloudformation;

@@ -1,6 +1,7 @@
 //! How every client is configured: endpoints, time limits and retries, from the environment snapshot and
 //! the profile in use, checked once; and the clients themselves.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use amplify_creds::REUSE_MARGIN;
@@ -11,8 +12,10 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
+use aws_smithy_runtime_api::client::interceptors::Intercept;
 
 use crate::log::LogCalls;
+use crate::retries::{ReportRetries, RetryObserver, SharedRetryObserver};
 
 /// How long one attempt of an AWS call may take unless `AMPLIFY_RS_AWS_TIMEOUT` says otherwise.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -24,7 +27,13 @@ const MAX_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3600);
 pub const RENEWAL_LIMIT: Duration = Duration::from_secs(15 * 60);
 
 /// Attempts of one call, the first included, with the SDK's standard backoff between them.
-const MAX_ATTEMPTS: u32 = 3;
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The SDK's standard backoff before the first retry (doubled for each further one, with jitter).
+pub const INITIAL_BACKOFF: Duration = Duration::from_secs(1);
+
+/// The longest backoff between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 /// The services amplify-rs calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +93,9 @@ pub struct AwsSettings {
     attempt_timeout: Duration,
     /// The SDK's clock, when not the system's (tests move it).
     time_source: Option<SharedTimeSource>,
+    initial_backoff: Duration,
+    /// Told of every retry, when the caller wants to show them.
+    retry_observer: Option<SharedRetryObserver>,
 }
 
 fn check_url(name: &str, value: &str) -> Result<String, SettingsError> {
@@ -136,6 +148,8 @@ impl AwsSettings {
             ignore_configured,
             attempt_timeout,
             time_source: None,
+            initial_backoff: INITIAL_BACKOFF,
+            retry_observer: None,
         })
     }
 
@@ -168,6 +182,29 @@ impl AwsSettings {
         self.attempt_timeout
     }
 
+    /// The backoff before the first retry (tests shorten it; the strategy stays the SDK's standard one).
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> AwsSettings {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Tells `observer` of every retry of every call of the clients built from these settings (STS,
+    /// CloudFormation, S3), before the attempt starts: the front end says "retrying" instead of going quiet.
+    pub fn with_retry_observer(mut self, observer: Arc<dyn RetryObserver>) -> AwsSettings {
+        self.retry_observer = Some(SharedRetryObserver(observer));
+        self
+    }
+
+    /// The longest one call may take, retries included: every attempt at its time limit, plus the longest
+    /// backoff the standard strategy may wait before each retry. Past it the call fails, whatever is left
+    /// of the attempts.
+    pub fn call_limit(&self) -> Duration {
+        let backoffs: Duration = (0..MAX_ATTEMPTS - 1)
+            .map(|retry| (self.initial_backoff * 2u32.pow(retry)).min(MAX_BACKOFF))
+            .sum();
+        self.attempt_timeout * MAX_ATTEMPTS + backoffs
+    }
+
     /// Where `service`'s calls go: the service's variable, `AWS_ENDPOINT_URL`, the profile's
     /// `endpoint_url`, else AWS's own endpoint (`None`). `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores
     /// all three.
@@ -188,7 +225,8 @@ impl AwsSettings {
     /// token; renewing may mean an MFA prompt or waiting for another process's lock, so the SDK's 5-second
     /// limit on getting credentials is raised to [`RENEWAL_LIMIT`]. Each attempt of a call gives up after the
     /// attempt timeout (connecting after at most 5 seconds), and the SDK's standard retry makes three
-    /// attempts, so a peer that accepts and never answers costs three times that, not forever.
+    /// attempts, so a peer that accepts and never answers costs three times that, not forever; the whole
+    /// call, backoffs included, is bounded by [`AwsSettings::call_limit`].
     pub fn sdk_config(&self, provider: SharedCredentialsProvider, region: &str) -> SdkConfig {
         let margin = Duration::from_secs(REUSE_MARGIN.whole_seconds().unsigned_abs());
         let mut builder = SdkConfig::builder();
@@ -203,35 +241,70 @@ impl AwsSettings {
                     .load_timeout(RENEWAL_LIMIT)
                     .build(),
             )
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(MAX_ATTEMPTS)
+                    .with_initial_backoff(self.initial_backoff)
+                    .with_max_backoff(MAX_BACKOFF),
+            )
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(self.attempt_timeout.min(Duration::from_secs(5)))
                     .operation_attempt_timeout(self.attempt_timeout)
+                    .operation_timeout(self.call_limit())
                     .build(),
             )
             .build()
     }
 
+    /// The interceptors every client gets: the call log, and the retry reports if someone listens.
+    fn interceptors<B: Interceptors>(&self, builder: B) -> B {
+        let builder = builder.with_interceptor(LogCalls);
+        match &self.retry_observer {
+            Some(observer) => builder.with_interceptor(ReportRetries(observer.clone())),
+            None => builder,
+        }
+    }
+
     pub fn sts(&self, config: &SdkConfig) -> aws_sdk_sts::Client {
-        let mut builder = aws_sdk_sts::config::Builder::from(config).interceptor(LogCalls);
+        let mut builder = self.interceptors(aws_sdk_sts::config::Builder::from(config));
         builder.set_endpoint_url(self.endpoint(Service::Sts).map(str::to_string));
         aws_sdk_sts::Client::from_conf(builder.build())
     }
 
     pub fn cloudformation(&self, config: &SdkConfig) -> aws_sdk_cloudformation::Client {
-        let mut builder =
-            aws_sdk_cloudformation::config::Builder::from(config).interceptor(LogCalls);
+        let mut builder = self.interceptors(aws_sdk_cloudformation::config::Builder::from(config));
         builder.set_endpoint_url(self.endpoint(Service::CloudFormation).map(str::to_string));
         aws_sdk_cloudformation::Client::from_conf(builder.build())
     }
 
     pub fn s3(&self, config: &SdkConfig) -> aws_sdk_s3::Client {
-        let mut builder = aws_sdk_s3::config::Builder::from(config).interceptor(LogCalls);
+        let mut builder = self.interceptors(aws_sdk_s3::config::Builder::from(config));
         builder.set_endpoint_url(self.endpoint(Service::S3).map(str::to_string));
         aws_sdk_s3::Client::from_conf(builder.build())
     }
 }
+
+/// The three services' config builders, which share no trait for adding an interceptor.
+trait Interceptors {
+    fn with_interceptor(self, interceptor: impl Intercept + 'static) -> Self;
+}
+
+macro_rules! interceptors {
+    ($($builder:ty),*) => {$(
+        impl Interceptors for $builder {
+            fn with_interceptor(self, interceptor: impl Intercept + 'static) -> Self {
+                self.interceptor(interceptor)
+            }
+        }
+    )*};
+}
+
+interceptors!(
+    aws_sdk_sts::config::Builder,
+    aws_sdk_cloudformation::config::Builder,
+    aws_sdk_s3::config::Builder
+);
 
 #[cfg(test)]
 mod tests {
@@ -269,6 +342,16 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(ignored.endpoint(Service::Sts), None);
+    }
+
+    #[test]
+    fn one_call_is_bounded_retries_included() {
+        let settings =
+            AwsSettings::from_env(&Env::from_pairs([("AMPLIFY_RS_AWS_TIMEOUT", "2")])).unwrap();
+        // Three attempts of two seconds, and the standard backoff's longest waits: 1 s, then 2 s.
+        assert_eq!(settings.call_limit(), Duration::from_secs(9));
+        let quick = settings.with_initial_backoff(Duration::from_millis(10));
+        assert_eq!(quick.call_limit(), Duration::from_millis(6030));
     }
 
     #[test]

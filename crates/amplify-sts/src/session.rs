@@ -94,8 +94,15 @@ pub struct ProjectSession {
     events: Arc<dyn SessionEvents>,
     options: SessionOptions,
     clock: Clock,
-    /// Expiry of the credentials handed out last, so a later call knows it is renewing them.
-    handed_out: Mutex<Option<OffsetDateTime>>,
+    /// The credentials handed out last: a later call knows it is renewing them, and a renewal after AWS
+    /// rejected them never hands them out again.
+    handed_out: Mutex<Option<HandedOut>>,
+}
+
+#[derive(Clone, Debug)]
+struct HandedOut {
+    expiring: Option<OffsetDateTime>,
+    access_key_id: String,
 }
 
 impl std::fmt::Debug for ProjectSession {
@@ -162,18 +169,103 @@ impl ProjectSession {
     /// The project's credentials for this chain: cached if reusable, else from STS (and then cached).
     pub async fn credentials(&self) -> Result<Obtained, StsError> {
         let obtained = self.obtain().await?;
+        Ok(self.hand_out(obtained))
+    }
+
+    /// AWS refused the credentials handed out last as expired (`ExpiredToken`) although the clock gave them
+    /// time left (a clock that is off, a session ended early): new ones, never those again. Under the
+    /// project's lock, so credentials another process renewed meanwhile are used instead of a second
+    /// AssumeRole; otherwise STS, with an MFA code if the chain needs one.
+    pub async fn renew_expired(&self) -> Result<Obtained, StsError> {
+        if self.chain.hops.is_empty() {
+            return self.credentials().await;
+        }
+        let rejected = self
+            .handed_out
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .map(|h| h.access_key_id.clone());
+        let identity = self.chain.identity();
+        let _lock = self
+            .cache
+            .lock_project(&self.project, self.options.lock_wait, |holder| {
+                self.events.waiting_for_other_process(holder)
+            })?;
+        let lookup = self
+            .cache
+            .lookup(&self.project, &identity, self.lookup_time())?;
+        let mut warnings = lookup.warnings;
+        let renewed_elsewhere = lookup
+            .entry
+            .filter(|hit| Some(&hit.credentials.access_key_id) != rejected.as_ref());
+        let obtained = match renewed_elsewhere {
+            Some(hit) => Obtained {
+                credentials: hit.credentials,
+                origin: Origin::Cache,
+                warnings,
+            },
+            None => {
+                let credentials = self.run_sts(self.reason(), &mut warnings).await?;
+                self.store(credentials, warnings)?
+            }
+        };
+        Ok(self.hand_out(obtained))
+    }
+
+    fn hand_out(&self, obtained: Obtained) -> Obtained {
         for warning in &obtained.warnings {
             self.events.cache_warning(warning);
         }
-        *self.handed_out.lock().expect("session lock") = obtained.credentials.expiration;
-        Ok(obtained)
+        *self.handed_out.lock().expect("session lock") = Some(HandedOut {
+            expiring: obtained.credentials.expiration,
+            access_key_id: obtained.credentials.access_key_id.clone(),
+        });
+        obtained
+    }
+
+    /// Renewing if credentials with an expiry were handed out already, else obtaining.
+    fn reason(&self) -> MfaReason {
+        match self
+            .handed_out
+            .lock()
+            .expect("session lock")
+            .as_ref()
+            .and_then(|h| h.expiring)
+        {
+            Some(expiring) => MfaReason::Renew { expiring },
+            None => MfaReason::Obtain,
+        }
+    }
+
+    /// Role credentials just obtained from STS, stored in the cache.
+    fn store(
+        &self,
+        credentials: Credentials,
+        mut warnings: Vec<CacheWarning>,
+    ) -> Result<Obtained, StsError> {
+        let last = self.chain.hops.last().expect("a chain with hops");
+        let entry = CachedCredentials {
+            profile: self.chain.profile.clone(),
+            role_arn: Some(last.role_arn.clone()),
+            mfa_serial: None,
+            credentials,
+        };
+        warnings.extend(self.cache.store(
+            &self.project,
+            &self.chain.identity(),
+            &entry,
+            (self.clock)(),
+        )?);
+        Ok(Obtained {
+            credentials: entry.credentials,
+            origin: Origin::Sts,
+            warnings,
+        })
     }
 
     async fn obtain(&self) -> Result<Obtained, StsError> {
-        let reason = match *self.handed_out.lock().expect("session lock") {
-            Some(expiring) => MfaReason::Renew { expiring },
-            None => MfaReason::Obtain,
-        };
+        let reason = self.reason();
         if self.chain.hops.is_empty() {
             let credentials = self
                 .sts
@@ -217,22 +309,7 @@ impl ProjectSession {
         }
 
         let credentials = self.run_sts(reason, &mut warnings).await?;
-        let last = self.chain.hops.last().expect("a chain with hops");
-        let entry = CachedCredentials {
-            profile: self.chain.profile.clone(),
-            role_arn: Some(last.role_arn.clone()),
-            mfa_serial: None,
-            credentials,
-        };
-        warnings.extend(
-            self.cache
-                .store(&self.project, &identity, &entry, (self.clock)())?,
-        );
-        Ok(Obtained {
-            credentials: entry.credentials,
-            origin: Origin::Sts,
-            warnings,
-        })
+        self.store(credentials, warnings)
     }
 
     /// The chain run against STS: from an MFA session of the source keys when it applies, else whole.

@@ -337,6 +337,16 @@ impl Session {
         self.credentials().await.map(|_| ())
     }
 
+    /// AWS refused the credentials as expired (`ExpiredToken`) although they should have had time left:
+    /// new ones from STS (an MFA prompt if the chain needs a code, as for any renewal), used by the clients
+    /// built from now on. `false` when nothing can renew them: keys used as they are.
+    pub async fn renew_expired(&self) -> Result<bool, StsError> {
+        match &self.source {
+            Source::Project(session) => session.renew_expired().await.map(|_| true),
+            Source::Fixed(_) => Ok(false),
+        }
+    }
+
     /// A provider for SDK clients, renewing through this session.
     pub fn provider(&self) -> SharedCredentialsProvider {
         match &self.source {

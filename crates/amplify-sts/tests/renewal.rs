@@ -190,5 +190,57 @@ async fn an_hour_long_session_is_exported_until_11_minutes_are_left() {
     assert_eq!(
         Moto::calls(&fixture.moto.recording(), "AssumeRole").len(),
         2
+
+/// AWS refusing credentials as expired while the clock gives them time left (a clock that is off): the
+/// session gets new ones from STS though the cache still holds the old ones, asking for a code as a renewal;
+/// a second session of the same project that meets the same refusal afterwards takes the renewed ones from
+/// the cache instead of assuming the role again.
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_token_renews_past_the_cache_once_for_every_process() {
+    let fixture = SessionFixture::seed_short_session();
+    let person = ScriptedPerson::typing("123456");
+    let sessions = fixture.sessions(person.clone());
+    let first = fixture.session("bizcorprole", &sessions);
+    let second = fixture.session("bizcorprole", &sessions);
+    fixture.moto.start_recording();
+    let rejected = first.credentials().await.unwrap().credentials.access_key_id;
+    assert_eq!(
+        second
+            .credentials()
+            .await
+            .unwrap()
+            .credentials
+            .access_key_id,
+        rejected,
+        "both use the cached session"
+    );
+
+    assert!(
+        first.renew_expired().await.unwrap(),
+        "a profile's session can renew"
+    );
+    let renewed = first.credentials().await.unwrap().credentials.access_key_id;
+    assert_ne!(renewed, rejected);
+    assert!(matches!(
+        person.reasons().as_slice(),
+        [MfaReason::Obtain, MfaReason::Renew { .. }]
+    ));
+
+    assert!(second.renew_expired().await.unwrap());
+    assert_eq!(
+        second
+            .credentials()
+            .await
+            .unwrap()
+            .credentials
+            .access_key_id,
+        renewed,
+        "the other session's renewal, from the cache"
+    );
+    assert_eq!(person.reasons().len(), 2, "no third code");
+    assert_eq!(
+        Moto::calls(&fixture.moto.recording(), "AssumeRole").len(),
+        2,
+        "one to obtain, one to renew"
     );
 }

@@ -10,6 +10,7 @@
 
 pub mod clock;
 mod context;
+pub mod faults;
 mod moto;
 mod original;
 mod pty;
@@ -22,6 +23,7 @@ pub use context::{
     CommandOutput, SEED_CONFIG, SEED_CREDENTIALS, SEED_MFA_SERIAL, SEED_ROLE_ARN, SEED_SECRET_KEY,
     TestContext, repo_root,
 };
+pub use faults::{Call, Exchange, FailedStack, Fault, FaultProxy, Rule};
 pub use moto::{Moto, Recorded};
 pub use original::{ORIGINAL_ENV, original_cli};
 pub use pty::Pty;

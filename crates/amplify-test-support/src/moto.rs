@@ -157,6 +157,12 @@ impl Moto {
     /// returns the XML answer. moto routes by the credential scope of the `Authorization` header; before
     /// [`Moto::enforce_auth`] it checks no signature, so the harness signs nothing.
     pub fn call(&self, service: &str, params: &[(&str, &str)]) -> String {
+        self.call_as("AKIAHARNESS000000000", service, params)
+    }
+
+    /// [`Moto::call`] in the account of `access_key` (moto picks the account by the key: an assumed role's
+    /// temporary key is in the role's account), to see what a test's session created there.
+    pub fn call_as(&self, access_key: &str, service: &str, params: &[(&str, &str)]) -> String {
         let version = match service {
             "iam" => "2010-05-08",
             "sts" => "2011-06-15",
@@ -169,7 +175,7 @@ impl Moto {
             form.append_pair(k, v);
         }
         let authorization = format!(
-            "AWS4-HMAC-SHA256 Credential=AKIAHARNESS000000000/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+            "AWS4-HMAC-SHA256 Credential={access_key}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
         );
         let mut reply = ureq::post(&format!("{}/", self.endpoint()))
             .header("Authorization", &authorization)

@@ -1,12 +1,15 @@
 //! One way to build a session in a test, for every crate: a [`SessionFixture`] holds a moto server, a
 //! temporary home with profile files in it, and a clock that both the session and the SDK read, so a test
-//! ages credentials in an instant. [`ScriptedPerson`] plays the person at the MFA prompt.
+//! ages credentials in an instant. Optionally a [`FaultProxy`] stands between the SDK and moto
+//! ([`SessionFixture::through_fault_proxy`]); the retries the SDK makes are recorded either way, with the
+//! standard backoff shortened to 10 ms so tests do not wait on it. [`ScriptedPerson`] plays the person at
+//! the MFA prompt.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use amplify_aws::AwsSettings;
+use amplify_aws::{AwsSettings, Retry};
 use amplify_cache::{CredentialCache, ProjectKey};
 use amplify_creds::Secret;
 use amplify_creds::env::Env;
@@ -15,6 +18,7 @@ use amplify_sts::{MfaError, MfaPrompt, MfaReason, MfaRequest, Purpose, Session, 
 
 use crate::clock::{MovedClock, SdkClock};
 use crate::context::{SEED_CONFIG, SEED_CREDENTIALS};
+use crate::faults::FaultProxy;
 use crate::moto::Moto;
 
 /// moto, a home with the profile files, a moved clock.
@@ -25,6 +29,8 @@ pub struct SessionFixture {
     pub clock: Arc<MovedClock>,
     pub profiles: ProfileSet,
     attempt_timeout: Option<Duration>,
+    proxy: Option<FaultProxy>,
+    retries: Arc<Mutex<Vec<Retry>>>,
 }
 
 impl SessionFixture {
@@ -46,7 +52,26 @@ impl SessionFixture {
             clock: Arc::new(MovedClock::default()),
             profiles,
             attempt_timeout: None,
+            proxy: None,
+            retries: Arc::new(Mutex::new(Vec::new())),
         }
+    }
+
+    /// Every AWS call goes through a [`FaultProxy`] in front of moto.
+    pub fn through_fault_proxy(mut self) -> SessionFixture {
+        self.proxy = Some(FaultProxy::start(&self.moto.endpoint()));
+        self
+    }
+
+    pub fn proxy(&self) -> &FaultProxy {
+        self.proxy
+            .as_ref()
+            .expect("this fixture has no proxy: call through_fault_proxy()")
+    }
+
+    /// The retries the SDK reported so far, in order.
+    pub fn retries(&self) -> Vec<Retry> {
+        self.retries.lock().unwrap().clone()
     }
 
     /// The seed's two profiles, `bizcorprole` lasting the shortest session STS grants (900 s).
@@ -68,12 +93,21 @@ impl SessionFixture {
         self.home.path()
     }
 
-    /// AWS settings pointed at moto, on the moved clock.
+    /// AWS settings pointed at moto (or the proxy), on the moved clock, retries recorded.
     pub fn settings(&self) -> AwsSettings {
-        let env = Env::from_pairs([("AWS_ENDPOINT_URL", self.moto.endpoint())]);
+        let endpoint = match &self.proxy {
+            Some(proxy) => proxy.endpoint(),
+            None => self.moto.endpoint(),
+        };
+        let env = Env::from_pairs([("AWS_ENDPOINT_URL", endpoint)]);
+        let retries = self.retries.clone();
         let settings = AwsSettings::from_env(&env)
             .unwrap()
-            .with_time_source(SdkClock(self.clock.clone()));
+            .with_time_source(SdkClock(self.clock.clone()))
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_retry_observer(Arc::new(move |retry: &Retry| {
+                retries.lock().unwrap().push(retry.clone())
+            }));
         match self.attempt_timeout {
             Some(timeout) => settings.with_attempt_timeout(timeout),
             None => settings,

@@ -2,7 +2,10 @@
 //! HOME, ports and random names replaced by placeholders. Each snapshot holds the exit code and all of stderr:
 //! what went wrong, why, and what to do. Review a change with `cargo insta review`.
 
-use amplify_test_support::{CommandOutput, SEED_CONFIG, SEED_CREDENTIALS, StsReplay, TestContext};
+use amplify_test_support::{
+    Call, CommandOutput, Fault, FaultProxy, Rule, SEED_CONFIG, SEED_CREDENTIALS, StsReplay,
+    TestContext,
+};
 
 use crate::common::*;
 
@@ -155,11 +158,32 @@ fn invalid_access_keys() {
     );
 }
 
+/// STS is moto's, enforcing the role's trust; CreateStack is refused as CloudFormation refuses a role without
+/// the permission. moto cannot judge that call itself: enforcing auth, it recomputes SigV4 over a re-encoded
+/// form body (a space becomes `+`), so it rejects every CreateStack the SDK signs as SignatureDoesNotMatch.
 #[test]
 fn role_without_cloudformation_permissions() {
     let ctx = enforcing("bizcorp-7f3a9c", None);
+    let proxy = FaultProxy::start(&ctx.moto().endpoint());
+    proxy.add(
+        Rule::on(Call::action("cloudformation", "CreateStack")).answer(Fault::access_denied_to(
+            "arn:aws:sts::123456789012:assumed-role/BizCorpAmplifyRole/amplify",
+        )),
+    );
+    let ctx = ctx.env("AWS_ENDPOINT_URL", &proxy.endpoint());
     let out = ctx.run(&["init", "--yes", "--providers", PROFILE_PROVIDERS]);
     assert!(project_files(&ctx).is_empty(), "no half-written project");
+    let assumed = proxy.calls("AssumeRole");
+    assert_eq!(assumed.len(), 1);
+    assert_eq!(
+        (assumed[0].forwarded, assumed[0].status),
+        (true, Some(200)),
+        "moto, enforcing the trust policy, let the role be assumed"
+    );
+    let creates = proxy.calls("CreateStack");
+    assert_eq!(creates.len(), 1, "a refusal is not retried");
+    assert!(!creates[0].forwarded);
+    assert_no_secrets(&ctx, &[&out.stdout, &out.stderr]);
     snapshot(&ctx, "create_stack_denied", &out);
 }
 

@@ -8,6 +8,7 @@ mod common;
 
 mod add_env;
 mod cache;
+mod chaos;
 mod compat;
 mod configure_project;
 mod credentials;
