@@ -190,6 +190,8 @@ async fn an_hour_long_session_is_exported_until_11_minutes_are_left() {
     assert_eq!(
         Moto::calls(&fixture.moto.recording(), "AssumeRole").len(),
         2
+    );
+}
 
 /// AWS refusing credentials as expired while the clock gives them time left (a clock that is off): the
 /// session gets new ones from STS though the cache still holds the old ones, asking for a code as a renewal;
