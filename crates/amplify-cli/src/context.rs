@@ -82,7 +82,12 @@ impl Ctx {
         if let Some(sessions) = self.sessions.get() {
             return Ok(sessions);
         }
-        let settings = AwsSettings::from_env(&self.env).map_err(amplify_sts::StsError::from)?;
+        let printer = self.printer.clone();
+        // A retried call is said, not silent: above the spinner on a terminal, a line otherwise.
+        let retrying = move |retry: &amplify_aws::Retry| printer.note(retry.to_string());
+        let settings = AwsSettings::from_env(&self.env)
+            .map_err(amplify_sts::StsError::from)?
+            .with_retry_observer(Arc::new(retrying));
         let sessions = Sessions::new(
             settings,
             CredentialCache::in_home(&self.home),

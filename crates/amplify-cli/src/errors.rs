@@ -52,8 +52,26 @@ impl UserError {
     }
 }
 
+/// A step of the front end that knows better than its cause what to tell the user, given as the error's
+/// context: its message, and the hint that replaces the cause's (a failed stack that was deleted needs no
+/// deleting); the exit code stays the cause's.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Outcome {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
 /// The exit code and hint for an error, from the most specific typed error in its chain.
 fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
+    let (exit, hint) = classify_causes(error);
+    match error.downcast_ref::<Outcome>() {
+        Some(outcome) => (exit, outcome.hint.clone().or(hint)),
+        None => (exit, hint),
+    }
+}
+
+fn classify_causes(error: &anyhow::Error) -> (u8, Option<String>) {
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<UserError>() {
             return match e {

@@ -131,34 +131,62 @@ impl<'a> DeploymentBucket<'a> {
         }
     }
 
-    fn failed(&self, key: &str, action: &'static str) -> impl Fn(AwsError) -> ProviderError + '_ {
-        let key = key.to_string();
-        move |source| ProviderError::S3 {
+    fn failed(&self, key: &str, action: &'static str, source: AwsError) -> ProviderError {
+        ProviderError::S3 {
             bucket: self.bucket.clone(),
-            key: key.clone(),
+            key: key.to_string(),
             action,
             source,
         }
     }
 
-    async fn put(
+    /// `call` with a fresh session, on a client built for it; once more after a renewal if S3 says the
+    /// session has expired although it looked valid (a client's identity cache would keep the rejected key,
+    /// so the second call gets a new client).
+    async fn call<T, F, Fut>(
         &self,
-        client: &amplify_aws::s3::Client,
         key: &str,
-        body: Vec<u8>,
-    ) -> Result<(), ProviderError> {
-        tracing::debug!(bucket = %self.bucket, key, "s3:PutObject");
+        action: &'static str,
+        call: F,
+    ) -> Result<T, ProviderError>
+    where
+        F: Fn(amplify_aws::s3::Client) -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
         self.session.keep_fresh().await?;
-        client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .content_type("application/octet-stream")
-            .body(ByteStream::from(body))
-            .send()
-            .await
-            .map_err(|e| self.failed(key, "upload")(AwsError::from_sdk(e)))?;
-        Ok(())
+        match call(self.session.s3()).await {
+            Err(error) if error.is_expired_token() => {
+                tracing::info!(bucket = %self.bucket, key, "{error}: renewing the session once");
+                if !self.session.renew_expired().await? {
+                    return Err(self.failed(key, action, error));
+                }
+                call(self.session.s3())
+                    .await
+                    .map_err(|e| self.failed(key, action, e))
+            }
+            other => other.map_err(|e| self.failed(key, action, e)),
+        }
+    }
+
+    async fn put(&self, key: &str, body: Vec<u8>) -> Result<(), ProviderError> {
+        tracing::debug!(bucket = %self.bucket, key, "s3:PutObject");
+        let bucket = self.bucket.as_str();
+        self.call(key, "upload", |client| {
+            let body = ByteStream::from(body.clone());
+            async move {
+                client
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .content_type("application/octet-stream")
+                    .body(body)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(AwsError::from_sdk)
+            }
+        })
+        .await
     }
 
     /// Stores a new environment's state, in the original's order: the zip, then `studio-backend/` cleared
@@ -168,40 +196,35 @@ impl<'a> DeploymentBucket<'a> {
         backend: &CloudBackend,
         cli_json: &[u8],
     ) -> Result<(), ProviderError> {
-        let client = self.session.s3();
         let meta = backend
             .file(amplify_project::cloud_backend::META)
             .expect("a cloud backend has its amplify-meta.json")
             .to_vec();
-        self.put(&client, ZIP_KEY, zip_backend(backend, cli_json))
+        self.put(ZIP_KEY, zip_backend(backend, cli_json)).await?;
+        self.clear_studio().await?;
+        self.put(&format!("{STUDIO_PREFIX}/{CLI_JSON}"), cli_json.to_vec())
             .await?;
-        self.clear_studio(&client).await?;
-        self.put(
-            &client,
-            &format!("{STUDIO_PREFIX}/{CLI_JSON}"),
-            cli_json.to_vec(),
-        )
-        .await?;
-        self.put(
-            &client,
-            &format!("{STUDIO_PREFIX}/{META_KEY}"),
-            meta.clone(),
-        )
-        .await?;
-        self.put(&client, META_KEY, meta).await
+        self.put(&format!("{STUDIO_PREFIX}/{META_KEY}"), meta.clone())
+            .await?;
+        self.put(META_KEY, meta).await
     }
 
     /// Deletes every version of every object under `studio-backend`, as the original does before it uploads
     /// the prefix again.
-    async fn clear_studio(&self, client: &amplify_aws::s3::Client) -> Result<(), ProviderError> {
+    async fn clear_studio(&self) -> Result<(), ProviderError> {
         use amplify_aws::s3::types::{Delete, ObjectIdentifier};
-        let listed = client
-            .list_object_versions()
-            .bucket(&self.bucket)
-            .prefix(STUDIO_PREFIX)
-            .send()
-            .await
-            .map_err(|e| self.failed(STUDIO_PREFIX, "list")(AwsError::from_sdk(e)))?;
+        let bucket = self.bucket.as_str();
+        let listed = self
+            .call(STUDIO_PREFIX, "list", |client| async move {
+                client
+                    .list_object_versions()
+                    .bucket(bucket)
+                    .prefix(STUDIO_PREFIX)
+                    .send()
+                    .await
+                    .map_err(AwsError::from_sdk)
+            })
+            .await?;
         let objects: Vec<ObjectIdentifier> = listed
             .versions()
             .iter()
@@ -220,30 +243,36 @@ impl<'a> DeploymentBucket<'a> {
             .set_objects(Some(objects))
             .build()
             .expect("objects are set");
-        client
-            .delete_objects()
-            .bucket(&self.bucket)
-            .delete(delete)
-            .send()
-            .await
-            .map_err(|e| self.failed(STUDIO_PREFIX, "delete")(AwsError::from_sdk(e)))?;
-        Ok(())
+        self.call(STUDIO_PREFIX, "delete", |client| {
+            let delete = delete.clone();
+            async move {
+                client
+                    .delete_objects()
+                    .bucket(bucket)
+                    .delete(delete)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(AwsError::from_sdk)
+            }
+        })
+        .await
     }
 
-    async fn get(
-        &self,
-        client: &amplify_aws::s3::Client,
-        key: &str,
-    ) -> Result<Vec<u8>, ProviderError> {
+    async fn get(&self, key: &str) -> Result<Vec<u8>, ProviderError> {
         tracing::debug!(bucket = %self.bucket, key, "s3:GetObject");
-        self.session.keep_fresh().await?;
-        let object = client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| self.failed(key, "download")(AwsError::from_sdk(e)))?;
+        let bucket = self.bucket.as_str();
+        let object = self
+            .call(key, "download", |client| async move {
+                client
+                    .get_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .map_err(AwsError::from_sdk)
+            })
+            .await?;
         let body = object
             .body
             .collect()
@@ -258,8 +287,7 @@ impl<'a> DeploymentBucket<'a> {
 
     /// The environment's state, read whole and checked before anything is written.
     pub async fn fetch(&self) -> Result<Pulled, ProviderError> {
-        let client = self.session.s3();
-        let zip = self.get(&client, ZIP_KEY).await?;
+        let zip = self.get(ZIP_KEY).await?;
         let backend = unzip_backend(&zip, &self.bucket)?;
         if backend.file(amplify_project::cloud_backend::META).is_none() {
             return Err(ProviderError::BadState {
@@ -268,7 +296,7 @@ impl<'a> DeploymentBucket<'a> {
                 problem: "it has no amplify-meta.json at its root".into(),
             });
         }
-        let meta = self.get(&client, META_KEY).await?;
+        let meta = self.get(META_KEY).await?;
         if serde_json::from_slice::<serde_json::Value>(&meta).is_err() {
             return Err(ProviderError::BadState {
                 bucket: self.bucket.clone(),

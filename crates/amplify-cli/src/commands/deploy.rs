@@ -6,23 +6,106 @@ use std::time::Duration;
 
 use amplify_project::{CloudBackend, StackOutputs};
 use amplify_provider::{DeploymentBucket, Pulled};
-use amplify_stack::{RootStack, StackError, create_root_stack};
+use amplify_stack::{
+    CreatedStack, RootStack, StackError, StackEvent, create_root_stack, delete_root_stack,
+};
 use amplify_sts::Session;
 use console::style;
 
 use crate::context::Ctx;
+use crate::errors::Outcome;
 use crate::interrupt;
+use crate::prompt::Prompter;
 
 /// How often the stack is polled while CloudFormation works.
 const POLL: Duration = Duration::from_secs(3);
 
-/// Creates the root stack of `env` and waits for it.
+/// What to do with a stack this run created when the run cannot finish: a stack left in another company's
+/// account costs them and blocks nothing, but it must not be left there unasked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cleanup {
+    /// Ask the person (default yes).
+    Ask,
+    /// `--yes`: delete it.
+    Delete,
+}
+
+fn print_event(ctx: &Ctx, event: &StackEvent) {
+    let status = if event.status.ends_with("_FAILED") {
+        style(&event.status).red()
+    } else if event.status.ends_with("_COMPLETE") {
+        style(&event.status).green()
+    } else {
+        style(&event.status).dim()
+    };
+    ctx.printer.info(format!(
+        "  {} {} {status}",
+        event.logical_id,
+        style(&event.resource_type).dim()
+    ));
+}
+
+/// Offers to delete `created` (a stack that failed, or one whose environment could not be finished), as
+/// `cleanup` says; a stack kept is named with the command that deletes it. Failures to delete are warnings:
+/// the error the caller returns is the one that stopped the run. Whether the stack is gone.
+pub async fn offer_deletion(
+    ctx: &Ctx,
+    session: &Session,
+    created: &CreatedStack,
+    cleanup: Cleanup,
+) -> bool {
+    let name = &created.stack_name;
+    let keep_command = format!(
+        "aws cloudformation delete-stack --stack-name {name} --region {}",
+        session.region()
+    );
+    let delete = match cleanup {
+        Cleanup::Delete => true,
+        Cleanup::Ask => Prompter::new(&ctx.printer)
+            .confirm(
+                &format!(
+                    "Delete the stack {name} this run created, so nothing is left in the account?"
+                ),
+                true,
+            )
+            .unwrap_or(false),
+    };
+    if !delete {
+        ctx.printer.note(format!(
+            "The stack {name} was left in the account; to delete it: {keep_command}"
+        ));
+        return false;
+    }
+    let spinner = ctx.printer.spinner(format!("Deleting stack {name}"));
+    let result =
+        delete_root_stack(session, created, POLL, &mut |event| print_event(ctx, event)).await;
+    drop(spinner);
+    match result {
+        Ok(deletion) => {
+            ctx.printer.success(format!("Deleted stack {name}"));
+            for (bucket, why) in &deletion.kept_buckets {
+                ctx.printer.warn(format!(
+                    "the bucket {bucket} was kept ({why}); to delete it: aws s3 rb s3://{bucket} --force"
+                ));
+            }
+            true
+        }
+        Err(error) => {
+            ctx.printer.warn(format!(
+                "the stack {name} could not be deleted: {error}; to delete it: {keep_command}"
+            ));
+            false
+        }
+    }
+}
+
+/// Creates the root stack of `env` and waits for it; a stack that fails is offered for deletion.
 pub async fn root_stack(
     ctx: &Ctx,
     session: &Session,
-    project: &str,
-    env: &str,
+    (project, env): (&str, &str),
     tags: &[(String, String)],
+    cleanup: Cleanup,
 ) -> anyhow::Result<StackOutputs> {
     let stack = RootStack::for_environment(project, env, tags);
     ctx.printer.info(format!(
@@ -34,21 +117,7 @@ pub async fn root_stack(
         session.region()
     ));
     let _deploying = interrupt::Phase::Deploying(stack.stack_name.clone()).enter();
-    let result = create_root_stack(session, &stack, POLL, &mut |event| {
-        let status = if event.status.ends_with("_FAILED") {
-            style(&event.status).red()
-        } else if event.status.ends_with("_COMPLETE") {
-            style(&event.status).green()
-        } else {
-            style(&event.status).dim()
-        };
-        ctx.printer.info(format!(
-            "  {} {} {status}",
-            event.logical_id,
-            style(&event.resource_type).dim()
-        ));
-    })
-    .await;
+    let result = create_root_stack(session, &stack, POLL, &mut |e| print_event(ctx, e)).await;
     drop(spinner);
     match result {
         Ok(outputs) => {
@@ -74,7 +143,21 @@ pub async fn root_stack(
                     ));
                 }
             }
-            Err(anyhow::Error::new(error).context("Initialization of project failed"))
+            let deleted = match error.created_stack() {
+                Some(created) => offer_deletion(ctx, session, &created, cleanup).await,
+                None => false,
+            };
+            let error = anyhow::Error::new(error);
+            Err(if deleted {
+                error.context(Outcome {
+                    message: "Initialization of project failed; its stack was deleted".into(),
+                    hint: Some(
+                        "fix the cause shown above (often a permission the role lacks), then run the command again".into(),
+                    ),
+                })
+            } else {
+                error.context("Initialization of project failed")
+            })
         }
     }
 }

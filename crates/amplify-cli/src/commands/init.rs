@@ -15,6 +15,7 @@ use amplify_project::{
     default_tags_text, find_root, guess_framework, is_valid_env_name, is_valid_project_name,
     suggested_type,
 };
+use amplify_stack::CreatedStack;
 use amplify_sts::Purpose;
 use anyhow::Context as _;
 
@@ -41,6 +42,15 @@ struct Flags {
 }
 
 impl Flags {
+    /// What to do with a stack this run created and cannot finish: ask a person, delete with `--yes`.
+    fn cleanup(&self) -> deploy::Cleanup {
+        if self.ask {
+            deploy::Cleanup::Ask
+        } else {
+            deploy::Cleanup::Delete
+        }
+    }
+
     /// The flags, checked before anything else happens.
     fn read(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<Flags> {
         let amplify = parse_amplify(args.amplify.as_deref())?;
@@ -158,6 +168,7 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
     ctx.printer.note(NOTE);
     let settings = new_project_settings(ctx, &prompter, &flags)?;
     ctx.printer.info(PROVIDER);
+    let cleanup = flags.cleanup();
     let auth = choose_auth(ctx, &prompter, flags.auth, flags.ask, None).await?;
     let Settings {
         name,
@@ -173,6 +184,7 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
         &auth,
         (&name, &env),
         (&tags, cli_json),
+        cleanup,
         |auth, outputs| {
             NewProject {
                 root: root.clone(),
@@ -225,6 +237,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
         None => None,
     };
     ctx.printer.info(PROVIDER);
+    let cleanup = flags.cleanup();
     let auth = match (flags.auth, &current_auth) {
         (Some(choice), _) => EnvAuth::from_choice(ctx.profiles()?, choice)?,
         (None, current) if flags.ask => {
@@ -242,6 +255,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
         &auth,
         (&name, &env),
         (&tags, &cli_json),
+        cleanup,
         |auth, outputs| {
             let new = NewEnvironment {
                 env: env.clone(),
@@ -285,25 +299,39 @@ async fn create_environment(
     auth: &EnvAuth,
     (project, env): (&str, &str),
     ((tags, tags_text), cli_json): ProjectState<'_>,
+    cleanup: deploy::Cleanup,
     write: impl FnOnce(amplify_project::AwsAuth, StackOutputs) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let (session, _) = crate::auth::obtain(ctx, auth, root, Purpose::Own).await?;
-    let outputs = deploy::root_stack(ctx, &session, project, env, tags).await?;
+    let outputs = deploy::root_stack(ctx, &session, (project, env), tags, cleanup).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
     let backend = CloudBackend::new_environment(&outputs, tags_text);
-    deploy::store_state(ctx, &session, &outputs, &backend, cli_json)
+    let stored = deploy::store_state(ctx, &session, &outputs, &backend, cli_json)
         .await
         .with_context(|| {
             format!("the root stack {stack_name} was created, but the environment's state could not be stored in its deployment bucket; no project file was written")
-        })?;
-    let _writing = interrupt::Phase::Writing.enter();
-    let written = auth
-        .commit(&ctx.home)
-        .map_err(anyhow::Error::from)
-        .and_then(|auth| write(auth, outputs));
-    written.with_context(|| {
-        format!("the root stack {stack_name} was created, but the project files could not be written; delete the stack before running init again")
-    })?;
+        });
+    let written = stored.and_then(|()| {
+        let _writing = interrupt::Phase::Writing.enter();
+        auth.commit(&ctx.home)
+            .map_err(anyhow::Error::from)
+            .and_then(|auth| write(auth, outputs.clone()))
+            .with_context(|| format!("the root stack {stack_name} was created, but the project files could not be written"))
+    });
+    if let Err(error) = written {
+        // The stack is whole but the environment is not: offer to take it back out of the account.
+        let stack_id = outputs.get("StackId").unwrap_or(&stack_name);
+        let created = CreatedStack::unfinished(&stack_name, stack_id);
+        if deploy::offer_deletion(ctx, &session, &created, cleanup).await {
+            return Err(error.context(crate::errors::Outcome {
+                message: format!(
+                    "Initialization of project failed; the stack {stack_name} was deleted"
+                ),
+                hint: None,
+            }));
+        }
+        return Err(error);
+    }
     finished(ctx);
     Ok(())
 }
