@@ -1,0 +1,278 @@
+//! Edits of a settings file that people also edit by hand (`amplify-rs config set` and `unset`), through
+//! `toml_edit`: comments, order, blank lines and the spacing of every other line survive. A new key is
+//! written as its neighbours are (their indentation and the spacing around `=`), in its section if the file
+//! has one (a `[section]` table, dotted keys or an inline table), else in a new section at the end, written
+//! in the file's style. A section left empty by `unset` goes away with it unless it carries a comment, so
+//! `set` then `unset` of a new key gives back the file as it was.
+
+use toml_edit::{Decor, DocumentMut, Item, Table, TableLike};
+
+use crate::error::SettingsError;
+use crate::file::{Scope, SettingsFile};
+use crate::keys::{InProject, Key};
+use crate::value::Value;
+
+impl SettingsFile {
+    /// Writes `key = value` into the text (not to disk: [`SettingsFile::write`] does that). A project file
+    /// refuses what only the user may set.
+    pub fn set(&mut self, key: Key, value: &Value) -> Result<(), SettingsError> {
+        let definition = key.definition();
+        if let (Scope::Project, InProject::Refused(why)) = (self.scope(), definition.in_project) {
+            return Err(SettingsError::NotForProject {
+                path: self.path().to_path_buf(),
+                key: definition.name,
+                why,
+            });
+        }
+        let mut document = self.editable()?;
+        let (section, leaf) = split(key);
+        put(document.as_table_mut(), section, leaf, value.to_toml());
+        self.replace_text(document.to_string());
+        Ok(())
+    }
+
+    /// Removes `key` from the text; whether it was there.
+    pub fn unset(&mut self, key: Key) -> Result<bool, SettingsError> {
+        let mut document = self.editable()?;
+        let (section, leaf) = split(key);
+        let removed = remove(document.as_table_mut(), section, leaf);
+        if removed {
+            let mut text = document.to_string();
+            // The section removed first leaves the next one's blank line at the top of the file.
+            if !self.text().starts_with('\n') {
+                text = text.trim_start_matches('\n').to_string();
+            }
+            self.replace_text(text);
+        }
+        Ok(removed)
+    }
+
+    fn editable(&self) -> Result<DocumentMut, SettingsError> {
+        Ok(self.parse()?.into_mut())
+    }
+}
+
+fn split(key: Key) -> (&'static str, &'static str) {
+    key.name()
+        .split_once('.')
+        .expect("every setting is section.key")
+}
+
+fn put(root: &mut Table, section: &str, leaf: &str, value: toml_edit::Value) {
+    let dotted_style = root
+        .iter()
+        .any(|(_, item)| item.as_table().is_some_and(Table::is_dotted));
+    let section_item = root.get_mut(section);
+    let inline = matches!(section_item.as_deref(), Some(Item::Value(_)));
+    match section_item.and_then(Item::as_table_like_mut) {
+        Some(table) => put_in(table, leaf, value, inline),
+        None => {
+            let mut table = Table::new();
+            table.set_dotted(dotted_style);
+            table.insert(leaf, Item::Value(value));
+            root.insert(section, Item::Table(table));
+        }
+    }
+}
+
+/// Sets `leaf` in `table`: an existing value keeps its place and the comment after it; a new key is
+/// formatted as the table's last key (in an inline table, it also takes the space before the `}`).
+fn put_in(table: &mut dyn TableLike, leaf: &str, mut value: toml_edit::Value, inline: bool) {
+    if let Some(old) = table.get_mut(leaf) {
+        if let Some(old) = old.as_value() {
+            *value.decor_mut() = old.decor().clone();
+        }
+        *old = Item::Value(value);
+        return;
+    }
+    let model = table.iter().last().map(|(name, _)| name.to_string());
+    let looks = model.as_deref().and_then(|name| {
+        let key = table.key(name)?.leaf_decor().clone();
+        let value = table
+            .get(name)?
+            .as_value()?
+            .decor()
+            .prefix()?
+            .as_str()?
+            .to_string();
+        Some((key, value))
+    });
+    if let Some((_, spacing)) = &looks {
+        value.decor_mut().set_prefix(spacing.as_str());
+    }
+    if inline && let Some(name) = &model {
+        move_closing_space(table, name, &mut value);
+    }
+    table.insert(leaf, Item::Value(value));
+    if let (Some((key_decor, _)), Some(mut key)) = (looks, table.key_mut(leaf)) {
+        *key.leaf_decor_mut() = layout_only(&key_decor);
+    }
+}
+
+/// Moves the space before an inline table's `}` from the value of `from` to `to`, the new last value.
+fn move_closing_space(table: &mut dyn TableLike, from: &str, to: &mut toml_edit::Value) {
+    if let Some(last) = table.get_mut(from).and_then(Item::as_value_mut) {
+        let suffix = last.decor().suffix().cloned();
+        last.decor_mut().set_suffix("");
+        if let Some(suffix) = suffix {
+            to.decor_mut().set_suffix(suffix);
+        }
+    }
+}
+
+/// A key's decoration without its comments: the indentation before it and the spacing before `=`.
+fn layout_only(decor: &Decor) -> Decor {
+    let text = |raw: Option<&toml_edit::RawString>| {
+        raw.and_then(toml_edit::RawString::as_str)
+            .map(|s| s.rsplit('\n').next().unwrap_or(s).to_string())
+    };
+    let mut layout = Decor::default();
+    if let Some(prefix) = text(decor.prefix()) {
+        layout.set_prefix(prefix);
+    }
+    if let Some(suffix) = text(decor.suffix()) {
+        layout.set_suffix(suffix);
+    }
+    layout
+}
+
+fn remove(root: &mut Table, section: &str, leaf: &str) -> bool {
+    let Some(item) = root.get_mut(section) else {
+        return false;
+    };
+    let inline = matches!(item, Item::Value(_));
+    let Some(table) = item.as_table_like_mut() else {
+        return false;
+    };
+    let was_last = table.iter().last().is_some_and(|(name, _)| name == leaf);
+    let Some(removed) = table.remove(leaf) else {
+        return false;
+    };
+    // In an inline table, the new last value takes the space before the `}`.
+    if let (Item::Value(removed), true) = (removed, was_last && inline)
+        && let Some(name) = table.iter().last().map(|(name, _)| name.to_string())
+        && let Some(last) = table.get_mut(&name).and_then(Item::as_value_mut)
+        && let Some(suffix) = removed.decor().suffix().cloned()
+    {
+        last.decor_mut().set_suffix(suffix);
+    }
+    let drop_section = table.is_empty()
+        && match &*item {
+            Item::Table(t) => t.is_dotted() || t.is_implicit() || !has_comment(t.decor()),
+            _ => true,
+        };
+    if drop_section {
+        root.remove(section);
+    }
+    true
+}
+
+fn has_comment(decor: &Decor) -> bool {
+    [decor.prefix(), decor.suffix()]
+        .into_iter()
+        .flatten()
+        .any(|raw| raw.as_str().is_none_or(|s| s.contains('#')))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn file(text: &str) -> SettingsFile {
+        SettingsFile::from_text(Path::new("/u/config.toml"), Scope::User, text)
+    }
+
+    fn set(text: &str, key: Key, value: Value) -> String {
+        let mut f = file(text);
+        f.set(key, &value).unwrap();
+        f.text().to_string()
+    }
+
+    #[test]
+    fn a_value_is_replaced_in_place_with_its_comment() {
+        assert_eq!(
+            set(
+                "# mine\n[aws]\n  timeout   =  30   # seconds\nattempts = 3\n",
+                Key::AwsTimeout,
+                Value::Seconds(2.5)
+            ),
+            "# mine\n[aws]\n  timeout   =  2.5   # seconds\nattempts = 3\n"
+        );
+    }
+
+    #[test]
+    fn a_new_key_is_written_as_its_neighbours_are() {
+        assert_eq!(
+            set(
+                "[aws]\n  # per attempt\n  timeout=30\n\n[ui]\nprogress = false\n",
+                Key::AwsAttempts,
+                Value::Whole(5)
+            ),
+            "[aws]\n  # per attempt\n  timeout=30\n  attempts=5\n\n[ui]\nprogress = false\n"
+        );
+        assert_eq!(
+            set("aws.timeout = 30\n", Key::AwsAttempts, Value::Whole(5)),
+            "aws.timeout = 30\naws.attempts = 5\n"
+        );
+        assert_eq!(
+            set(
+                "aws = { timeout = 30 }\n",
+                Key::AwsAttempts,
+                Value::Whole(5)
+            ),
+            "aws = { timeout = 30, attempts = 5 }\n"
+        );
+        let mut f = file("aws = { timeout = 30, attempts = 5 }\n");
+        assert!(f.unset(Key::AwsAttempts).unwrap());
+        assert_eq!(f.text(), "aws = { timeout = 30 }\n");
+    }
+
+    #[test]
+    fn a_new_section_goes_at_the_end_in_the_files_style() {
+        assert_eq!(
+            set("", Key::MfaSession, Value::Bool(true)),
+            "[mfa]\nsession = true\n"
+        );
+        assert_eq!(
+            set(
+                "# settings\n[aws]\ntimeout = 30\n",
+                Key::MfaSession,
+                Value::Bool(true)
+            ),
+            "# settings\n[aws]\ntimeout = 30\n\n[mfa]\nsession = true\n"
+        );
+        assert_eq!(
+            set("aws.timeout = 30\n", Key::MfaSession, Value::Bool(true)),
+            "aws.timeout = 30\nmfa.session = true\n"
+        );
+    }
+
+    #[test]
+    fn unset_removes_the_key_and_an_empty_section_without_comments() {
+        let mut f = file("[aws]\ntimeout = 30\n\n# keep\n[ui]\nprogress = false\n");
+        assert!(f.unset(Key::AwsTimeout).unwrap());
+        assert_eq!(f.text(), "# keep\n[ui]\nprogress = false\n");
+        assert!(!f.unset(Key::AwsTimeout).unwrap());
+        let mut f = file("[aws]\ntimeout = 30\n\n[ui]\nprogress = false\n");
+        assert!(f.unset(Key::AwsTimeout).unwrap());
+        assert_eq!(f.text(), "[ui]\nprogress = false\n");
+        let mut f = file("[aws] # mine\ntimeout = 30\n");
+        assert!(f.unset(Key::AwsTimeout).unwrap());
+        assert_eq!(f.text(), "[aws] # mine\n");
+    }
+
+    #[test]
+    fn a_project_file_refuses_a_command() {
+        let mut f = SettingsFile::from_text(Path::new("/p/amplify-rs.toml"), Scope::Project, "");
+        let error = f
+            .set(Key::MfaProcess, &Value::Text("printf 123456".into()))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "mfa.process cannot be set in a project file (/p/amplify-rs.toml): it runs a command, and a project file comes with the repository"
+        );
+        assert_eq!(f.text(), "");
+    }
+}
