@@ -15,7 +15,10 @@ mod settings;
 pub use convert::{fixed_provider, from_sdk, to_sdk};
 pub use error::{AwsError, Failure};
 pub use log::LogCalls;
-pub use settings::{AwsSettings, DEFAULT_ATTEMPT_TIMEOUT, RENEWAL_LIMIT, Service, SettingsError};
+pub use settings::{
+    AwsSettings, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, RENEWAL_LIMIT, Service,
+    SettingsError,
+};
 
 /// The service SDKs, for their operation and type names: the other crates depend on them only through here.
 pub use aws_sdk_cloudformation as cloudformation;

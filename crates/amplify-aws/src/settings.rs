@@ -23,8 +23,12 @@ const MAX_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3600);
 /// How long an SDK client waits for renewed credentials (an MFA prompt, another process's lock).
 pub const RENEWAL_LIMIT: Duration = Duration::from_secs(15 * 60);
 
-/// Attempts of one call, the first included, with the SDK's standard backoff between them.
-const MAX_ATTEMPTS: u32 = 3;
+/// Attempts of one call, the first included, with the SDK's standard backoff between them, unless the
+/// settings say otherwise ([`AwsSettings::with_max_attempts`]).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// The most attempts of one call accepted: more only makes a failure take longer to show.
+const MOST_ATTEMPTS: u32 = 10;
 
 /// The services amplify-rs calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +86,15 @@ pub struct AwsSettings {
     profile_endpoint: Option<String>,
     ignore_configured: bool,
     attempt_timeout: Duration,
+    max_attempts: u32,
+    /// Validity credentials must have left to be used rather than renewed: [`REUSE_MARGIN`] or more.
+    reuse_margin: Duration,
     /// The SDK's clock, when not the system's (tests move it).
     time_source: Option<SharedTimeSource>,
+}
+
+fn std_duration(duration: time::Duration) -> Duration {
+    Duration::from_secs(duration.whole_seconds().unsigned_abs())
 }
 
 fn check_url(name: &str, value: &str) -> Result<String, SettingsError> {
@@ -135,6 +146,8 @@ impl AwsSettings {
             profile_endpoint: None,
             ignore_configured,
             attempt_timeout,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            reuse_margin: std_duration(REUSE_MARGIN),
             time_source: None,
         })
     }
@@ -157,6 +170,20 @@ impl AwsSettings {
         self
     }
 
+    /// Attempts of one call, the first included: from 1 to 10 (a number outside is brought inside).
+    pub fn with_max_attempts(mut self, attempts: u32) -> AwsSettings {
+        self.max_attempts = attempts.clamp(1, MOST_ATTEMPTS);
+        self
+    }
+
+    /// The validity credentials must have left to be reused rather than renewed, by the SDK's clients and
+    /// the session's cache alike. Never less than [`REUSE_MARGIN`]: a shorter margin would hand out
+    /// credentials that expire during a call.
+    pub fn with_reuse_margin(mut self, margin: Duration) -> AwsSettings {
+        self.reuse_margin = margin.max(std_duration(REUSE_MARGIN));
+        self
+    }
+
     /// The SDK's clock (signing, the identity cache's expiry decisions), for tests that age credentials
     /// without waiting.
     pub fn with_time_source(mut self, time_source: impl TimeSource + 'static) -> AwsSettings {
@@ -166,6 +193,14 @@ impl AwsSettings {
 
     pub fn attempt_timeout(&self) -> Duration {
         self.attempt_timeout
+    }
+
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    pub fn reuse_margin(&self) -> Duration {
+        self.reuse_margin
     }
 
     /// Where `service`'s calls go: the service's variable, `AWS_ENDPOINT_URL`, the profile's
@@ -184,13 +219,14 @@ impl AwsSettings {
     }
 
     /// SDK settings for calls signed with what `provider` gives, in `region`. The provider is asked again
-    /// [`REUSE_MARGIN`] before the credentials it gave expire, so a long wait never runs into an expired
-    /// token; renewing may mean an MFA prompt or waiting for another process's lock, so the SDK's 5-second
-    /// limit on getting credentials is raised to [`RENEWAL_LIMIT`]. Each attempt of a call gives up after the
-    /// attempt timeout (connecting after at most 5 seconds), and the SDK's standard retry makes three
-    /// attempts, so a peer that accepts and never answers costs three times that, not forever.
+    /// the reuse margin ([`REUSE_MARGIN`] unless set longer) before the credentials it gave expire, so a long
+    /// wait never runs into an expired token; renewing may mean an MFA prompt or waiting for another
+    /// process's lock, so the SDK's 5-second limit on getting credentials is raised to [`RENEWAL_LIMIT`].
+    /// Each attempt of a call gives up after the attempt timeout (connecting after at most 5 seconds), and
+    /// the SDK's standard retry makes [`DEFAULT_MAX_ATTEMPTS`] attempts unless set otherwise, so a peer that
+    /// accepts and never answers costs three times that, not forever.
     pub fn sdk_config(&self, provider: SharedCredentialsProvider, region: &str) -> SdkConfig {
-        let margin = Duration::from_secs(REUSE_MARGIN.whole_seconds().unsigned_abs());
+        let margin = self.reuse_margin;
         let mut builder = SdkConfig::builder();
         builder.set_time_source(self.time_source.clone());
         builder
@@ -203,7 +239,7 @@ impl AwsSettings {
                     .load_timeout(RENEWAL_LIMIT)
                     .build(),
             )
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .retry_config(RetryConfig::standard().with_max_attempts(self.max_attempts))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(self.attempt_timeout.min(Duration::from_secs(5)))
@@ -269,6 +305,27 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(ignored.endpoint(Service::Sts), None);
+    }
+
+    #[test]
+    fn attempts_and_the_reuse_margin_stay_within_safe_bounds() {
+        let settings = AwsSettings::from_env(&Env::default()).unwrap();
+        assert_eq!(settings.max_attempts(), 3);
+        assert_eq!(settings.reuse_margin(), Duration::from_secs(300));
+        let settings = settings
+            .with_max_attempts(0)
+            .with_reuse_margin(Duration::from_secs(60));
+        assert_eq!(settings.max_attempts(), 1);
+        assert_eq!(
+            settings.reuse_margin(),
+            Duration::from_secs(300),
+            "never shorter than five minutes"
+        );
+        let settings = settings
+            .with_max_attempts(50)
+            .with_reuse_margin(Duration::from_secs(900));
+        assert_eq!(settings.max_attempts(), 10);
+        assert_eq!(settings.reuse_margin(), Duration::from_secs(900));
     }
 
     #[test]

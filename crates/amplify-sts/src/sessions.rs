@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 use crate::error::StsError;
 use crate::mfa::{Given, MfaPrompt, MfaSources, NoPrompt};
-use crate::options;
+use crate::options::{self, MfaSettings};
 use crate::session::{
     Clock, Obtained, Origin, ProjectSession, Quiet, SessionEvents, SessionOptions,
 };
@@ -51,6 +51,7 @@ pub struct Sessions {
     prompt: Arc<dyn MfaPrompt>,
     events: Arc<dyn SessionEvents>,
     mfa_session_default: bool,
+    mfa_settings: MfaSettings,
     lock_wait: Duration,
     clock: Clock,
 }
@@ -74,6 +75,7 @@ impl Sessions {
             prompt: Arc::new(NoPrompt),
             events: Arc::new(Quiet),
             mfa_session_default: false,
+            mfa_settings: MfaSettings::default(),
             lock_wait: SessionOptions::default().lock_wait,
             clock: Arc::new(OffsetDateTime::now_utc),
         }
@@ -95,9 +97,16 @@ impl Sessions {
         self
     }
 
-    /// MFA sessions for profiles that do not say (`--mfa-session`, `AMPLIFY_RS_MFA_SESSION`).
+    /// MFA sessions for profiles that do not say, when the settings do not say either.
     pub fn mfa_session_by_default(mut self, on: bool) -> Sessions {
         self.mfa_session_default = on;
+        self
+    }
+
+    /// amplify-rs's MFA settings (flags, variables, settings files): each one given wins over the
+    /// profiles' keys (`amplify_rs_mfa_session`, `amplify_rs_mfa_session_duration`, `mfa_process`).
+    pub fn mfa_settings(mut self, settings: MfaSettings) -> Sessions {
+        self.mfa_settings = settings;
         self
     }
 
@@ -126,7 +135,8 @@ impl Sessions {
     }
 
     /// The session of `chain` for `project`: its region (the profile's, else `AWS_REGION`), the endpoints
-    /// of its profile, its `mfa_process` and MFA-session settings.
+    /// of its profile, its `mfa_process` and MFA-session settings, and the reuse margin of the AWS settings
+    /// (cached credentials are handed out while they have more than that left).
     pub fn for_chain(
         &self,
         set: &ProfileSet,
@@ -142,13 +152,18 @@ impl Sessions {
             .clone()
             .with_profile_endpoint(&chain.profile, profile.and_then(|p| p.get("endpoint_url")))?;
         let options = SessionOptions {
-            mfa_session: options::mfa_session(set, &chain, self.mfa_session_default)?,
+            mfa_session: options::mfa_session(
+                set,
+                &chain,
+                &self.mfa_settings,
+                self.mfa_session_default,
+            )?,
             lock_wait: self.lock_wait,
-            extra_margin: purpose.extra_margin(),
+            extra_margin: purpose.extra_margin() + self.longer_margin(),
         };
         let mfa = MfaSources {
             given: self.given.clone(),
-            processes: options::mfa_processes(set, &chain),
+            processes: options::mfa_processes(set, &chain, &self.mfa_settings),
             prompt: self.prompt.clone(),
         };
         let name = chain.profile.clone();
@@ -218,6 +233,13 @@ impl Sessions {
             return Err(StsError::NoCredentials);
         }
         self.for_chain(set, set.resolve(name)?, project, purpose)
+    }
+
+    /// How much longer than [`amplify_creds::REUSE_MARGIN`] (which the cache applies itself) the settings'
+    /// reuse margin is.
+    fn longer_margin(&self) -> Duration {
+        let floor = Duration::from_secs(amplify_creds::REUSE_MARGIN.whole_seconds().unsigned_abs());
+        self.settings.reuse_margin().saturating_sub(floor)
     }
 
     /// Refuses a session that an amplify-rs up the process tree is already getting (its
