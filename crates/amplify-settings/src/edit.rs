@@ -1,9 +1,13 @@
 //! Edits of a settings file that people also edit by hand (`amplify-rs config set` and `unset`), through
-//! `toml_edit`: comments, order, blank lines and the spacing of every other line survive. A new key is
-//! written as its neighbours are (their indentation and the spacing around `=`), in its section if the file
-//! has one (a `[section]` table, dotted keys or an inline table), else in a new section at the end, written
-//! in the file's style. A section left empty by `unset` goes away with it unless it carries a comment, so
-//! `set` then `unset` of a new key gives back the file as it was.
+//! `toml_edit`: comments, order, blank lines and the spacing of every other line survive.
+//!
+//! - `set` of a key the file has replaces its value and keeps the comment after it. A new key is written
+//!   as its neighbours are (their indentation and the spacing around `=`), in its section if the file has
+//!   one (a `[section]` table, dotted keys or an inline table), else in a new section at the end: a
+//!   `[section]` table, or dotted keys in a file written only with dotted keys.
+//! - `unset` removes the key's lines and the comment lines right above it (they are about the key); a
+//!   comment separated from it by a blank line, or opening the file, stays. A section left empty goes
+//!   away with it unless it carries a comment, so `set` then `unset` of a new key gives the file back.
 
 use toml_edit::{Decor, DocumentMut, Item, Table, TableLike};
 
@@ -33,18 +37,45 @@ impl SettingsFile {
 
     /// Removes `key` from the text; whether it was there.
     pub fn unset(&mut self, key: Key) -> Result<bool, SettingsError> {
-        let mut document = self.editable()?;
         let (section, leaf) = split(key);
-        let removed = remove(document.as_table_mut(), section, leaf);
-        if removed {
-            let mut text = document.to_string();
-            // The section removed first leaves the next one's blank line at the top of the file.
-            if !self.text().starts_with('\n') {
-                text = text.trim_start_matches('\n').to_string();
+        let Some(without_key) = self.without_lines_of(section, leaf)? else {
+            let mut document = self.editable()?;
+            if !remove(document.as_table_mut(), section, leaf) {
+                return Ok(false);
             }
-            self.replace_text(text);
+            self.finish_unset(document.to_string());
+            return Ok(true);
+        };
+        // The section, perhaps empty now.
+        let mut document =
+            SettingsFile::from_text(self.path(), self.scope(), without_key).editable()?;
+        drop_empty_section(document.as_table_mut(), section);
+        self.finish_unset(document.to_string());
+        Ok(true)
+    }
+
+    /// The text without the lines of `section.leaf` when it is a `key = value` line (of a `[section]` table
+    /// or a dotted key); `None` when it is not one (absent, or in an inline table).
+    fn without_lines_of(&self, section: &str, leaf: &str) -> Result<Option<String>, SettingsError> {
+        let document = self.parse()?;
+        let Some(Item::Table(table)) = document.get(section) else {
+            return Ok(None);
+        };
+        let Some((key, Item::Value(value))) = table.get_key_value(leaf) else {
+            return Ok(None);
+        };
+        let (Some(key), Some(value)) = (key.span(), value.span()) else {
+            return Ok(None);
+        };
+        Ok(Some(remove_lines(self.text(), key.start, value.end)))
+    }
+
+    fn finish_unset(&mut self, mut text: String) {
+        // A section removed first leaves the next one's blank line at the top of the file.
+        if !self.text().starts_with('\n') {
+            text = text.trim_start_matches('\n').to_string();
         }
-        Ok(removed)
+        self.replace_text(text);
     }
 
     fn editable(&self) -> Result<DocumentMut, SettingsError> {
@@ -58,10 +89,42 @@ fn split(key: Key) -> (&'static str, &'static str) {
         .expect("every setting is section.key")
 }
 
+/// The lines from the one holding `key_start` to the one holding `value_end`, and the comment lines right
+/// above them, unless those open the file.
+fn remove_lines(text: &str, key_start: usize, value_end: usize) -> String {
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[value_end..]
+        .find('\n')
+        .map_or(text.len(), |i| value_end + i + 1);
+    let mut start = line_start;
+    while start > 0 {
+        let previous = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if !text[previous..start].trim_start().starts_with('#') {
+            break;
+        }
+        start = previous;
+    }
+    if start == 0 {
+        start = line_start;
+    }
+    format!("{}{}", &text[..start], &text[line_end..])
+}
+
+fn drop_empty_section(root: &mut Table, section: &str) {
+    let empty = match root.get(section) {
+        Some(Item::Table(t)) => t.is_empty() && (t.is_dotted() || !has_comment(t.decor())),
+        _ => false,
+    };
+    if empty {
+        root.remove(section);
+    }
+}
+
 fn put(root: &mut Table, section: &str, leaf: &str, value: toml_edit::Value) {
-    let dotted_style = root
-        .iter()
-        .any(|(_, item)| item.as_table().is_some_and(Table::is_dotted));
+    // Dotted keys for a new section only in a file written with dotted keys alone.
+    let tables = root.iter().filter_map(|(_, item)| item.as_table());
+    let (dotted, headed): (Vec<&Table>, Vec<&Table>) = tables.partition(|t| t.is_dotted());
+    let dotted_style = !dotted.is_empty() && headed.is_empty();
     let section_item = root.get_mut(section);
     let inline = matches!(section_item.as_deref(), Some(Item::Value(_)));
     match section_item.and_then(Item::as_table_like_mut) {
@@ -145,12 +208,26 @@ fn remove(root: &mut Table, section: &str, leaf: &str) -> bool {
         return false;
     };
     let was_last = table.iter().last().is_some_and(|(name, _)| name == leaf);
+    let first_prefix = table
+        .iter()
+        .next()
+        .filter(|(name, _)| *name == leaf)
+        .and_then(|(name, _)| table.key(name)?.leaf_decor().prefix().cloned());
     let Some(removed) = table.remove(leaf) else {
         return false;
     };
+    let first = table.iter().next().map(|(name, _)| name.to_string());
+    let last = table.iter().last().map(|(name, _)| name.to_string());
+    // In an inline table, the new first key takes the space after the `{`.
+    if let (Some(prefix), true) = (first_prefix, inline)
+        && let Some(name) = first
+        && let Some(mut key) = table.key_mut(&name)
+    {
+        key.leaf_decor_mut().set_prefix(prefix);
+    }
     // In an inline table, the new last value takes the space before the `}`.
     if let (Item::Value(removed), true) = (removed, was_last && inline)
-        && let Some(name) = table.iter().last().map(|(name, _)| name.to_string())
+        && let Some(name) = last
         && let Some(last) = table.get_mut(&name).and_then(Item::as_value_mut)
         && let Some(suffix) = removed.decor().suffix().cloned()
     {

@@ -72,7 +72,7 @@ impl Value {
             }
             Value::Seconds(s) => (*s).into(),
             Value::Whole(n) => i64::from(*n).into(),
-            Value::Text(t) => t.as_str().into(),
+            Value::Text(t) => text_value(t),
         }
     }
 
@@ -119,6 +119,27 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.to_toml())
     }
+}
+
+/// A string as `toml_edit` writes it (`"..."`, or `'...'` when it holds `"`), except that one holding both
+/// quotes is written `"..."` with escapes rather than as a multi-line string.
+fn text_value(text: &str) -> toml_edit::Value {
+    let value = toml_edit::Value::from(text);
+    let written = value.to_string();
+    if !written.starts_with(r#"""""#) && !written.starts_with("'''") {
+        return value;
+    }
+    let mut escaped = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => escaped.push_str(r#"\""#),
+            '\\' => escaped.push_str(r"\\"),
+            c if c.is_control() => escaped.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => escaped.push(c),
+        }
+    }
+    escaped.push('"');
+    escaped.parse().unwrap_or(value)
 }
 
 fn seconds(kind: &Kind, value: f64) -> Option<Value> {
@@ -209,5 +230,9 @@ mod tests {
         assert_eq!(Value::Seconds(2.5).to_string(), "2.5");
         assert_eq!(Value::Text("a \"b\"".into()).to_string(), r#"'a "b"'"#);
         assert_eq!(Value::Text("a \"b\"".into()).plain(), r#"a "b""#);
+        let both = Value::Text(r#"printf '%s' "$(pass otp aws)" \"#.into());
+        assert_eq!(both.to_string(), r#""printf '%s' \"$(pass otp aws)\" \\""#);
+        let back: toml_edit::Value = both.to_string().parse().unwrap();
+        assert_eq!(back.as_str(), both.as_text());
     }
 }
