@@ -147,10 +147,12 @@ impl Sessions {
         let region = self.region_of(set, &chain)?;
         let process_env = self.loop_guard(&chain.profile, &project)?;
         let profile = set.get(&chain.profile);
+        let margin = self.reuse_margin_for(&chain);
         let settings = self
             .settings
             .clone()
-            .with_profile_endpoint(&chain.profile, profile.and_then(|p| p.get("endpoint_url")))?;
+            .with_profile_endpoint(&chain.profile, profile.and_then(|p| p.get("endpoint_url")))?
+            .with_reuse_margin(margin);
         let options = SessionOptions {
             mfa_session: options::mfa_session(
                 set,
@@ -159,7 +161,7 @@ impl Sessions {
                 self.mfa_session_default,
             )?,
             lock_wait: self.lock_wait,
-            extra_margin: purpose.extra_margin() + self.longer_margin(),
+            extra_margin: purpose.extra_margin() + margin.saturating_sub(reuse_floor()),
         };
         let mfa = MfaSources {
             given: self.given.clone(),
@@ -235,11 +237,17 @@ impl Sessions {
         self.for_chain(set, set.resolve(name)?, project, purpose)
     }
 
-    /// How much longer than [`amplify_creds::REUSE_MARGIN`] (which the cache applies itself) the settings'
-    /// reuse margin is.
-    fn longer_margin(&self) -> Duration {
-        let floor = Duration::from_secs(amplify_creds::REUSE_MARGIN.whole_seconds().unsigned_abs());
-        self.settings.reuse_margin().saturating_sub(floor)
+    /// The settings' reuse margin for `chain`, at most half its role session (`duration_seconds`, else
+    /// STS's hour): a margin as long as the session would find the credentials STS just gave already too
+    /// old, and ask again at once, for ever. Never less than [`amplify_creds::REUSE_MARGIN`].
+    fn reuse_margin_for(&self, chain: &ProfileChain) -> Duration {
+        let session = chain
+            .hops
+            .last()
+            .and_then(|hop| hop.duration_seconds)
+            .unwrap_or(3600);
+        let cap = Duration::from_secs(u64::from(session) / 2).max(reuse_floor());
+        self.settings.reuse_margin().min(cap)
     }
 
     /// Refuses a session that an amplify-rs up the process tree is already getting (its
@@ -280,6 +288,11 @@ impl Sessions {
                 file: set.files().config.display().to_string(),
             })
     }
+}
+
+/// [`amplify_creds::REUSE_MARGIN`], which the cache applies itself.
+fn reuse_floor() -> Duration {
+    Duration::from_secs(amplify_creds::REUSE_MARGIN.whole_seconds().unsigned_abs())
 }
 
 enum Source {

@@ -373,26 +373,33 @@ async fn switch_environment(
     Ok(())
 }
 
-/// `--yes` without `--providers`: the profile `AWS_PROFILE` (else `default`) when it exists, else the AWS
-/// SDK's default chain (the environment's keys), never copying them to disk.
+/// `--yes` without `--providers`: the default profile (the setting `init.default_profile`: `AWS_PROFILE`,
+/// the settings files, else `default`) when it exists, else the AWS SDK's default chain (the environment's
+/// keys), never copying them to disk.
 fn default_auth(ctx: &Ctx) -> anyhow::Result<EnvAuth> {
     use amplify_creds::env::aws;
+    use amplify_settings::Source;
     let set = ctx.profiles()?;
-    let wanted = ctx.env.profile().unwrap_or("default");
+    let preferred = ctx.settings.default_profile();
+    let wanted = preferred.value.as_text().unwrap_or("default");
     if set.get(wanted).is_some() {
         return Ok(EnvAuth::Profile(set.resolve(wanted)?));
     }
     if ctx.env.get(aws::ACCESS_KEY_ID).is_some() && ctx.env.get(aws::SECRET_ACCESS_KEY).is_some() {
         return Ok(EnvAuth::General);
     }
-    let hint = if ctx.env.profile().is_some() {
-        format!(
-            "AWS_PROFILE names the profile {wanted}, which is not in {} or {}: fix the name, or pass --providers",
-            set.files().config.display(),
-            set.files().credentials.display()
-        )
-    } else {
-        "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string()
+    let (config, credentials) = (
+        set.files().config.display(),
+        set.files().credentials.display(),
+    );
+    let hint = match &preferred.source {
+        Source::Default => "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, set init.default_profile (amplify-rs config set init.default_profile NAME), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string(),
+        Source::Variable(name) => format!(
+            "{name} names the profile {wanted}, which is not in {config} or {credentials}: fix the name, or pass --providers"
+        ),
+        source => format!(
+            "init.default_profile ({source}) names the profile {wanted}, which is not in {config} or {credentials}: fix it with `amplify-rs config set init.default_profile NAME`, or pass --providers"
+        ),
     };
     Err(UserError::new("Failed to resolve AWS credentials with --yes flag.", hint).into())
 }
