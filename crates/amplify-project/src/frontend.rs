@@ -289,6 +289,41 @@ pub fn suggested_type(project_dir: &Path) -> &'static str {
     if has_xcodeproj { "ios" } else { "javascript" }
 }
 
+/// A folder of the project, relative to its root: no absolute path, no `..`.
+fn check_inside(dir: &str, key: &str) -> Result<(), String> {
+    let path = std::path::Path::new(dir);
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "its javascript {key} \"{}\" leads outside the project: it must be a folder inside it, such as src",
+            displayable(dir)
+        ));
+    }
+    Ok(())
+}
+
+/// `text` safe to print on a terminal: control characters (escape sequences among them) are shown as
+/// `\u{..}` escapes. Values read from project files go through this before they are printed.
+pub fn displayable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
@@ -330,39 +365,4 @@ mod tests {
                 .contains("windows")
         );
     }
-}
-
-/// A folder of the project, relative to its root: no absolute path, no `..`.
-fn check_inside(dir: &str, key: &str) -> Result<(), String> {
-    let path = std::path::Path::new(dir);
-    if path.is_absolute()
-        || path
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
-        return Err(format!(
-            "its javascript {key} \"{}\" leads outside the project: it must be a folder inside it, such as src",
-            displayable(dir)
-        ));
-    }
-    Ok(())
-}
-
-/// `text` safe to print on a terminal: control characters (escape sequences among them) are shown as
-/// `\u{..}` escapes. Values read from project files go through this before they are printed.
-pub fn displayable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
 }

@@ -4,6 +4,7 @@
 //! `AMPLIFY_RS_FUZZ_SEED` replays a run.
 
 #![allow(clippy::disallowed_methods, clippy::too_many_lines)] // tests may use std::fs and be long
+#![allow(clippy::print_stderr)] // the seed and the counts go to stderr, which cargo shows when a test fails
 
 use std::path::Path;
 
