@@ -7,7 +7,8 @@
 //!   `[section]` table, or dotted keys in a file written only with dotted keys.
 //! - `unset` removes the key's lines and the comment lines right above it (they are about the key); a
 //!   comment separated from it by a blank line, or opening the file, stays. A section left empty goes
-//!   away with it unless it carries a comment, so `set` then `unset` of a new key gives the file back.
+//!   away with it unless a comment is on its header's line (comment lines above the header stay), so
+//!   `set` then `unset` of a new key gives the file back.
 
 use toml_edit::{Decor, DocumentMut, Item, Table, TableLike};
 
@@ -30,7 +31,20 @@ impl SettingsFile {
         }
         let mut document = self.editable()?;
         let (section, leaf) = split(key);
+        // A file of comments alone keeps them above the first section, not below it.
+        let comments = document
+            .as_table()
+            .is_empty()
+            .then(|| document.trailing().as_str().map(str::to_string))
+            .flatten()
+            .filter(|text| !text.trim().is_empty());
         put(document.as_table_mut(), section, leaf, value.to_toml());
+        if let Some(comments) = comments
+            && let Some(table) = document.get_mut(section).and_then(Item::as_table_mut)
+        {
+            table.decor_mut().set_prefix(comments);
+            document.set_trailing("");
+        }
         self.replace_text(document.to_string());
         Ok(())
     }
@@ -43,13 +57,14 @@ impl SettingsFile {
             if !remove(document.as_table_mut(), section, leaf) {
                 return Ok(false);
             }
+            drop_empty_section(&mut document, section);
             self.finish_unset(document.to_string());
             return Ok(true);
         };
         // The section, perhaps empty now.
         let mut document =
             SettingsFile::from_text(self.path(), self.scope(), without_key).editable()?;
-        drop_empty_section(document.as_table_mut(), section);
+        drop_empty_section(&mut document, section);
         self.finish_unset(document.to_string());
         Ok(true)
     }
@@ -110,13 +125,46 @@ fn remove_lines(text: &str, key_start: usize, value_end: usize) -> String {
     format!("{}{}", &text[..start], &text[line_end..])
 }
 
-fn drop_empty_section(root: &mut Table, section: &str) {
-    let empty = match root.get(section) {
-        Some(Item::Table(t)) => t.is_empty() && (t.is_dotted() || !has_comment(t.decor())),
-        _ => false,
+/// Removes `section` if it is a table left empty, unless a comment is on its header's line; comment
+/// lines above the header stay, above what followed it.
+fn drop_empty_section(document: &mut DocumentMut, section: &str) {
+    let Some(Item::Table(table)) = document.get(section) else {
+        return;
     };
-    if empty {
-        root.remove(section);
+    let on_its_line = table
+        .decor()
+        .suffix()
+        .is_some_and(|raw| raw.as_str().is_none_or(|s| s.contains('#')));
+    if !table.is_empty() || (!table.is_dotted() && on_its_line) {
+        return;
+    }
+    let above = table
+        .decor()
+        .prefix()
+        .and_then(toml_edit::RawString::as_str)
+        .filter(|text| text.contains('#'))
+        .map(str::to_string);
+    let position = table.position();
+    document.remove(section);
+    let Some(above) = above else {
+        return;
+    };
+    let next = document
+        .iter()
+        .filter_map(|(name, item)| Some((name.to_string(), item.as_table()?.position()?)))
+        .filter(|(_, p)| position.is_none_or(|mine| *p > mine))
+        .min_by_key(|(_, p)| *p)
+        .map(|(name, _)| name);
+    match next.and_then(|name| document.get_mut(&name)?.as_table_mut()) {
+        Some(next) => {
+            let old = next.decor().prefix().and_then(toml_edit::RawString::as_str);
+            let joined = format!("{above}{}", old.unwrap_or_default());
+            next.decor_mut().set_prefix(joined);
+        }
+        None => {
+            let old = document.trailing().as_str().unwrap_or_default().to_string();
+            document.set_trailing(format!("{above}{old}"));
+        }
     }
 }
 
@@ -233,22 +281,11 @@ fn remove(root: &mut Table, section: &str, leaf: &str) -> bool {
     {
         last.decor_mut().set_suffix(suffix);
     }
-    let drop_section = table.is_empty()
-        && match &*item {
-            Item::Table(t) => t.is_dotted() || t.is_implicit() || !has_comment(t.decor()),
-            _ => true,
-        };
-    if drop_section {
+    // An inline table left empty goes (a `[section]` table is for drop_empty_section).
+    if inline && table.is_empty() {
         root.remove(section);
     }
     true
-}
-
-fn has_comment(decor: &Decor) -> bool {
-    [decor.prefix(), decor.suffix()]
-        .into_iter()
-        .flatten()
-        .any(|raw| raw.as_str().is_none_or(|s| s.contains('#')))
 }
 
 #[cfg(test)]
@@ -335,9 +372,24 @@ mod tests {
         let mut f = file("[aws]\ntimeout = 30\n\n[ui]\nprogress = false\n");
         assert!(f.unset(Key::AwsTimeout).unwrap());
         assert_eq!(f.text(), "[ui]\nprogress = false\n");
+        let mut f = file("# about aws\n[aws]\ntimeout = 30\n\n[ui]\nprogress = false\n");
+        assert!(f.unset(Key::AwsTimeout).unwrap());
+        assert_eq!(f.text(), "# about aws\n\n[ui]\nprogress = false\n");
         let mut f = file("[aws] # mine\ntimeout = 30\n");
         assert!(f.unset(Key::AwsTimeout).unwrap());
         assert_eq!(f.text(), "[aws] # mine\n");
+    }
+
+    #[test]
+    fn a_file_of_comments_keeps_them_on_top() {
+        let mut f = file("# my settings\n# (none yet)\n");
+        f.set(Key::AwsAttempts, &Value::Whole(4)).unwrap();
+        assert_eq!(
+            f.text(),
+            "# my settings\n# (none yet)\n[aws]\nattempts = 4\n"
+        );
+        assert!(f.unset(Key::AwsAttempts).unwrap());
+        assert_eq!(f.text(), "# my settings\n# (none yet)\n");
     }
 
     #[test]

@@ -122,12 +122,23 @@ impl SettingsFile {
         self.exists = true;
     }
 
-    /// Writes the text atomically: the user's file 0600 (its folder is created), a project file as an
-    /// editor would.
+    /// Writes the text atomically: the user's file 0600 (its folder is created; a user file that is a link,
+    /// as dotfile managers make them, is written where it points), a project file as an editor would.
     pub fn write(&self) -> Result<(), SettingsError> {
+        let is_link =
+            fs_err::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink());
+        let path = match self.scope {
+            Scope::User if is_link => {
+                fs_err::canonicalize(&self.path).map_err(|source| amplify_fs::FsError::Write {
+                    path: self.path.clone(),
+                    source,
+                })?
+            }
+            _ => self.path.clone(),
+        };
         let mode = match self.scope {
             Scope::User => {
-                if let Some(dir) = self.path.parent() {
+                if let Some(dir) = path.parent() {
                     fs_err::create_dir_all(dir).map_err(|source| {
                         amplify_fs::FsError::CreateDir {
                             path: dir.to_path_buf(),
@@ -139,7 +150,7 @@ impl SettingsFile {
             }
             Scope::Project => Mode::Shared,
         };
-        amplify_fs::write_atomic(&self.path, self.text.as_bytes(), mode)?;
+        amplify_fs::write_atomic(&path, self.text.as_bytes(), mode)?;
         Ok(())
     }
 

@@ -217,3 +217,32 @@ fn unknown_keys_are_warnings_with_the_setting_meant() {
         ]
     );
 }
+
+#[test]
+fn a_user_file_that_is_a_link_is_written_where_it_points_and_a_project_link_never() {
+    let dir = tempfile::tempdir().unwrap();
+    let dotfiles = dir.path().join("dotfiles/amplify-rs.toml");
+    let link = dir.path().join("config/amplify-rs/config.toml");
+    fs_err::create_dir_all(dotfiles.parent().unwrap()).unwrap();
+    fs_err::create_dir_all(link.parent().unwrap()).unwrap();
+    fs_err::write(&dotfiles, "# mine\n").unwrap();
+    std::os::unix::fs::symlink(&dotfiles, &link).unwrap();
+
+    let mut file = SettingsFile::read(&link, Scope::User).unwrap();
+    file.set(Key::AwsAttempts, &amplify_settings::Value::Whole(4))
+        .unwrap();
+    file.write().unwrap();
+    assert!(
+        fs_err::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs_err::read_to_string(&dotfiles).unwrap(),
+        "# mine\n[aws]\nattempts = 4\n"
+    );
+
+    let error = SettingsFile::read(&link, Scope::Project).unwrap_err();
+    assert!(matches!(error, SettingsError::ProjectFileIsLink { .. }));
+}
