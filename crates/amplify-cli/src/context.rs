@@ -183,3 +183,26 @@ fn flag_settings(global: &GlobalArgs) -> Vec<(Key, Value)> {
     }
     flags
 }
+
+#[cfg(test)]
+mod tests {
+    use amplify_settings::Key;
+
+    /// The settings' table names the profile keys that amplify-sts reads below them (for `config list` and
+    /// the suggestions): the two lists cannot drift apart.
+    #[test]
+    fn the_settings_name_the_profile_keys_amplify_sts_reads() {
+        use amplify_sts::options;
+        for (key, profile_key) in [
+            (Key::MfaSession, options::MFA_SESSION),
+            (Key::MfaSessionDuration, options::MFA_SESSION_DURATION),
+            (Key::MfaProcess, options::MFA_PROCESS),
+        ] {
+            assert_eq!(key.definition().profile_key, Some(profile_key));
+        }
+        assert_eq!(
+            Key::MfaSessionDuration.definition().default,
+            Some(options::DEFAULT_MFA_SESSION_SECONDS.to_string().as_str())
+        );
+    }
+}

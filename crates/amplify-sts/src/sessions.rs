@@ -26,7 +26,8 @@ use crate::sts::{CallerIdentity, StsService};
 /// Who the credentials are for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
-    /// amplify-rs's own calls: reused while more than five minutes remain, renewed as they go.
+    /// amplify-rs's own calls: reused while more than five minutes (or the settings' longer reuse margin)
+    /// remain, renewed as they go.
     Own,
     /// Another program (`aws credentials`, `exec`): it cannot renew them through us, so they must last
     /// longer before they go out.
