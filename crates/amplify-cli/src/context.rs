@@ -60,6 +60,8 @@ impl Ctx {
         Self::build(global, env, project_dir, OnBadSettings::Stop)
     }
 
+    /// The context, with `on_bad` deciding what a wrong value in a settings file does: stop the command
+    /// with its place, or (for `config set` and `unset`, which fix them) warn and leave it out.
     pub fn build(
         global: &GlobalArgs,
         env: Env,
