@@ -19,8 +19,8 @@ pub use error::{AwsError, Failure};
 pub use log::LogCalls;
 pub use retries::{Retry, RetryCause, RetryObserver};
 pub use settings::{
-    AwsSettings, DEFAULT_ATTEMPT_TIMEOUT, INITIAL_BACKOFF, MAX_ATTEMPTS, RENEWAL_LIMIT, Service,
-    SettingsError,
+    AwsSettings, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, INITIAL_BACKOFF, RENEWAL_LIMIT,
+    Service, SettingsError,
 };
 
 /// The service SDKs, for their operation and type names: the other crates depend on them only through here.

@@ -26,8 +26,12 @@ const MAX_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3600);
 /// How long an SDK client waits for renewed credentials (an MFA prompt, another process's lock).
 pub const RENEWAL_LIMIT: Duration = Duration::from_secs(15 * 60);
 
-/// Attempts of one call, the first included, with the SDK's standard backoff between them.
-pub const MAX_ATTEMPTS: u32 = 3;
+/// Attempts of one call, the first included, with the SDK's standard backoff between them, unless the
+/// settings say otherwise ([`AwsSettings::with_max_attempts`]).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// The most attempts of one call accepted: more only makes a failure take longer to show.
+const MOST_ATTEMPTS: u32 = 10;
 
 /// The SDK's standard backoff before the first retry (doubled for each further one, with jitter).
 pub const INITIAL_BACKOFF: Duration = Duration::from_secs(1);
@@ -91,11 +95,18 @@ pub struct AwsSettings {
     profile_endpoint: Option<String>,
     ignore_configured: bool,
     attempt_timeout: Duration,
+    max_attempts: u32,
+    /// Validity credentials must have left to be used rather than renewed: [`REUSE_MARGIN`] or more.
+    reuse_margin: Duration,
     /// The SDK's clock, when not the system's (tests move it).
     time_source: Option<SharedTimeSource>,
     initial_backoff: Duration,
     /// Told of every retry, when the caller wants to show them.
     retry_observer: Option<SharedRetryObserver>,
+}
+
+fn std_duration(duration: time::Duration) -> Duration {
+    Duration::from_secs(duration.whole_seconds().unsigned_abs())
 }
 
 fn check_url(name: &str, value: &str) -> Result<String, SettingsError> {
@@ -147,6 +158,8 @@ impl AwsSettings {
             profile_endpoint: None,
             ignore_configured,
             attempt_timeout,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            reuse_margin: std_duration(REUSE_MARGIN),
             time_source: None,
             initial_backoff: INITIAL_BACKOFF,
             retry_observer: None,
@@ -168,6 +181,20 @@ impl AwsSettings {
     /// One attempt's time limit (tests shorten it).
     pub fn with_attempt_timeout(mut self, timeout: Duration) -> AwsSettings {
         self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Attempts of one call, the first included: from 1 to 10 (a number outside is brought inside).
+    pub fn with_max_attempts(mut self, attempts: u32) -> AwsSettings {
+        self.max_attempts = attempts.clamp(1, MOST_ATTEMPTS);
+        self
+    }
+
+    /// The validity credentials must have left to be reused rather than renewed, by the SDK's clients and
+    /// the session's cache alike. Never less than [`REUSE_MARGIN`]: a shorter margin would hand out
+    /// credentials that expire during a call.
+    pub fn with_reuse_margin(mut self, margin: Duration) -> AwsSettings {
+        self.reuse_margin = margin.max(std_duration(REUSE_MARGIN));
         self
     }
 
@@ -199,10 +226,18 @@ impl AwsSettings {
     /// backoff the standard strategy may wait before each retry. Past it the call fails, whatever is left
     /// of the attempts.
     pub fn call_limit(&self) -> Duration {
-        let backoffs: Duration = (0..MAX_ATTEMPTS - 1)
+        let backoffs: Duration = (0..self.max_attempts.saturating_sub(1))
             .map(|retry| (self.initial_backoff * 2u32.pow(retry)).min(MAX_BACKOFF))
             .sum();
-        self.attempt_timeout * MAX_ATTEMPTS + backoffs
+        self.attempt_timeout * self.max_attempts + backoffs
+    }
+
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    pub fn reuse_margin(&self) -> Duration {
+        self.reuse_margin
     }
 
     /// Where `service`'s calls go: the service's variable, `AWS_ENDPOINT_URL`, the profile's
@@ -221,14 +256,15 @@ impl AwsSettings {
     }
 
     /// SDK settings for calls signed with what `provider` gives, in `region`. The provider is asked again
-    /// [`REUSE_MARGIN`] before the credentials it gave expire, so a long wait never runs into an expired
-    /// token; renewing may mean an MFA prompt or waiting for another process's lock, so the SDK's 5-second
-    /// limit on getting credentials is raised to [`RENEWAL_LIMIT`]. Each attempt of a call gives up after the
-    /// attempt timeout (connecting after at most 5 seconds), and the SDK's standard retry makes three
-    /// attempts, so a peer that accepts and never answers costs three times that, not forever; the whole
-    /// call, backoffs included, is bounded by [`AwsSettings::call_limit`].
+    /// the reuse margin ([`REUSE_MARGIN`] unless set longer) before the credentials it gave expire, so a long
+    /// wait never runs into an expired token; renewing may mean an MFA prompt or waiting for another
+    /// process's lock, so the SDK's 5-second limit on getting credentials is raised to [`RENEWAL_LIMIT`].
+    /// Each attempt of a call gives up after the attempt timeout (connecting after at most 5 seconds), and
+    /// the SDK's standard retry makes [`DEFAULT_MAX_ATTEMPTS`] attempts unless set otherwise, so a peer that
+    /// accepts and never answers costs three times that, not forever; the whole call, backoffs included, is
+    /// bounded by [`AwsSettings::call_limit`].
     pub fn sdk_config(&self, provider: SharedCredentialsProvider, region: &str) -> SdkConfig {
-        let margin = Duration::from_secs(REUSE_MARGIN.whole_seconds().unsigned_abs());
+        let margin = self.reuse_margin;
         let mut builder = SdkConfig::builder();
         builder.set_time_source(self.time_source.clone());
         builder
@@ -243,7 +279,7 @@ impl AwsSettings {
             )
             .retry_config(
                 RetryConfig::standard()
-                    .with_max_attempts(MAX_ATTEMPTS)
+                    .with_max_attempts(self.max_attempts)
                     .with_initial_backoff(self.initial_backoff)
                     .with_max_backoff(MAX_BACKOFF),
             )
@@ -352,6 +388,27 @@ mod tests {
         assert_eq!(settings.call_limit(), Duration::from_secs(9));
         let quick = settings.with_initial_backoff(Duration::from_millis(10));
         assert_eq!(quick.call_limit(), Duration::from_millis(6030));
+    }
+
+    #[test]
+    fn attempts_and_the_reuse_margin_stay_within_safe_bounds() {
+        let settings = AwsSettings::from_env(&Env::default()).unwrap();
+        assert_eq!(settings.max_attempts(), 3);
+        assert_eq!(settings.reuse_margin(), Duration::from_secs(300));
+        let settings = settings
+            .with_max_attempts(0)
+            .with_reuse_margin(Duration::from_secs(60));
+        assert_eq!(settings.max_attempts(), 1);
+        assert_eq!(
+            settings.reuse_margin(),
+            Duration::from_secs(300),
+            "never shorter than five minutes"
+        );
+        let settings = settings
+            .with_max_attempts(50)
+            .with_reuse_margin(Duration::from_secs(900));
+        assert_eq!(settings.max_attempts(), 10);
+        assert_eq!(settings.reuse_margin(), Duration::from_secs(900));
     }
 
     #[test]

@@ -38,10 +38,32 @@ pub struct GlobalArgs {
     )]
     pub mfa_code: Option<String>,
     /// Exchange the source keys for an MFA session (GetSessionToken) and assume roles from it, so that
-    /// switching roles that share an MFA device asks for one code per session. Also the profile key
+    /// switching roles that share an MFA device asks for one code per session. Also
+    /// `AMPLIFY_RS_MFA_SESSION=1`, the setting `mfa.session = true` and the profile key
     /// `amplify_rs_mfa_session = true`.
-    #[arg(long, global = true, env = "AMPLIFY_RS_MFA_SESSION", hide_env_values = true, action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    #[arg(long, global = true)]
     pub mfa_session: bool,
+    /// Colours: auto (when the output is a terminal), always or never. Also `NO_COLOR` and the setting
+    /// `ui.color`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColorWhen::Auto => "auto",
+            ColorWhen::Always => "always",
+            ColorWhen::Never => "never",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +82,9 @@ pub enum Command {
     /// Run a program with the project's AWS session (the original CLI's `amplify push` among them).
     #[command(after_help = EXEC_EXAMPLES)]
     Exec(ExecArgs),
+    /// Show or change amplify-rs's own settings: your settings file, or the project's amplify-rs.toml.
+    #[command(subcommand, after_help = CONFIG_EXAMPLES)]
+    Config(ConfigCommand),
     /// Print a completion script for your shell.
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completions {
@@ -105,10 +130,83 @@ const INIT_EXAMPLES: &str = r#"Examples:
   # Inside a project: add the environment "prod".
   amplify-rs init --amplify '{"envName":"prod"}' --providers '{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}' --yes"#;
 
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Every setting: its value here, and where that value comes from.
+    List,
+    /// One setting's value, as amplify-rs would use it here (text without quotes, for scripts).
+    Get(ConfigKey),
+    /// Write a setting into your settings file, or the project's with --project, keeping the file's
+    /// comments, order and spacing.
+    Set(ConfigSet),
+    /// Remove a setting from your settings file, or the project's with --project.
+    Unset(ConfigUnset),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigKey {
+    /// The setting (section.key).
+    #[arg(value_name = "KEY", value_parser = setting_names())]
+    pub key: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigSet {
+    /// The setting (section.key).
+    #[arg(value_name = "KEY", value_parser = setting_names())]
+    pub key: String,
+    /// Its value: a number, true or false, or text (docs/settings.md says which).
+    #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+    pub value: String,
+    /// Write into the project's amplify-rs.toml (committed, shared with the team) instead of your file.
+    #[arg(long)]
+    pub project: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigUnset {
+    /// The setting (section.key).
+    #[arg(value_name = "KEY", value_parser = setting_names())]
+    pub key: String,
+    /// Remove it from the project's amplify-rs.toml instead of your file.
+    #[arg(long)]
+    pub project: bool,
+}
+
+fn setting_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(amplify_settings::keys::DEFINITIONS.map(|d| d.name))
+}
+
+const CONFIG_EXAMPLES: &str = r#"Each setting comes from the first of: a flag, a variable, the project's amplify-rs.toml, your
+$XDG_CONFIG_HOME/amplify-rs/config.toml (else ~/.config/amplify-rs/config.toml), a profile's own key in
+~/.aws/config, the default. A project file cannot set mfa.process. docs/settings.md lists every setting.
+
+Examples:
+  amplify-rs config list                            # every setting, its value and where it comes from
+  amplify-rs config get aws.timeout
+  amplify-rs config set aws.timeout 60              # in your file
+  amplify-rs config set mfa.process 'ykman oath accounts code -s AWS'
+  amplify-rs config set init.default_profile bizcorprole --project   # for the team, in amplify-rs.toml
+  amplify-rs config unset aws.timeout"#;
+
 #[derive(Debug, Args)]
 pub struct ConfigureArgs {
     #[command(subcommand)]
     pub command: Option<ConfigureCommand>,
+}
+
+impl Command {
+    /// The folder `--project DIR` names, for the commands that take it: its project's settings apply.
+    pub fn project_dir(&self) -> Option<&std::path::Path> {
+        let arg = match self {
+            Command::Awscloudformation(AwsCommand::ResetCache(arg)) => arg,
+            Command::Awscloudformation(AwsCommand::Credentials(args)) => &args.session.project,
+            Command::Awscloudformation(AwsCommand::Whoami(args)) => &args.project,
+            Command::Exec(args) => &args.session.project,
+            _ => return None,
+        };
+        arg.project.as_deref()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -228,6 +326,7 @@ impl std::fmt::Debug for GlobalArgs {
             .field("verbose", &self.verbose)
             .field("mfa_code", &self.mfa_code.as_ref().map(|_| "REDACTED"))
             .field("mfa_session", &self.mfa_session)
+            .field("color", &self.color)
             .finish()
     }
 }

@@ -113,6 +113,9 @@ fn classify_causes(error: &anyhow::Error) -> (u8, Option<String>) {
         if let Some(e) = cause.downcast_ref::<ProjectError>() {
             return (code::USER, Some(e.hint()));
         }
+        if let Some(e) = cause.downcast_ref::<amplify_settings::SettingsError>() {
+            return (code::USER, Some(e.hint()));
+        }
         if let Some(e) = cause.downcast_ref::<CacheError>() {
             // Another process at its prompt, or permissions of ~/.amplify: the user's to sort out.
             return (code::USER, Some(e.hint()));

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use crate::cli::{AwsCommand, Cli, Command, ConfigureArgs, ConfigureCommand};
-use crate::context::Ctx;
+use crate::cli::{AwsCommand, Cli, Command, ConfigCommand, ConfigureArgs, ConfigureCommand};
+use crate::context::{Ctx, OnBadSettings};
 
 fn main() -> ExitCode {
     install_panic_hook();
@@ -44,7 +44,8 @@ fn main() -> ExitCode {
 /// Runs the command; its exit code (0, or the program's for `exec`).
 fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Command::Exec(args) = &cli.command {
-        let ctx = Ctx::new(&cli.global, amplify_creds::env::Env::from_process())?;
+        let env = amplify_creds::env::Env::from_process();
+        let ctx = Ctx::new(&cli.global, env, cli.command.project_dir())?;
         return runtime()?.block_on(commands::exec::run(&ctx, args));
     }
     run_command(cli).map(|()| errors::code::OK)
@@ -52,7 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 
 fn run_command(cli: Cli) -> anyhow::Result<()> {
     let env = amplify_creds::env::Env::from_process();
-    let ctx = || Ctx::new(&cli.global, env.clone());
+    let ctx = || Ctx::new(&cli.global, env.clone(), cli.command.project_dir());
     match &cli.command {
         Command::Completions { shell } => commands::meta::completions(*shell),
         Command::GenerateReference => commands::meta::reference(),
@@ -82,6 +83,15 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Awscloudformation(AwsCommand::Whoami(args)) => {
             let ctx = ctx()?;
             runtime()?.block_on(commands::aws::whoami(&ctx, args))
+        }
+        Command::Config(command) => {
+            // `set` and `unset` are how wrong settings get fixed: they only warn about them.
+            let on_bad = match command {
+                ConfigCommand::Set(_) | ConfigCommand::Unset(_) => OnBadSettings::Warn,
+                ConfigCommand::List | ConfigCommand::Get(_) => OnBadSettings::Stop,
+            };
+            let ctx = Ctx::build(&cli.global, env.clone(), None, on_bad)?;
+            commands::config::run(&ctx, command)
         }
         Command::Exec(_) => unreachable!("run handles exec"),
     }

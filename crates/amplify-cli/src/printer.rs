@@ -1,12 +1,14 @@
 //! Where output goes. Messages for people, prompts and progress go to stderr, so stdout stays for data;
-//! spinners are drawn only when stderr is a terminal and `--quiet` is not set; anything printed while a
-//! spinner runs is printed above it; and a prompt always suspends the spinner first (the original once hid
-//! its MFA prompt under one).
+//! spinners are drawn only when stderr is a terminal, `--quiet` is not set and the `ui.progress` setting
+//! allows them; colours follow `ui.color` (`--color`, `NO_COLOR`); anything printed while a spinner runs is
+//! printed above it; and a prompt always suspends the spinner first (the original once hid its MFA prompt
+//! under one).
 
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use amplify_settings::Color;
 use console::style;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -14,20 +16,26 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub struct Printer {
     quiet: bool,
     verbose: bool,
+    /// Spinners allowed (`ui.progress`).
+    progress: bool,
     stderr_is_terminal: bool,
     stdin_is_terminal: bool,
     spinner: Mutex<Option<ProgressBar>>,
 }
 
 impl Printer {
-    pub fn new(quiet: bool, verbose: bool, env: &amplify_creds::env::Env) -> Self {
-        if env.get(amplify_creds::env::NO_COLOR).is_some() {
-            console::set_colors_enabled(false);
-            console::set_colors_enabled_stderr(false);
+    pub fn new(quiet: bool, verbose: bool, progress: bool, color: Color) -> Self {
+        match color {
+            Color::Auto => {}
+            Color::Always | Color::Never => {
+                console::set_colors_enabled(color == Color::Always);
+                console::set_colors_enabled_stderr(color == Color::Always);
+            }
         }
         Self {
             quiet,
             verbose,
+            progress,
             stderr_is_terminal: std::io::stderr().is_terminal(),
             stdin_is_terminal: std::io::stdin().is_terminal(),
             spinner: Mutex::new(None),
@@ -86,7 +94,7 @@ impl Printer {
     /// Starts a spinner with `message`; it stops when the returned guard is dropped.
     pub fn spinner(&self, message: impl Into<String>) -> Spinner<'_> {
         let message = message.into();
-        let bar = if self.stderr_is_terminal && !self.quiet {
+        let bar = if self.stderr_is_terminal && !self.quiet && self.progress {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
                 ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}")

@@ -9,6 +9,8 @@ use std::fmt;
 pub const HOME: &str = "HOME";
 /// `NO_COLOR`: any non-empty value turns colours off.
 pub const NO_COLOR: &str = "NO_COLOR";
+/// Where the user's settings files go (`$XDG_CONFIG_HOME/amplify-rs/config.toml`), else `~/.config`.
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 
 /// Variables of the AWS tools, read as the AWS CLI reads them.
 pub mod aws {
@@ -37,6 +39,16 @@ pub mod amplify {
     pub const MFA_SESSION: &str = "AMPLIFY_RS_MFA_SESSION";
     /// Seconds one attempt of an AWS call may take.
     pub const AWS_TIMEOUT: &str = "AMPLIFY_RS_AWS_TIMEOUT";
+    /// Attempts of one AWS call, the first included.
+    pub const AWS_ATTEMPTS: &str = "AMPLIFY_RS_AWS_ATTEMPTS";
+    /// Seconds an MFA session lasts.
+    pub const MFA_SESSION_DURATION: &str = "AMPLIFY_RS_MFA_SESSION_DURATION";
+    /// A command printing an MFA code, for every MFA device.
+    pub const MFA_PROCESS: &str = "AMPLIFY_RS_MFA_PROCESS";
+    /// Seconds of validity cached credentials must have left to be reused (300 at least).
+    pub const REUSE_MARGIN: &str = "AMPLIFY_RS_REUSE_MARGIN";
+    /// `1`/`0`, `yes`/`no`, `true`/`false`: spinners while AWS works.
+    pub const PROGRESS: &str = "AMPLIFY_RS_PROGRESS";
     /// Set by amplify-rs for a `credential_process` it runs: the `profile@project` sessions being obtained up
     /// the process tree, one per line, so an amplify-rs started by that process sees a loop back to itself.
     pub const CREDENTIAL_CHAIN: &str = "AMPLIFY_RS_CREDENTIAL_CHAIN";

@@ -26,6 +26,14 @@ pub enum EnvAuth {
     General,
 }
 
+/// A profile chosen by a setting rather than by a person, and what chose it, for the message if it is missing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedProfile {
+    pub name: String,
+    /// `AWS_PROFILE`, or `init.default_profile (FILE:LINE)`.
+    pub named_by: String,
+}
+
 impl EnvAuth {
     /// `--providers`' choice; a profile is resolved now, before any AWS call.
     pub fn from_choice(
@@ -53,12 +61,16 @@ impl EnvAuth {
         })
     }
 
-    /// What `init --yes` uses without `--providers`: the profile the environment selects (`AWS_PROFILE`,
-    /// else `default`) when it exists, else the environment's keys through the default chain, never copying
-    /// them to disk.
-    pub fn default_for(profiles: &ProfileSet, env: &Env) -> Result<EnvAuth, ProviderError> {
+    /// What `init --yes` uses without `--providers`: the profile `named` names (the caller's setting:
+    /// `AWS_PROFILE`, a settings file), else `default`, when it exists; else the environment's keys through
+    /// the default chain, never copying them to disk.
+    pub fn default_for(
+        profiles: &ProfileSet,
+        env: &Env,
+        named: Option<NamedProfile>,
+    ) -> Result<EnvAuth, ProviderError> {
         use amplify_creds::env::aws;
-        let wanted = env.profile().unwrap_or("default");
+        let wanted = named.as_ref().map_or("default", |n| n.name.as_str());
         if profiles.get(wanted).is_some() {
             return Ok(EnvAuth::Profile(profiles.resolve(wanted)?));
         }
@@ -66,7 +78,7 @@ impl EnvAuth {
             return Ok(EnvAuth::General);
         }
         Err(ProviderError::NoDefaultAuth {
-            named: env.profile().map(str::to_string),
+            named,
             config: profiles.files().config.clone(),
             credentials: profiles.files().credentials.clone(),
         })

@@ -14,8 +14,8 @@ pub enum ProviderError {
     Sts(#[from] StsError),
     #[error("Failed to resolve AWS credentials with --yes flag.")]
     NoDefaultAuth {
-        /// The profile `AWS_PROFILE` names, if it names one.
-        named: Option<String>,
+        /// The profile a setting names, if one does.
+        named: Option<crate::NamedProfile>,
         config: std::path::PathBuf,
         credentials: std::path::PathBuf,
     },
@@ -83,13 +83,15 @@ impl ProviderError {
             ProviderError::Sts(e) => e.hint(),
             ProviderError::Files(e) => Some(e.hint()),
             ProviderError::Edit(e) => Some(e.hint()),
-            ProviderError::NoDefaultAuth { named: Some(name), config, credentials } => Some(format!(
-                "AWS_PROFILE names the profile {name}, which is not in {} or {}: fix the name, or pass --providers",
+            ProviderError::NoDefaultAuth { named: Some(named), config, credentials } => Some(format!(
+                "{} names the profile {}, which is not in {} or {}: fix the name, or pass --providers",
+                named.named_by,
+                named.name,
                 config.display(),
                 credentials.display()
             )),
             ProviderError::NoDefaultAuth { named: None, .. } => Some(
-                "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+                "pass --providers '{\"awscloudformation\":{\"configLevel\":\"project\",\"useProfile\":true,\"profileName\":\"NAME\"}}', set AWS_PROFILE or init.default_profile (amplify-rs config set init.default_profile NAME), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
             ),
             ProviderError::NotInProject => Some(
                 "Use 'amplify-rs init' in the root of your app directory to create a new environment. Or pass --project DIR, or --profile NAME.".into(),

@@ -8,7 +8,7 @@ mod error;
 pub mod state;
 mod target;
 
-pub use auth::EnvAuth;
+pub use auth::{EnvAuth, NamedProfile};
 pub use child::{ChildEnv, SessionRequest};
 pub use error::ProviderError;
 pub use state::{DeploymentBucket, Pulled};

@@ -22,6 +22,7 @@ mod sts;
 
 pub use error::StsError;
 pub use mfa::{MfaCodeSource, MfaError, MfaPrompt, MfaReason, MfaRequest, MfaSources, NoPrompt};
+pub use options::{MfaProcess, MfaSettings};
 pub use session::{Obtained, Origin, SessionEvents};
 pub use sessions::{EXPORT_MIN_LEFT, Purpose, Session, Sessions};
 pub use sts::{CallerIdentity, DEFAULT_SESSION_NAME, MAX_MFA_ATTEMPTS, StsService};

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use amplify_creds::{Secret, validate};
 use time::OffsetDateTime;
 
+use crate::options::MfaProcess;
+
 /// Why a code is needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MfaReason {
@@ -113,7 +115,7 @@ impl Given {
 pub struct MfaSources {
     pub(crate) given: Arc<Mutex<Given>>,
     /// `mfa_process` commands by MFA device.
-    pub(crate) processes: HashMap<String, String>,
+    pub(crate) processes: HashMap<String, MfaProcess>,
     pub(crate) prompt: Arc<dyn MfaPrompt>,
 }
 
@@ -139,43 +141,31 @@ impl MfaSources {
         }
     }
 
-    fn run_mfa_process(&self, command: &str, request: &MfaRequest<'_>) -> Result<Secret, MfaError> {
+    fn run_mfa_process(&self, process: &MfaProcess) -> Result<Secret, MfaError> {
+        let name = &process.name;
         let unavailable = |reason: String| MfaError::Unavailable {
             reason,
-            hint: format!(
-                "check the mfa_process of profile {}: it must print the 6-digit code and exit 0",
-                request.profile
-            ),
+            hint: format!("check {name}: it must print the 6-digit code and exit 0"),
         };
         // stdin and stderr stay the user's, for a password manager that asks for a PIN; stdout is the code.
         let mut output = None;
         self.prompt
-            .with_terminal(&mut || output = Some(run_bounded(command)));
+            .with_terminal(&mut || output = Some(run_bounded(&process.command)));
         let (status, stdout) = output
             .expect("with_terminal runs its closure")
-            .map_err(|e| {
-                unavailable(format!(
-                    "cannot run the mfa_process of profile {}: {e}",
-                    request.profile
-                ))
-            })?;
+            .map_err(|e| unavailable(format!("cannot run {name}: {e}")))?;
         if stdout.len() as u64 >= MFA_PROCESS_OUTPUT {
             return Err(unavailable(format!(
-                "the mfa_process of profile {} printed more than {MFA_PROCESS_OUTPUT} bytes, and an MFA code is 6 digits",
-                request.profile
+                "{name} printed more than {MFA_PROCESS_OUTPUT} bytes, and an MFA code is 6 digits"
             )));
         }
         if !status.success() {
-            return Err(unavailable(format!(
-                "the mfa_process of profile {} failed ({status})",
-                request.profile
-            )));
+            return Err(unavailable(format!("{name} failed ({status})")));
         }
         let code = String::from_utf8_lossy(&stdout).trim().to_string();
         validate::mfa_code(&code).map_err(|why| {
             unavailable(format!(
-                "the mfa_process of profile {} printed something that is not an MFA code ({why})",
-                request.profile
+                "{name} printed something that is not an MFA code ({why})"
             ))
         })?;
         Ok(Secret::new(code))
@@ -244,13 +234,13 @@ impl MfaCodeSource for MfaSources {
         if was_given && process.is_none() && !self.prompt.can_ask() {
             return Err(given_code_used_up(request));
         }
-        if let Some(command) = process {
+        if let Some(process) = process {
             if let Some(reason) = request.rejected_because {
                 self.prompt.warn(&format!(
                     "STS rejected the code from mfa_process: {reason} Running it again."
                 ));
             }
-            return self.run_mfa_process(command, request);
+            return self.run_mfa_process(process);
         }
         if !self.prompt.can_ask() {
             return Err(no_terminal(request));

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 use crate::error::StsError;
 use crate::mfa::{Given, MfaPrompt, MfaSources, NoPrompt};
-use crate::options;
+use crate::options::{self, MfaSettings};
 use crate::session::{
     Clock, Obtained, Origin, ProjectSession, Quiet, SessionEvents, SessionOptions,
 };
@@ -26,7 +26,8 @@ use crate::sts::{CallerIdentity, StsService};
 /// Who the credentials are for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
-    /// amplify-rs's own calls: reused while more than five minutes remain, renewed as they go.
+    /// amplify-rs's own calls: reused while more than five minutes (or the settings' longer reuse margin)
+    /// remain, renewed as they go.
     Own,
     /// Another program (`aws credentials`, `exec`): it cannot renew them through us, so they must last
     /// longer before they go out: more than [`EXPORT_MIN_LEFT`].
@@ -69,6 +70,7 @@ pub struct Sessions {
     prompt: Arc<dyn MfaPrompt>,
     events: Arc<dyn SessionEvents>,
     mfa_session_default: bool,
+    mfa_settings: MfaSettings,
     lock_wait: Duration,
     clock: Clock,
 }
@@ -92,6 +94,7 @@ impl Sessions {
             prompt: Arc::new(NoPrompt),
             events: Arc::new(Quiet),
             mfa_session_default: false,
+            mfa_settings: MfaSettings::default(),
             lock_wait: SessionOptions::default().lock_wait,
             clock: Arc::new(OffsetDateTime::now_utc),
         }
@@ -113,9 +116,16 @@ impl Sessions {
         self
     }
 
-    /// MFA sessions for profiles that do not say (`--mfa-session`, `AMPLIFY_RS_MFA_SESSION`).
+    /// MFA sessions for profiles that do not say, when the settings do not say either.
     pub fn mfa_session_by_default(mut self, on: bool) -> Sessions {
         self.mfa_session_default = on;
+        self
+    }
+
+    /// amplify-rs's MFA settings (flags, variables, settings files): each one given wins over the
+    /// profiles' keys (`amplify_rs_mfa_session`, `amplify_rs_mfa_session_duration`, `mfa_process`).
+    pub fn mfa_settings(mut self, settings: MfaSettings) -> Sessions {
+        self.mfa_settings = settings;
         self
     }
 
@@ -144,7 +154,8 @@ impl Sessions {
     }
 
     /// The session of `chain` for `project`: its region (the profile's, else `AWS_REGION`), the endpoints
-    /// of its profile, its `mfa_process` and MFA-session settings.
+    /// of its profile, its `mfa_process` and MFA-session settings, and the reuse margin of the AWS settings
+    /// (cached credentials are handed out while they have more than that left).
     pub fn for_chain(
         &self,
         set: &ProfileSet,
@@ -155,18 +166,25 @@ impl Sessions {
         let region = self.region_of(set, &chain)?;
         let process_env = self.loop_guard(&chain.profile, &project)?;
         let profile = set.get(&chain.profile);
+        let margin = self.reuse_margin_for(&chain);
         let settings = self
             .settings
             .clone()
-            .with_profile_endpoint(&chain.profile, profile.and_then(|p| p.get("endpoint_url")))?;
+            .with_profile_endpoint(&chain.profile, profile.and_then(|p| p.get("endpoint_url")))?
+            .with_reuse_margin(margin);
         let options = SessionOptions {
-            mfa_session: options::mfa_session(set, &chain, self.mfa_session_default)?,
+            mfa_session: options::mfa_session(
+                set,
+                &chain,
+                &self.mfa_settings,
+                self.mfa_session_default,
+            )?,
             lock_wait: self.lock_wait,
-            extra_margin: purpose.extra_margin(),
+            extra_margin: purpose.extra_margin() + margin.saturating_sub(reuse_floor()),
         };
         let mfa = MfaSources {
             given: self.given.clone(),
-            processes: options::mfa_processes(set, &chain),
+            processes: options::mfa_processes(set, &chain, &self.mfa_settings),
             prompt: self.prompt.clone(),
         };
         let name = chain.profile.clone();
@@ -238,6 +256,19 @@ impl Sessions {
         self.for_chain(set, set.resolve(name)?, project, purpose)
     }
 
+    /// The settings' reuse margin for `chain`, at most half its role session (`duration_seconds`, else
+    /// STS's hour): a margin as long as the session would find the credentials STS just gave already too
+    /// old, and ask again at once, for ever. Never less than [`amplify_creds::REUSE_MARGIN`].
+    fn reuse_margin_for(&self, chain: &ProfileChain) -> Duration {
+        let session = chain
+            .hops
+            .last()
+            .and_then(|hop| hop.duration_seconds)
+            .unwrap_or(3600);
+        let cap = Duration::from_secs(u64::from(session) / 2).max(reuse_floor());
+        self.settings.reuse_margin().min(cap)
+    }
+
     /// Refuses a session that an amplify-rs up the process tree is already getting (its
     /// `credential_process` came back here), and returns the variables that let the next one see it.
     fn loop_guard(
@@ -276,6 +307,11 @@ impl Sessions {
                 file: set.files().config.display().to_string(),
             })
     }
+}
+
+/// [`amplify_creds::REUSE_MARGIN`], which the cache applies itself.
+fn reuse_floor() -> Duration {
+    Duration::from_secs(amplify_creds::REUSE_MARGIN.whole_seconds().unsigned_abs())
 }
 
 enum Source {

@@ -25,7 +25,7 @@ use crate::context::Ctx;
 use crate::errors::UserError;
 use crate::interrupt;
 use crate::prompt::Prompter;
-use amplify_provider::EnvAuth;
+use amplify_provider::{EnvAuth, NamedProfile};
 
 const NOTE: &str =
     "Note: It is recommended to run this command from the root of your app directory";
@@ -401,9 +401,22 @@ async fn switch_environment(
     Ok(())
 }
 
-/// `--yes` without `--providers` (see [`EnvAuth::default_for`]).
+/// `--yes` without `--providers` (see [`EnvAuth::default_for`]): the profile of the setting
+/// `init.default_profile` (`AWS_PROFILE`, the settings files), else `default`.
 fn default_auth(ctx: &Ctx) -> anyhow::Result<EnvAuth> {
-    Ok(EnvAuth::default_for(ctx.profiles()?, &ctx.env)?)
+    use amplify_settings::Source;
+    let preferred = ctx.settings.default_profile();
+    let named = match (&preferred.source, preferred.value.as_text()) {
+        (Source::Default, _) | (_, None) => None,
+        (source, Some(name)) => Some(NamedProfile {
+            name: name.to_string(),
+            named_by: match source {
+                Source::Variable(variable) => (*variable).to_string(),
+                _ => format!("init.default_profile ({source})"),
+            },
+        }),
+    };
+    Ok(EnvAuth::default_for(ctx.profiles()?, &ctx.env, named)?)
 }
 
 /// The original's closing lines, then what to do next.

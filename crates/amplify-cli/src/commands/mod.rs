@@ -2,6 +2,7 @@
 //! [`deploy`] the creation of an environment's root stack.
 
 pub mod aws;
+pub mod config;
 pub mod configure;
 pub mod deploy;
 pub mod exec;

@@ -201,8 +201,10 @@ pub async fn auth(
         .info("For more information on AWS Profiles, see:");
     ctx.printer.success(PROFILE_DOCS);
     ctx.printer.blank();
-    let preferred = current_profile.map(str::to_string);
-    let preferred = preferred.as_deref().or(ctx.env.profile());
+    // The environment's own profile, else the default profile (`init.default_profile`: AWS_PROFILE, the
+    // settings files, else `default`).
+    let default = ctx.settings.default_profile().value;
+    let preferred = current_profile.or(default.as_text());
     profile(ctx, prompter, set, preferred).map(EnvAuth::Profile)
 }
 
