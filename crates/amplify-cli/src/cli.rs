@@ -77,7 +77,7 @@ pub enum Command {
     )]
     Configure(ConfigureArgs),
     /// Commands of the awscloudformation provider.
-    #[command(subcommand, name = "awscloudformation", visible_alias = "aws")]
+    #[command(subcommand, name = "awscloudformation", visible_aliases = ["aws", "awscfn"])]
     Awscloudformation(AwsCommand),
     /// Run a program with the project's AWS session (the original CLI's `amplify push` among them).
     #[command(after_help = EXEC_EXAMPLES)]
@@ -103,18 +103,41 @@ const COMPLETION_EXAMPLES: &str = r#"Examples:
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// Project settings as JSON: {"projectName","envName","defaultEditor"}.
-    #[arg(long, short = 'a', value_name = "JSON")]
+    /// Project settings as JSON: {"projectName","envName","defaultEditor"}. Also --amplify-config, --amplifyConfig.
+    #[arg(long, short = 'a', value_name = "JSON", aliases = ["amplify-config", "amplifyConfig"])]
     pub amplify: Option<String>,
-    /// Frontend settings as JSON: {"frontend","framework","config":{"SourceDir","DistributionDir","BuildCommand","StartCommand"}}.
-    #[arg(long, short = 'f', value_name = "JSON")]
+    /// Frontend settings as JSON: {"frontend","framework","config":{"SourceDir","DistributionDir","BuildCommand","StartCommand"}}. Also --frontend-config, --frontendConfig.
+    #[arg(long, short = 'f', value_name = "JSON", aliases = ["frontend-config", "frontendConfig"])]
     pub frontend: Option<String>,
-    /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}.
-    #[arg(long, short = 'p', value_name = "JSON")]
+    /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}. Also --provider, --providers-config, --providersConfig.
+    #[arg(long, short = 'p', value_name = "JSON", aliases = ["provider", "providers-config", "providersConfig"])]
     pub providers: Option<String>,
+    /// The environment's name; wins over the envName of --amplify, as in the original.
+    #[arg(long = "envName", value_name = "NAME")]
+    pub env_name: Option<String>,
+    /// The Amplify app's id. amplify-rs creates no Amplify app: in a project that records another app id
+    /// this is refused (as the original refuses it, unless AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true), else ignored.
+    #[arg(long = "appId", value_name = "ID")]
+    pub app_id: Option<String>,
     /// Accept the defaults and ask nothing.
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)]
+    pub ignored: IgnoredInitFlags,
+}
+
+/// Flags the original's init accepts and does nothing with here: accepted so that scripts written for it
+/// run unchanged, and ignored (docs/differences.md).
+#[derive(Debug, Args)]
+pub struct IgnoredInitFlags {
+    #[arg(long = "forcePush", hide = true)]
+    pub force_push: bool,
+    #[arg(long, hide = true)]
+    pub debug: bool,
+    #[arg(long, hide = true, value_name = "JSON")]
+    pub categories: Option<String>,
+    #[arg(long, hide = true, value_name = "JSON")]
+    pub codegen: Option<String>,
 }
 
 const INIT_EXAMPLES: &str = r#"Examples:
@@ -337,6 +360,8 @@ impl std::fmt::Debug for InitArgs {
             .field("amplify", &self.amplify)
             .field("frontend", &self.frontend)
             .field("providers", &self.providers.as_ref().map(|_| "REDACTED"))
+            .field("env_name", &self.env_name)
+            .field("app_id", &self.app_id)
             .field("yes", &self.yes)
             .finish()
     }

@@ -472,6 +472,17 @@ impl Project {
             .map(StackOutputs)
     }
 
+    /// The Amplify app id the current environment records (`AmplifyAppId` of its stack outputs), which the
+    /// original checks `--appId` against.
+    pub fn app_id(&self) -> Option<&str> {
+        let env = self.env_name().ok()?;
+        self.team_provider
+            .get(env)?
+            .get(PROVIDER)?
+            .get("AmplifyAppId")?
+            .as_str()
+    }
+
     /// Region of the current environment's stack.
     pub fn region(&self) -> Option<String> {
         let env = self.env_name().ok()?;

@@ -53,7 +53,11 @@ impl Flags {
 
     /// The flags, checked before anything else happens.
     fn read(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<Flags> {
-        let amplify = parse_amplify(args.amplify.as_deref())?;
+        let mut amplify = parse_amplify(args.amplify.as_deref())?;
+        // The original's `--envName` wins over the envName of `--amplify`.
+        if let Some(env) = &args.env_name {
+            amplify.env_name = Some(env.clone());
+        }
         let frontend = parse_frontend(args.frontend.as_deref())?;
         let auth = parse_providers(args.providers.as_deref())?;
         if let Some(name) = &amplify.project_name
@@ -86,7 +90,11 @@ impl Flags {
 
 pub async fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     let flags = Flags::read(ctx, args)?;
-    match find_root(&ctx.cwd) {
+    let root = find_root(&ctx.cwd);
+    if let (Some(root), Some(given)) = (&root, &args.app_id) {
+        check_app_id(ctx, root, given)?;
+    }
+    match root {
         Some(root) if root != ctx.cwd => Err(UserError::new(
             "Creating a nested amplify project is not supported",
             format!(
@@ -267,6 +275,27 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
         },
     )
     .await
+}
+
+/// The original's protection against `--appId` naming another app than the project's (it has no other use
+/// here: amplify-rs creates no Amplify app), bypassed as there by `AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true`.
+fn check_app_id(ctx: &Ctx, root: &Path, given: &str) -> anyhow::Result<()> {
+    if ctx
+        .env
+        .get(amplify_creds::env::original::SKIP_APP_ID_MISMATCH_CHECK)
+        == Some("true")
+    {
+        return Ok(());
+    }
+    let project = Project::load(root)?;
+    match project.app_id() {
+        Some(recorded) if recorded != given => Err(UserError::new(
+            "Amplify appId mismatch.",
+            format!("You are currently working in the amplify project with Id {recorded}. If this is intentional, you may bypass this protection by setting the environment variable AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK to true."),
+        )
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Why a headless init in an existing project needs `envName`.

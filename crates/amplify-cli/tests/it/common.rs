@@ -18,8 +18,18 @@ pub fn seeded() -> TestContext {
 
 /// Headless `init --yes` of the seed's role profile, the MFA code from the environment.
 pub fn headless_init(ctx: &TestContext, extra: &[&str]) -> amplify_test_support::CommandOutput {
-    let mut args = vec!["init", "--yes", "--providers", PROFILE_PROVIDERS];
+    let mut args = vec!["--providers", PROFILE_PROVIDERS];
     args.extend_from_slice(extra);
+    headless_init_with(ctx, &args)
+}
+
+/// Headless `init --yes` with `flags` only, the MFA code from the environment.
+pub fn headless_init_with(
+    ctx: &TestContext,
+    flags: &[&str],
+) -> amplify_test_support::CommandOutput {
+    let mut args = vec!["init", "--yes"];
+    args.extend_from_slice(flags);
     let mut command = ctx.command(&args);
     command
         .env("AMPLIFY_RS_MFA_CODE", MFA_CODE)

@@ -20,6 +20,7 @@ mod help;
 mod init_headless;
 mod init_interactive;
 mod original;
+mod parity_flags;
 mod profiles;
 mod reliability;
 mod repository;
