@@ -119,6 +119,11 @@ pub struct InitArgs {
     /// this is refused (as the original refuses it, unless AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true), else ignored.
     #[arg(long = "appId", value_name = "ID")]
     pub app_id: Option<String>,
+    /// The IAM policy that bounds the roles of the new environment (its root stack's, and every role the
+    /// original's `amplify push` deploys there); kept in team-provider-info.json. A new environment without
+    /// it takes the current environment's; "" for none.
+    #[arg(long = "permissions-boundary", value_name = "ARN")]
+    pub permissions_boundary: Option<String>,
     /// Accept the defaults and ask nothing.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -362,6 +367,7 @@ impl std::fmt::Debug for InitArgs {
             .field("providers", &self.providers.as_ref().map(|_| "REDACTED"))
             .field("env_name", &self.env_name)
             .field("app_id", &self.app_id)
+            .field("permissions_boundary", &self.permissions_boundary)
             .field("yes", &self.yes)
             .finish()
     }

@@ -165,6 +165,53 @@ pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, FlagError>
     }
 }
 
+/// What `--permissions-boundary` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BoundaryFlag {
+    /// `--permissions-boundary ""`: no boundary, and none carried over from the current environment.
+    None,
+    /// The IAM policy every role of the environment is bounded by.
+    Policy(String),
+}
+
+impl BoundaryFlag {
+    pub fn arn(&self) -> Option<&str> {
+        match self {
+            BoundaryFlag::None => None,
+            BoundaryFlag::Policy(arn) => Some(arn),
+        }
+    }
+}
+
+/// `--permissions-boundary`, with the original's rule: an IAM policy ARN (`arn:aws:iam::<12 digits or
+/// aws>:policy/NAME`) or empty. The original prints an error for another value and goes on without a
+/// boundary; here it is refused before anything happens (docs/differences.md).
+pub fn parse_permissions_boundary(value: Option<&str>) -> Result<Option<BoundaryFlag>, FlagError> {
+    let Some(value) = value else { return Ok(None) };
+    if value.is_empty() {
+        return Ok(Some(BoundaryFlag::None));
+    }
+    let valid = value
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.split_once(":policy/"))
+        .is_some_and(|(account, name)| {
+            !name.is_empty()
+                && (account == "aws"
+                    || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+        });
+    if valid {
+        Ok(Some(BoundaryFlag::Policy(value.to_string())))
+    } else {
+        Err(FlagError::new(
+            "The permissions boundary ARN specified is not a valid IAM Policy ARN",
+            format!(
+                "--permissions-boundary takes a policy's ARN, such as arn:aws:iam::123456789012:policy/AmplifyBoundary (or \"\" for none), not {:?}",
+                crate::frontend::displayable(value)
+            ),
+        ))
+    }
+}
+
 const PROVIDER_KEYS: [&str; 5] = [
     "awscloudformation",
     "aws",
@@ -285,6 +332,33 @@ mod tests {
             Some(AuthChoice::Profile(p)) if p == "bizcorprole"
         ));
         assert!(err("{not json").contains("not valid JSON"));
+    }
+
+    #[test]
+    fn permissions_boundaries_follow_the_originals_rule() {
+        let parse = |v: &str| parse_permissions_boundary(Some(v));
+        assert_eq!(
+            parse("arn:aws:iam::123456789012:policy/Bound").unwrap(),
+            Some(BoundaryFlag::Policy(
+                "arn:aws:iam::123456789012:policy/Bound".into()
+            ))
+        );
+        assert!(parse("arn:aws:iam::aws:policy/PowerUserAccess").is_ok());
+        assert_eq!(parse("").unwrap(), Some(BoundaryFlag::None));
+        assert_eq!(parse_permissions_boundary(None).unwrap(), None);
+        for bad in [
+            "arn:aws:iam::12345:policy/Bound",
+            "arn:aws:iam::123456789012:role/Bound",
+            "arn:aws:iam::123456789012:policy/",
+            "Bound",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "The permissions boundary ARN specified is not a valid IAM Policy ARN",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub struct NewProject {
     pub frontend: Frontend,
     pub auth: AwsAuth,
     pub outputs: StackOutputs,
+    /// The IAM policy bounding the environment's roles (`--permissions-boundary`).
+    pub permissions_boundary: Option<String>,
 }
 
 /// Everything `init` decided for a new environment of an existing project.
@@ -128,6 +130,23 @@ pub struct NewEnvironment {
     pub env: String,
     pub auth: AwsAuth,
     pub outputs: StackOutputs,
+    /// The IAM policy bounding the environment's roles: given, or carried over from the current one.
+    pub permissions_boundary: Option<String>,
+}
+
+/// Where the original keeps an environment's permissions boundary: its awscloudformation entry of
+/// `team-provider-info.json`, which its `amplify push` reads to bound every role it deploys.
+const BOUNDARY_KEY: &str = "PermissionsBoundaryPolicyArn";
+
+/// The environment's awscloudformation entry of `team-provider-info.json` as the original writes it: the
+/// permissions boundary (set before the stack is created) first, then the stack's outputs.
+fn provider_entry(outputs: &StackOutputs, boundary: Option<&str>) -> Value {
+    let mut entry = Map::new();
+    if let Some(arn) = boundary {
+        entry.insert(BOUNDARY_KEY.into(), arn.into());
+    }
+    entry.extend(outputs.0.clone());
+    Value::Object(entry)
 }
 
 impl NewProject {
@@ -181,7 +200,7 @@ impl NewProject {
             ),
             (
                 paths::TEAM_PROVIDER_INFO,
-                json!({ &self.env: { PROVIDER: Value::Object(self.outputs.0.clone()) } }),
+                json!({ &self.env: { PROVIDER: provider_entry(&self.outputs, self.permissions_boundary.as_deref()) } }),
             ),
             (paths::BACKEND_META, meta),
             ("amplify/backend/backend-config.json", json!({})),
@@ -472,6 +491,16 @@ impl Project {
             .map(StackOutputs)
     }
 
+    /// The IAM policy bounding `env`'s roles, as the original records it in `team-provider-info.json`.
+    pub fn permissions_boundary(&self, env: &str) -> Option<&str> {
+        self.team_provider
+            .get(env)?
+            .get(PROVIDER)?
+            .get(BOUNDARY_KEY)?
+            .as_str()
+            .filter(|arn| !arn.is_empty())
+    }
+
     /// The Amplify app id the current environment records (`AmplifyAppId` of its stack outputs), which the
     /// original checks `--appId` against.
     pub fn app_id(&self) -> Option<&str> {
@@ -544,7 +573,7 @@ impl Project {
         let entry = self
             .team_provider
             .entry(new.env.clone())
-            .or_insert_with(|| json!({}));
+            .or_insert_with(|| json!({PROVIDER: provider_entry(&StackOutputs::default(), new.permissions_boundary.as_deref())}));
         merge_outputs(entry, &new.outputs);
         self.write_team_provider()?;
         self.write_metas(&new.outputs, None)?;
@@ -777,6 +806,7 @@ mod tests {
                 profile_name: "bizcorprole".into(),
             },
             outputs: outputs("dev", "us-east-1"),
+            permissions_boundary: None,
         }
     }
 
@@ -804,6 +834,34 @@ mod tests {
         assert!(leftovers.is_empty(), "{leftovers:?}");
         let exports = std::fs::read_to_string(root.join("src/aws-exports.js")).unwrap();
         assert!(exports.contains("const awsmobile = {\n    \"aws_project_region\": \"us-east-1\"\n};\n\n\nexport default awsmobile;\n"), "{exports}");
+    }
+
+    #[test]
+    fn the_permissions_boundary_is_kept_where_the_original_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let arn = "arn:aws:iam::111122223333:policy/Bound";
+        let mut new = new_project(dir.path());
+        new.permissions_boundary = Some(arn.into());
+        let mut project = new.write().unwrap();
+        let tpi: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(paths::TEAM_PROVIDER_INFO)).unwrap(),
+        )
+        .unwrap();
+        let entry = tpi["dev"][PROVIDER].as_object().unwrap();
+        assert_eq!(entry.keys().next().map(String::as_str), Some(BOUNDARY_KEY));
+        assert_eq!(entry[BOUNDARY_KEY], arn);
+        assert_eq!(entry["StackName"], "amplify-myapp-dev-12345");
+        assert_eq!(project.permissions_boundary("dev"), Some(arn));
+        project
+            .add_environment(&NewEnvironment {
+                env: "prod".into(),
+                auth: AwsAuth::General,
+                outputs: outputs("prod", "eu-west-1"),
+                permissions_boundary: Some(arn.into()),
+            })
+            .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        assert_eq!(project.permissions_boundary("prod"), Some(arn));
     }
 
     #[test]
@@ -856,6 +914,7 @@ mod tests {
                 env: "prod".into(),
                 auth: AwsAuth::General,
                 outputs: outputs("prod", "eu-west-1"),
+                permissions_boundary: None,
             })
             .unwrap();
         let project = Project::load(dir.path()).unwrap();
@@ -909,6 +968,7 @@ mod tests {
                 env: "prod".into(),
                 auth: AwsAuth::General,
                 outputs: prod.clone(),
+                permissions_boundary: None,
             })
             .unwrap();
         // What the bucket of dev holds after a push of the original with an api category.

@@ -21,7 +21,15 @@ impl RootStack {
                 "metadata": {}
             })
             .to_string(),
+            permissions_boundary: None,
         }
+    }
+
+    /// The stack with its roles bounded by the IAM policy `arn`, if any.
+    #[must_use]
+    pub fn with_permissions_boundary(mut self, arn: Option<String>) -> RootStack {
+        self.permissions_boundary = arn;
+        self
     }
 }
 

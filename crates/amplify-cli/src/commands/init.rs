@@ -7,7 +7,8 @@
 use std::path::Path;
 
 use amplify_project::headless::{
-    AmplifyParams, AuthChoice, parse_amplify, parse_frontend, parse_providers,
+    AmplifyParams, AuthChoice, BoundaryFlag, parse_amplify, parse_frontend,
+    parse_permissions_boundary, parse_providers,
 };
 use amplify_project::{
     CloudBackend, DEFAULT_CLI_JSON, ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject,
@@ -37,6 +38,8 @@ struct Flags {
     frontend: Option<Frontend>,
     /// `--providers`, resolved when the authentication method is due.
     auth: Option<AuthChoice>,
+    /// `--permissions-boundary`.
+    boundary: Option<BoundaryFlag>,
     /// Ask questions: a terminal, and no `--yes`.
     ask: bool,
 }
@@ -60,6 +63,7 @@ impl Flags {
         }
         let frontend = parse_frontend(args.frontend.as_deref())?;
         let auth = parse_providers(args.providers.as_deref())?;
+        let boundary = parse_permissions_boundary(args.permissions_boundary.as_deref())?;
         if let Some(name) = &amplify.project_name
             && !is_valid_project_name(name)
         {
@@ -83,6 +87,7 @@ impl Flags {
             amplify,
             frontend,
             auth,
+            boundary,
             ask: !args.yes,
         })
     }
@@ -186,12 +191,13 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
     } = settings;
     let tags = (default_tags(), default_tags_text());
     let cli_json = DEFAULT_CLI_JSON.trim_end();
+    let boundary = flags.boundary.as_ref().and_then(BoundaryFlag::arn);
     create_environment(
         ctx,
         &root,
         &auth,
         (&name, &env),
-        (&tags, cli_json),
+        (&tags, cli_json, boundary),
         cleanup,
         |auth, outputs| {
             NewProject {
@@ -202,6 +208,7 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
                 frontend,
                 auth,
                 outputs,
+                permissions_boundary: boundary.map(str::to_string),
             }
             .write()?;
             Ok(())
@@ -257,18 +264,20 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
     };
     let tags = (project.tags()?, project.tags_text()?);
     let cli_json = project.cli_json()?;
+    let boundary = new_env_boundary(ctx, &project, current_env.as_deref(), &env, flags.boundary);
     create_environment(
         ctx,
         root,
         &auth,
         (&name, &env),
-        (&tags, &cli_json),
+        (&tags, &cli_json, boundary.as_deref()),
         cleanup,
         |auth, outputs| {
             let new = NewEnvironment {
                 env: env.clone(),
                 auth,
                 outputs,
+                permissions_boundary: boundary.clone(),
             };
             project.add_environment(&new)?;
             Ok(())
@@ -316,8 +325,33 @@ fn env_name_needed(name: &str, current: Option<&str>, existing: &[String]) -> Us
     UserError::new(message, hint)
 }
 
-/// The project's tags (as pairs, and as `tags.json`'s text) and its `cli.json`.
-type ProjectState<'a> = (&'a (Vec<(String, String)>, String), &'a str);
+/// The permissions boundary of a new environment of `project`: `--permissions-boundary` (`""` for none),
+/// else the current environment's, carried over with the original's words.
+fn new_env_boundary(
+    ctx: &Ctx,
+    project: &Project,
+    current_env: Option<&str>,
+    env: &str,
+    given: Option<BoundaryFlag>,
+) -> Option<String> {
+    if let Some(given) = given {
+        return given.arn().map(str::to_string);
+    }
+    let current = current_env?;
+    let arn = project.permissions_boundary(current)?;
+    ctx.printer.info(format!(
+        "Permissions boundary {arn} from the {current} environment has automatically been applied to the {env} environment.\nTo modify this, run `amplify env update`.\n"
+    ));
+    Some(arn.to_string())
+}
+
+/// What the new environment's stack and state carry from the project: its tags (as pairs, and as
+/// `tags.json`'s text), its `cli.json`, and the permissions boundary of its roles.
+type ProjectState<'a> = (
+    &'a (Vec<(String, String)>, String),
+    &'a str,
+    Option<&'a str>,
+);
 
 /// The environment's credentials, its root stack, its state in the deployment bucket, then `write` with
 /// what they gave. The stack exists from the moment CreateStack succeeds; if what follows fails, the error
@@ -327,12 +361,13 @@ async fn create_environment(
     root: &Path,
     auth: &EnvAuth,
     (project, env): (&str, &str),
-    ((tags, tags_text), cli_json): ProjectState<'_>,
+    ((tags, tags_text), cli_json, boundary): ProjectState<'_>,
     cleanup: deploy::Cleanup,
     write: impl FnOnce(amplify_project::AwsAuth, StackOutputs) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let (session, _) = crate::auth::obtain(ctx, auth, root, Purpose::Own).await?;
-    let outputs = deploy::root_stack(ctx, &session, (project, env), tags, cleanup).await?;
+    let outputs =
+        deploy::root_stack(ctx, &session, (project, env), (tags, boundary), cleanup).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
     let backend = CloudBackend::new_environment(&outputs, tags_text);
     let stored = deploy::store_state(ctx, &session, &outputs, &backend, cli_json)

@@ -7,13 +7,7 @@ fn a_second_environment_reuses_the_cached_credentials() {
     let ctx = seeded();
     let out = headless_init(&ctx, &[]);
     assert_eq!(out.code, Some(0), "{}", out.all());
-    let assumed_key = cached_entries(&ctx, &ctx.project_dir())
-        .values()
-        .next()
-        .unwrap()["accessKeyId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let assumed_key = cached_key(&ctx, &ctx.project_dir());
 
     ctx.moto().start_recording();
     // No MFA code anywhere and no terminal: it can only succeed from the cache.

@@ -54,6 +54,17 @@ pub fn cached_entries(ctx: &TestContext, dir: &Path) -> serde_json::Map<String, 
         .unwrap_or_default()
 }
 
+/// The access key of the session the project in `dir` has cached (its first chain's).
+pub fn cached_key(ctx: &TestContext, dir: &Path) -> String {
+    cached_entries(ctx, dir)
+        .values()
+        .next()
+        .expect("a cached session")["accessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// No secret in `texts` nor in any file of the project folder (every run through the context is scanned
 /// already; this is for texts a test got another way).
 pub fn assert_no_secrets(ctx: &TestContext, texts: &[&str]) {
