@@ -101,8 +101,10 @@ const COMPLETION_EXAMPLES: &str = r#"Examples:
   amplify-rs completions zsh > "${fpath[1]}/_amplify-rs"
   amplify-rs completions fish > ~/.config/fish/completions/amplify-rs.fish"#;
 
+/// The original's headless flags, under every name it accepts them, shared by `init` and
+/// `configure project`.
 #[derive(Args)]
-pub struct InitArgs {
+pub struct HeadlessArgs {
     /// Project settings as JSON: {"projectName","envName","defaultEditor"}. Also --amplify-config, --amplifyConfig.
     #[arg(long, short = 'a', value_name = "JSON", aliases = ["amplify-config", "amplifyConfig"])]
     pub amplify: Option<String>,
@@ -112,6 +114,15 @@ pub struct InitArgs {
     /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}. Also --provider, --providers-config, --providersConfig.
     #[arg(long, short = 'p', value_name = "JSON", aliases = ["provider", "providers-config", "providersConfig"])]
     pub providers: Option<String>,
+    /// Accept the defaults and ask nothing.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub headless: HeadlessArgs,
     /// The environment's name; wins over the envName of --amplify, as in the original.
     #[arg(long = "envName", value_name = "NAME")]
     pub env_name: Option<String>,
@@ -124,9 +135,6 @@ pub struct InitArgs {
     /// it takes the current environment's; "" for none.
     #[arg(long = "permissions-boundary", value_name = "ARN")]
     pub permissions_boundary: Option<String>,
-    /// Accept the defaults and ask nothing.
-    #[arg(long, short = 'y')]
-    pub yes: bool,
     #[command(flatten)]
     pub ignored: IgnoredInitFlags,
 }
@@ -239,9 +247,25 @@ impl Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {
-    /// Change the project's name, editor, frontend, or AWS profile.
-    Project,
+    /// Change the project's name, editor, frontend, AWS profile or container-based deployments; with
+    /// --amplify, --frontend, --providers or --yes, without questions.
+    #[command(after_help = CONFIGURE_PROJECT_EXAMPLES)]
+    Project(ConfigureProjectArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct ConfigureProjectArgs {
+    #[command(flatten)]
+    pub headless: HeadlessArgs,
+}
+
+const CONFIGURE_PROJECT_EXAMPLES: &str = r#"Examples:
+  amplify-rs configure project                 # the questions
+  # Headless: the given settings change, the others stay.
+  amplify-rs configure project --yes \
+    --amplify '{"projectName":"myapp","defaultEditor":"vscode"}' \
+    --frontend '{"frontend":"javascript","framework":"react"}' \
+    --providers '{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}'"#;
 
 #[derive(Debug, Subcommand)]
 pub enum AwsCommand {
@@ -359,16 +383,24 @@ impl std::fmt::Debug for GlobalArgs {
     }
 }
 
-impl std::fmt::Debug for InitArgs {
+impl std::fmt::Debug for HeadlessArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InitArgs")
+        f.debug_struct("HeadlessArgs")
             .field("amplify", &self.amplify)
             .field("frontend", &self.frontend)
             .field("providers", &self.providers.as_ref().map(|_| "REDACTED"))
+            .field("yes", &self.yes)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for InitArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitArgs")
+            .field("headless", &self.headless)
             .field("env_name", &self.env_name)
             .field("app_id", &self.app_id)
             .field("permissions_boundary", &self.permissions_boundary)
-            .field("yes", &self.yes)
             .finish()
     }
 }

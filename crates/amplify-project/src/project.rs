@@ -308,6 +308,9 @@ pub struct Project {
     env_info: Map<String, Value>,
     aws_info: Map<String, Value>,
     team_provider: Map<String, Value>,
+    /// Keys files of access-keys settings replaced or removed since the project was read, deleted by
+    /// [`Project::remove_retired_keys`] once the new setting is saved, as the original deletes them.
+    retired_keys: Vec<PathBuf>,
 }
 
 impl Project {
@@ -320,6 +323,7 @@ impl Project {
             env_info: read_json_or_empty(&root.join(paths::LOCAL_ENV_INFO))?,
             aws_info: read_json_or_empty(&root.join(paths::LOCAL_AWS_INFO))?,
             team_provider: read_json_or_empty(&root.join(paths::TEAM_PROVIDER_INFO))?,
+            retired_keys: Vec::new(),
         };
         project.project_name()?;
         if !project.env_info.is_empty() {
@@ -531,8 +535,77 @@ impl Project {
         set_frontend(&mut self.config, frontend);
     }
 
+    /// `env`'s AWS setting becomes `auth`; a keys file the old setting had and the new one has not is
+    /// retired ([`Project::remove_retired_keys`]).
     pub fn set_auth(&mut self, env: &str, auth: &AwsAuth) {
+        if let Ok(Some(AwsAuth::AccessKeys { path })) = self.auth(env)
+            && *auth != (AwsAuth::AccessKeys { path: path.clone() })
+        {
+            self.retired_keys.push(path);
+        }
         self.aws_info.insert(env.into(), auth.to_json());
+    }
+
+    /// Deletes the keys files retired by [`Project::set_auth`], after the new setting is saved: the
+    /// original deletes the old keys file when the setting is updated or removed. Only files of the keys
+    /// folder `home/.amplify/awscloudformation/` are deleted (`local-aws-info.json` could have been planted
+    /// to name another file); the others are returned, left as they are.
+    pub fn remove_retired_keys(&mut self, home: &Path) -> Result<Vec<PathBuf>, ProjectError> {
+        let folder = home.join(".amplify").join("awscloudformation");
+        let mut left = Vec::new();
+        for path in std::mem::take(&mut self.retired_keys) {
+            if path.parent() != Some(folder.as_path()) {
+                left.push(path);
+                continue;
+            }
+            match fs_err::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(amplify_fs::FsError::Write { path, source }.into()),
+            }
+        }
+        Ok(left)
+    }
+
+    /// Whether the project uses the original's container-based deployments (`ServerlessContainers` in its
+    /// frontend's config), shown and changed by `configure project`.
+    pub fn serverless_containers(&self) -> bool {
+        self.frontend_config()
+            .and_then(|config| config.get("ServerlessContainers"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    pub fn set_serverless_containers(&mut self, on: bool) {
+        let Some(frontend) = self
+            .config
+            .get("frontend")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            return;
+        };
+        let block = self.config.entry(frontend).or_insert_with(|| json!({}));
+        if !block.is_object() {
+            *block = json!({});
+        }
+        let config = block
+            .as_object_mut()
+            .expect("an object")
+            .entry("config")
+            .or_insert_with(|| json!({}));
+        if !config.is_object() {
+            *config = json!({});
+        }
+        config
+            .as_object_mut()
+            .expect("an object")
+            .insert("ServerlessContainers".into(), on.into());
+    }
+
+    fn frontend_config(&self) -> Option<&Map<String, Value>> {
+        let frontend = self.config.get("frontend")?.as_str()?;
+        self.config.get(frontend)?.get("config")?.as_object()
     }
 
     /// Rewrites what `configure project` changes: project-config.json, local-aws-info.json,
@@ -725,7 +798,20 @@ fn set_frontend(config: &mut Map<String, Value>, frontend: &Frontend) {
         .unwrap_or_else(|| json!([PROVIDER]));
     config.insert("frontend".into(), frontend.type_name().into());
     match frontend.block() {
-        Some(block) => {
+        Some(mut block) => {
+            // Keys of the config this model does not hold (`ServerlessContainers`, ...) stay, as the
+            // original merges new settings into the old config.
+            if let (Some(Value::Object(old)), Some(Value::Object(new))) = (
+                config
+                    .get(frontend.type_name())
+                    .and_then(|b| b.get("config"))
+                    .cloned(),
+                block.get_mut("config"),
+            ) {
+                for (key, value) in old {
+                    new.entry(key).or_insert(value);
+                }
+            }
             config.insert(frontend.type_name().into(), block);
         }
         None => {
@@ -862,6 +948,27 @@ mod tests {
             .unwrap();
         let project = Project::load(dir.path()).unwrap();
         assert_eq!(project.permissions_boundary("prod"), Some(arn));
+    }
+
+    #[test]
+    fn a_replaced_keys_file_is_deleted_only_from_the_keys_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let keys_dir = home.join(".amplify/awscloudformation");
+        std::fs::create_dir_all(&keys_dir).unwrap();
+        let ours = keys_dir.join("abcdefghij");
+        let planted = dir.path().join("precious.txt");
+        std::fs::write(&ours, "{}").unwrap();
+        std::fs::write(&planted, "keep me").unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        let mut project = new_project(&dir.path().join("app")).write().unwrap();
+        for (path, deleted) in [(&ours, true), (&planted, false)] {
+            project.set_auth("dev", &AwsAuth::AccessKeys { path: path.clone() });
+            project.set_auth("dev", &AwsAuth::General);
+            let left = project.remove_retired_keys(&home).unwrap();
+            assert_eq!(!path.exists(), deleted, "{}", path.display());
+            assert_eq!(left.is_empty(), deleted);
+        }
     }
 
     #[test]

@@ -56,13 +56,13 @@ impl Flags {
 
     /// The flags, checked before anything else happens.
     fn read(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<Flags> {
-        let mut amplify = parse_amplify(args.amplify.as_deref())?;
+        let mut amplify = parse_amplify(args.headless.amplify.as_deref())?;
         // The original's `--envName` wins over the envName of `--amplify`.
         if let Some(env) = &args.env_name {
             amplify.env_name = Some(env.clone());
         }
-        let frontend = parse_frontend(args.frontend.as_deref())?;
-        let auth = parse_providers(args.providers.as_deref())?;
+        let frontend = parse_frontend(args.headless.frontend.as_deref())?;
+        let auth = parse_providers(args.headless.providers.as_deref())?;
         let boundary = parse_permissions_boundary(args.permissions_boundary.as_deref())?;
         if let Some(name) = &amplify.project_name
             && !is_valid_project_name(name)
@@ -76,7 +76,7 @@ impl Flags {
             let message = format!("Invalid environment name: {env}");
             return Err(UserError::new(message, ENV_NAME_RULE).into());
         }
-        if !ctx.printer.is_interactive() && !args.yes {
+        if !ctx.printer.is_interactive() && !args.headless.yes {
             return Err(UserError::new(
                 "amplify-rs init has questions to ask and there is no terminal",
                 "run it in a terminal, or pass --yes (with --amplify, --frontend and --providers to choose the settings)",
@@ -88,7 +88,7 @@ impl Flags {
             frontend,
             auth,
             boundary,
-            ask: !args.yes,
+            ask: !args.headless.yes,
         })
     }
 }
