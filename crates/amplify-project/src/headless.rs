@@ -43,6 +43,17 @@ pub struct AmplifyParams {
     pub project_name: Option<String>,
     pub env_name: Option<String>,
     pub editor: Option<Editor>,
+    /// A `defaultEditor` the original does not know: ignored as the original ignores it (the default,
+    /// Visual Studio Code, is used), and worth a warning.
+    pub unknown_editor: Option<String>,
+}
+
+/// `--frontend`, completed as the original completes it, and what the user should hear about it.
+#[derive(Debug)]
+pub struct FrontendParams {
+    pub frontend: Frontend,
+    /// Set when a part of the flag was replaced (an unsupported framework).
+    pub warning: Option<String>,
 }
 
 fn parse_object(flag: &str, text: &str) -> Result<Map<String, Value>, FlagError> {
@@ -68,96 +79,121 @@ pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, FlagError> {
         return Ok(AmplifyParams::default());
     };
     let map = parse_object("--amplify", text)?;
-    let editor = match text_field(&map, "defaultEditor") {
-        None => None,
-        Some(value) => Some(Editor::from_stored(&value).ok_or_else(|| {
-            FlagError::new(
-                format!("--amplify names an unknown defaultEditor \"{value}\""),
-                format!(
-                    "use one of: {}",
-                    crate::editor::EDITORS
-                        .iter()
-                        .map(|e| e.id)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })?),
-    };
+    let given = text_field(&map, "defaultEditor");
+    let editor = given.as_deref().and_then(Editor::from_stored);
     Ok(AmplifyParams {
         project_name: text_field(&map, "projectName"),
         env_name: text_field(&map, "envName"),
         editor,
+        unknown_editor: given.filter(|_| editor.is_none()),
     })
 }
 
-pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, FlagError> {
+/// The warning for an unknown `defaultEditor`, which names the editors the original knows.
+pub fn unknown_editor_warning(value: &str) -> String {
+    format!(
+        "--amplify names an unknown defaultEditor \"{}\"; {} is used (known: {})",
+        crate::frontend::displayable(value),
+        Editor::default_editor().name,
+        crate::editor::EDITORS
+            .iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// `--frontend`, completed as the original completes it from `base` (what the project has, or for a new one
+/// what the folder suggests): a javascript frontend without `framework` keeps `base`'s; one without `config`
+/// gets `base`'s config for the same framework, else the framework's defaults; an unsupported framework
+/// becomes `none` with a warning. A `config` given in part is the original's error.
+pub fn parse_frontend(
+    text: Option<&str>,
+    base: &Frontend,
+) -> Result<Option<FrontendParams>, FlagError> {
     let Some(text) = text else { return Ok(None) };
     let map = parse_object("--frontend", text)?;
     let type_name = text_field(&map, "frontend")
         .or_else(|| text_field(&map, "type"))
         .unwrap_or_else(|| "javascript".into());
-    let config = map
-        .get("config")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let field = |key: &str| text_field(&config, key);
+    let config = map.get("config").and_then(Value::as_object).cloned();
+    let field = |key: &str| config.as_ref().and_then(|c| text_field(c, key));
+    let done = |frontend| {
+        Ok(Some(FrontendParams {
+            frontend,
+            warning: None,
+        }))
+    };
     match type_name.as_str() {
         "javascript" => {
-            let framework_name = text_field(&map, "framework").unwrap_or_else(|| "none".into());
-            let framework = Framework::parse(&framework_name).ok_or_else(|| {
-                FlagError::new(
-                    format!("The passed in framework: \"{framework_name}\" is not supported."),
-                    format!(
-                        "use one of: {}",
+            let (base_framework, base_config) = match base {
+                Frontend::Javascript { framework, config } => (*framework, Some(config)),
+                _ => (Framework::None, None),
+            };
+            let mut warning = None;
+            let framework = match text_field(&map, "framework") {
+                None => base_framework,
+                Some(name) => Framework::parse(&name.to_lowercase()).unwrap_or_else(|| {
+                    warning = Some(format!(
+                        "Unsupported javascript framework: {}; none is used (supported: {})",
+                        crate::frontend::displayable(&name),
                         Framework::ALL.map(Framework::as_str).join(", ")
-                    ),
-                )
-            })?;
-            match (
+                    ));
+                    Framework::None
+                }),
+            };
+            let config = match (
+                config.is_some(),
                 field("SourceDir"),
                 field("DistributionDir"),
                 field("BuildCommand"),
                 field("StartCommand"),
             ) {
                 (
+                    _,
                     Some(source_dir),
                     Some(distribution_dir),
                     Some(build_command),
                     Some(start_command),
-                ) => Ok(Some(Frontend::Javascript {
-                    framework,
-                    config: JsConfig {
-                        source_dir,
-                        distribution_dir,
-                        build_command,
-                        start_command,
-                    },
-                })),
-                _ => Err(FlagError::new(
-                    "The command line parameter for javascript frontend configuration is incomplete.",
-                    "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand",
-                )),
-            }
+                ) => JsConfig {
+                    source_dir,
+                    distribution_dir,
+                    build_command,
+                    start_command,
+                },
+                (false, ..) => match base_config {
+                    Some(config) if framework == base_framework => config.clone(),
+                    _ => framework.defaults(),
+                },
+                _ => {
+                    return Err(FlagError::new(
+                        "The command line parameter for javascript frontend configuration is incomplete.",
+                        "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand, or no config for the framework's defaults",
+                    ));
+                }
+            };
+            Ok(Some(FrontendParams {
+                frontend: Frontend::Javascript { framework, config },
+                warning,
+            }))
         }
         "android" => field("ResDir")
-            .map(|res_dir| Some(Frontend::Android { res_dir }))
-            .ok_or_else(|| {
-                FlagError::new(
+            .map(|res_dir| done(Frontend::Android { res_dir }))
+            .unwrap_or_else(|| {
+                Err(FlagError::new(
                     "The command line parameter for android frontend configuration is incomplete.",
                     "give config.ResDir, such as app/src/main/res",
-                )
+                ))
             }),
         "flutter" => field("ResDir")
-            .map(|res_dir| Some(Frontend::Flutter { res_dir }))
-            .ok_or_else(|| {
-                FlagError::new(
+            .map(|res_dir| done(Frontend::Flutter { res_dir }))
+            .unwrap_or_else(|| {
+                Err(FlagError::new(
                     "The command line parameter for Flutter frontend configuration is incomplete.",
                     "give config.ResDir, such as ./lib/",
-                )
+                ))
             }),
-        "ios" => Ok(Some(Frontend::Ios)),
+        "ios" => done(Frontend::Ios),
         other => Err(FlagError::new(
             format!("--frontend names an unknown frontend \"{other}\""),
             "use one of: android, flutter, ios, javascript",
@@ -363,16 +399,62 @@ mod tests {
 
     #[test]
     fn javascript_frontend_needs_all_four_settings() {
-        let e = parse_frontend(Some(
-            r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src"}}"#,
-        ))
+        let base = Frontend::default_for("javascript", Framework::React).unwrap();
+        let e = parse_frontend(
+            Some(r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src"}}"#),
+            &base,
+        )
         .unwrap_err();
         assert_eq!(
             e.to_string(),
             "The command line parameter for javascript frontend configuration is incomplete."
         );
-        let e =
-            parse_frontend(Some(r#"{"frontend":"javascript","framework":"svelte"}"#)).unwrap_err();
-        assert!(e.to_string().contains("\"svelte\" is not supported"));
+    }
+
+    #[test]
+    fn a_javascript_frontend_is_completed_as_the_original_completes_it() {
+        let base = Frontend::Javascript {
+            framework: Framework::React,
+            config: JsConfig {
+                source_dir: "web".into(),
+                ..Framework::React.defaults()
+            },
+        };
+        let parse = |text: &str| parse_frontend(Some(text), &base).unwrap().unwrap();
+        let vue = parse(r#"{"frontend":"javascript","framework":"Vue"}"#);
+        assert_eq!(
+            vue.frontend,
+            Frontend::Javascript {
+                framework: Framework::Vue,
+                config: Framework::Vue.defaults()
+            }
+        );
+        assert!(vue.warning.is_none());
+        // No framework: the project's, with its config.
+        assert_eq!(parse(r#"{"frontend":"javascript"}"#).frontend, base);
+        let svelte = parse(r#"{"frontend":"javascript","framework":"svelte"}"#);
+        assert_eq!(
+            svelte.frontend,
+            Frontend::Javascript {
+                framework: Framework::None,
+                config: Framework::None.defaults()
+            }
+        );
+        assert!(
+            svelte
+                .warning
+                .unwrap()
+                .starts_with("Unsupported javascript framework: svelte")
+        );
+    }
+
+    #[test]
+    fn an_unknown_editor_is_ignored_and_named() {
+        let params = parse_amplify(Some(r#"{"defaultEditor":"notepad"}"#)).unwrap();
+        assert_eq!(params.editor, None);
+        assert_eq!(params.unknown_editor.as_deref(), Some("notepad"));
+        let params = parse_amplify(Some(r#"{"defaultEditor":"Code"}"#)).unwrap();
+        assert_eq!(params.editor.map(|e| e.id), Some("vscode"));
+        assert_eq!(params.unknown_editor, None);
     }
 }

@@ -5,8 +5,10 @@
 use std::path::Path;
 
 use amplify_profile::{Document, FileKind};
-use amplify_project::headless::{AuthChoice, parse_amplify, parse_frontend, parse_providers};
-use amplify_project::{AwsAuth, Project, default_project_name, find_root};
+use amplify_project::headless::{
+    AuthChoice, parse_amplify, parse_frontend, parse_providers, unknown_editor_warning,
+};
+use amplify_project::{AwsAuth, Frontend, Project, default_project_name, find_root};
 use amplify_provider::EnvAuth;
 
 use crate::cli::HeadlessArgs;
@@ -35,7 +37,7 @@ pub async fn project(ctx: &Ctx, flags: &HeadlessArgs) -> anyhow::Result<()> {
         || flags.providers.is_some()
         || flags.yes;
     // The flags are read before anything is shown: a mistake in them changes nothing.
-    let given = Given::read(flags)?;
+    let given = Given::read(ctx, flags, &project.frontend()?)?;
     if !headless && !ctx.printer.is_interactive() {
         return Err(UserError::new(
             "amplify-rs configure project asks questions and there is no terminal",
@@ -68,18 +70,29 @@ pub async fn project(ctx: &Ctx, flags: &HeadlessArgs) -> anyhow::Result<()> {
 struct Given {
     name: Option<String>,
     editor: Option<amplify_project::Editor>,
-    frontend: Option<amplify_project::Frontend>,
+    frontend: Option<Frontend>,
     auth: Option<AuthChoice>,
 }
 
 impl Given {
-    fn read(flags: &HeadlessArgs) -> anyhow::Result<Given> {
+    /// The flags; a javascript frontend given in part is completed from `current`, the project's.
+    fn read(ctx: &Ctx, flags: &HeadlessArgs, current: &Frontend) -> anyhow::Result<Given> {
         let amplify = parse_amplify(flags.amplify.as_deref())?;
+        let frontend = parse_frontend(flags.frontend.as_deref(), current)?;
+        let auth = parse_providers(flags.providers.as_deref())?;
+        if let Some(editor) = &amplify.unknown_editor {
+            ctx.printer.warn(unknown_editor_warning(editor));
+        }
         Ok(Given {
             name: amplify.project_name.as_deref().map(default_project_name),
             editor: amplify.editor,
-            frontend: parse_frontend(flags.frontend.as_deref())?,
-            auth: parse_providers(flags.providers.as_deref())?,
+            frontend: frontend.map(|given| {
+                if let Some(warning) = &given.warning {
+                    ctx.printer.warn(warning);
+                }
+                given.frontend
+            }),
+            auth,
         })
     }
 }

@@ -8,13 +8,12 @@ use std::path::Path;
 
 use amplify_project::headless::{
     AmplifyParams, AuthChoice, BoundaryFlag, parse_amplify, parse_frontend,
-    parse_permissions_boundary, parse_providers,
+    parse_permissions_boundary, parse_providers, unknown_editor_warning,
 };
 use amplify_project::{
     CloudBackend, DEFAULT_CLI_JSON, ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject,
-    PROJECT_NAME_RULE, Project, StackOutputs, default_project_name, default_tags,
-    default_tags_text, find_root, guess_framework, is_valid_env_name, is_valid_project_name,
-    suggested_type,
+    Project, StackOutputs, default_project_name, default_tags, default_tags_text, find_root,
+    guess_framework, is_valid_env_name, suggested_type,
 };
 use amplify_stack::CreatedStack;
 use amplify_sts::Purpose;
@@ -61,15 +60,24 @@ impl Flags {
         if let Some(env) = &args.env_name {
             amplify.env_name = Some(env.clone());
         }
-        let frontend = parse_frontend(args.headless.frontend.as_deref())?;
+        // A javascript frontend given in part is completed from what this folder suggests.
+        let base =
+            Frontend::default_for("javascript", guess_framework(&ctx.cwd)).expect("a known type");
+        let frontend = parse_frontend(args.headless.frontend.as_deref(), &base)?;
         let auth = parse_providers(args.headless.providers.as_deref())?;
         let boundary = parse_permissions_boundary(args.permissions_boundary.as_deref())?;
-        if let Some(name) = &amplify.project_name
-            && !is_valid_project_name(name)
-        {
-            let message = format!("Invalid project name: {name}");
-            return Err(UserError::new(message, PROJECT_NAME_RULE).into());
+        // The original's leniency: a project name is normalised (`my-app` is `myapp`), an unknown editor
+        // is the default one, an unsupported framework is `none`.
+        amplify.project_name = amplify.project_name.as_deref().map(default_project_name);
+        if let Some(editor) = &amplify.unknown_editor {
+            ctx.printer.warn(unknown_editor_warning(editor));
         }
+        let frontend = frontend.map(|given| {
+            if let Some(warning) = &given.warning {
+                ctx.printer.warn(warning);
+            }
+            given.frontend
+        });
         if let Some(env) = &amplify.env_name
             && !is_valid_env_name(env)
         {

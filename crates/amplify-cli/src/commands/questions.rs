@@ -263,8 +263,14 @@ pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<E
         let id = prompter.secret("accessKeyId: ", validate::access_key_id)?;
         let secret = prompter.secret("secretAccessKey: ", validate::secret_access_key)?;
         let region = region(prompter, "region: ")?;
+        // Temporary keys typed at the prompt work with their token from AWS_SESSION_TOKEN, as in the original.
+        let mut credentials = Credentials::long_lived(id, Secret::new(secret));
+        credentials.session_token = ctx
+            .env
+            .get(amplify_creds::env::aws::SESSION_TOKEN)
+            .map(Secret::new);
         let keys = AccessKeysFile {
-            credentials: Credentials::long_lived(id, Secret::new(secret)),
+            credentials,
             region,
         };
         let sts = ctx.sessions()?.sts();

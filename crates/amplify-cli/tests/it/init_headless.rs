@@ -122,28 +122,8 @@ fn the_originals_headless_errors() {
             "The command line parameter for javascript frontend configuration is incomplete.",
         ),
         (
-            &[
-                "--frontend",
-                r#"{"frontend":"javascript","framework":"svelte"}"#,
-            ],
-            "The passed in framework: \"svelte\" is not supported.",
-        ),
-        (
-            &["--amplify", r#"{"projectName":"my-app"}"#],
-            "Invalid project name: my-app",
-        ),
-        (
             &["--amplify", r#"{"envName":"Prod"}"#],
             "Invalid environment name: Prod",
-        ),
-        (
-            &[
-                "--amplify",
-                r#"{"defaultEditor":"notepad"}"#,
-                "--frontend",
-                frontend_ok,
-            ],
-            "unknown defaultEditor \"notepad\"",
         ),
         (
             &[

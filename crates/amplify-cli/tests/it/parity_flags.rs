@@ -1,5 +1,6 @@
 //! The original's init flags under every name it accepts them (`--amplifyConfig`, `--provider`,
-//! `--frontend-config`, `--envName`, `--appId`...), the flags it accepts and ignores, and the `awscfn` alias.
+//! `--frontend-config`, `--envName`, `--appId`...), the flags it accepts and ignores, its leniency with
+//! their values, and the `awscfn` alias.
 
 use crate::common::*;
 
@@ -182,4 +183,99 @@ fn awscfn_is_an_alias_of_the_provider_command() {
         out.stderr
     );
     assert!(cached_entries(&ctx, &ctx.project_dir()).is_empty());
+}
+
+#[test]
+fn the_originals_leniency_with_headless_values() {
+    let ctx = seeded();
+    let out = headless_init(
+        &ctx,
+        &[
+            "--amplify",
+            r#"{"projectName":"my-app","defaultEditor":"notepad"}"#,
+            "--frontend",
+            r#"{"frontend":"javascript","framework":"Vue"}"#,
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let config = ctx.project_json("amplify/.config/project-config.json");
+    assert_eq!(
+        config["projectName"], "myapp",
+        "normalised as the original does"
+    );
+    assert_eq!(config["javascript"]["framework"], "vue");
+    assert_eq!(
+        config["javascript"]["config"],
+        serde_json::json!({"SourceDir":"src","DistributionDir":"dist","BuildCommand":"npm run-script build","StartCommand":"npm run-script serve"}),
+        "completed from vue's defaults"
+    );
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-env-info.json")["defaultEditor"],
+        "vscode"
+    );
+    assert!(
+        out.stderr
+            .contains("unknown defaultEditor \"notepad\"; Visual Studio Code is used"),
+        "{}",
+        out.stderr
+    );
+
+    // An unsupported framework is `none`, with a warning, as in the original.
+    let other = seeded();
+    let out = headless_init(
+        &other,
+        &[
+            "--frontend",
+            r#"{"frontend":"javascript","framework":"svelte"}"#,
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("Unsupported javascript framework: svelte"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        other.project_json("amplify/.config/project-config.json")["javascript"]["framework"],
+        "none"
+    );
+}
+
+#[test]
+fn temporary_keys_typed_at_the_prompt_take_aws_session_token() {
+    // moto takes any keys until it is told to check them: these have the shapes of temporary ones.
+    let (temp_id, temp_secret, token) = (
+        "ASIATEMPORARYKEY0001",
+        "dGVtcG9yYXJ5c2VjcmV0a2V5Zm9ydGhldGVzdDAw",
+        "FwoGZXIvYXdzEXAMPLESESSIONTOKEN/temporary+token==",
+    );
+    let ctx = seeded().env("AWS_SESSION_TOKEN", token);
+    ctx.moto().start_recording();
+    let mut pty = ctx.pty(&["init"]);
+    accept_the_defaults(&mut pty);
+    pty.down();
+    pty.enter();
+    pty.expect("accessKeyId:");
+    pty.send_line(temp_id);
+    pty.expect("secretAccessKey:");
+    pty.send_line(temp_secret);
+    pty.expect("region:");
+    pty.enter();
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+
+    let recording = ctx.moto().recording();
+    let create = &calls(&recording, "CreateStack")[0];
+    assert_eq!(create.access_key, temp_id);
+    assert!(
+        create.has_session_token,
+        "the token goes with the temporary key"
+    );
+    let auth = &ctx.project_json("amplify/.config/local-aws-info.json")["dev"];
+    let keys: serde_json::Value = serde_json::from_str(
+        &fs_err::read_to_string(auth["awsConfigFilePath"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(keys["credentials"]["sessionToken"], token);
 }
