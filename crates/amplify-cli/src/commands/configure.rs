@@ -160,6 +160,7 @@ async fn ask(ctx: &Ctx, project: &mut Project, root: &Path, env: &str) -> anyhow
         0 => {
             let name = questions::project_name(&prompter, project.project_name()?)?;
             let editor = questions::editor(&prompter, project.editor())?;
+            questions::hide_generated_files_from(ctx, root, editor)?;
             let frontend = questions::frontend(&prompter, root, Some(&project.frontend()?))?;
             project.set_project_name(&name);
             project.set_editor(editor);

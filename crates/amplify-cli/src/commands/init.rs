@@ -126,6 +126,8 @@ struct Settings {
     name: String,
     env: String,
     editor: Editor,
+    /// Chosen at the editor question, which is when the original writes `.vscode/settings.json`.
+    editor_asked: bool,
     frontend: Frontend,
 }
 
@@ -147,6 +149,7 @@ fn new_project_settings(
             .unwrap_or_else(|| default_project_name(&folder)),
         env: given.env_name.clone().unwrap_or_else(|| "dev".into()),
         editor: given.editor.unwrap_or_else(Editor::default_editor),
+        editor_asked: false,
         frontend: flags.frontend.clone().unwrap_or_else(|| {
             Frontend::default_for(suggested_type(root), guess_framework(root))
                 .expect("a known type")
@@ -170,6 +173,7 @@ fn new_project_settings(
         }
         if given.editor.is_none() {
             settings.editor = questions::editor(prompter, Some(settings.editor))?;
+            settings.editor_asked = true;
         }
         if flags.frontend.is_none() {
             settings.frontend = questions::frontend(prompter, root, Some(&settings.frontend))?;
@@ -195,6 +199,7 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
         name,
         env,
         editor,
+        editor_asked,
         frontend,
     } = settings;
     let tags = (default_tags(), default_tags_text());
@@ -222,7 +227,11 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
             Ok(())
         },
     )
-    .await
+    .await?;
+    if editor_asked {
+        questions::hide_generated_files_from(ctx, &root, editor)?;
+    }
+    Ok(())
 }
 
 async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result<()> {

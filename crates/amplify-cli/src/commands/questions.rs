@@ -65,6 +65,26 @@ pub fn existing_env(
     Ok(Some(existing[index].clone()))
 }
 
+/// After Visual Studio Code was chosen at the editor question: the original's `files.exclude` rules in
+/// `root/.vscode/settings.json`.
+pub fn hide_generated_files_from(
+    ctx: &Ctx,
+    root: &std::path::Path,
+    editor: Editor,
+) -> anyhow::Result<()> {
+    use amplify_project::vscode::{VscodeSettings, hide_generated_files};
+    if editor.id != "vscode" {
+        return Ok(());
+    }
+    if hide_generated_files(root)? == VscodeSettings::LeftAsItIs {
+        ctx.printer.warn(format!(
+            "{} is not plain JSON (comments?): it was left as it is; add amplify's files to \"files.exclude\" yourself if you want them hidden",
+            root.join(".vscode/settings.json").display()
+        ));
+    }
+    Ok(())
+}
+
 pub fn editor(prompter: &Prompter<'_>, current: Option<Editor>) -> anyhow::Result<Editor> {
     let names: Vec<&str> = EDITORS.iter().map(|e| e.name).collect();
     let default = current

@@ -406,3 +406,35 @@ fn configure_writes_a_new_user_and_changes_nothing_else() {
             && !read("credentials").contains("AKIAOTHERUSER0000001")
     );
 }
+
+#[test]
+fn choosing_visual_studio_code_hides_the_generated_files_from_it() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    assert!(
+        !ctx.project_dir().join(".vscode").exists(),
+        "no editor question, no settings (as the original)"
+    );
+    let mut pty = ctx.pty(&["configure", "project"]);
+    pty.expect("Which setting do you want to configure?");
+    pty.enter();
+    for question in [
+        "Enter a name for the project",
+        "Choose your default editor:",
+        "Choose the type of app that you're building",
+        "What javascript framework are you using",
+        "Source Directory Path:",
+        "Distribution Directory Path:",
+        "Build Command:",
+        "Start Command:",
+    ] {
+        pty.expect(question);
+        pty.enter();
+    }
+    pty.expect("Successfully made configuration changes to your project.");
+    assert_eq!(pty.wait(), 0);
+    let settings = ctx.project_json(".vscode/settings.json");
+    for pattern in amplify_project::vscode::HIDDEN {
+        assert_eq!(settings["files.exclude"][pattern], true, "{pattern}");
+    }
+}
