@@ -263,6 +263,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
     if existing.contains(&env) {
         return switch_environment(ctx, &prompter, &mut project, &env, flags).await;
     }
+    fresh_clone_editor(ctx, &prompter, &mut project, &flags)?;
 
     let current_auth = match &current_env {
         Some(current) => project.auth(current)?,
@@ -443,6 +444,7 @@ async fn switch_environment(
     env: &str,
     flags: Flags,
 ) -> anyhow::Result<()> {
+    fresh_clone_editor(ctx, prompter, project, &flags)?;
     let (auth, new_setting) = match (flags.auth, project.auth(env)?) {
         (Some(choice), _) => (EnvAuth::from_choice(ctx.profiles()?, choice)?, true),
         (None, Some(stored)) => (EnvAuth::from_stored(ctx.profiles()?, &stored)?, false),
@@ -479,6 +481,30 @@ async fn switch_environment(
     ));
     ctx.printer
         .success("Initialized your environment successfully.");
+    Ok(())
+}
+
+/// A fresh clone has no editor of its own (`local-env-info.json` is not in version control): as the
+/// original, it comes from `--amplify`, else the editor question, else (`--yes`) the default.
+fn fresh_clone_editor(
+    ctx: &Ctx,
+    prompter: &Prompter<'_>,
+    project: &mut Project,
+    flags: &Flags,
+) -> anyhow::Result<()> {
+    if project.has_local_env() || project.editor().is_some() {
+        return Ok(());
+    }
+    let editor = match flags.amplify.editor {
+        Some(editor) => editor,
+        None if flags.ask => {
+            let editor = questions::editor(prompter, None)?;
+            questions::hide_generated_files_from(ctx, project.root(), editor)?;
+            editor
+        }
+        None => Editor::default_editor(),
+    };
+    project.set_editor(editor);
     Ok(())
 }
 
