@@ -21,6 +21,7 @@ mod init_headless;
 mod init_interactive;
 mod original;
 mod parity_flags;
+mod parity_table;
 mod permissions_boundary;
 mod profiles;
 mod reliability;
