@@ -183,7 +183,8 @@ impl NewProject {
                 .path()
                 .join(relative.strip_prefix("amplify/").unwrap_or(relative))
         };
-        let meta = json!({"providers": {PROVIDER: Value::Object(self.outputs.0.clone())}});
+        let provider = provider_entry(&self.outputs, self.permissions_boundary.as_deref());
+        let meta = json!({"providers": {PROVIDER: provider.clone()}});
         let tags = tags_json(&default_tags());
         let cloud = self.cloud_backend();
         let env_info = json!({
@@ -200,7 +201,7 @@ impl NewProject {
             ),
             (
                 paths::TEAM_PROVIDER_INFO,
-                json!({ &self.env: { PROVIDER: provider_entry(&self.outputs, self.permissions_boundary.as_deref()) } }),
+                json!({ &self.env: { PROVIDER: provider } }),
             ),
             (paths::BACKEND_META, meta),
             ("amplify/backend/backend-config.json", json!({})),
