@@ -125,58 +125,7 @@ pub fn parse_frontend(
         }))
     };
     match type_name.as_str() {
-        "javascript" => {
-            let (base_framework, base_config) = match base {
-                Frontend::Javascript { framework, config } => (*framework, Some(config)),
-                _ => (Framework::None, None),
-            };
-            let mut warning = None;
-            let framework = match text_field(&map, "framework") {
-                None => base_framework,
-                Some(name) => Framework::parse(&name.to_lowercase()).unwrap_or_else(|| {
-                    warning = Some(format!(
-                        "Unsupported javascript framework: {}; none is used (supported: {})",
-                        crate::frontend::displayable(&name),
-                        Framework::ALL.map(Framework::as_str).join(", ")
-                    ));
-                    Framework::None
-                }),
-            };
-            let config = match (
-                config.is_some(),
-                field("SourceDir"),
-                field("DistributionDir"),
-                field("BuildCommand"),
-                field("StartCommand"),
-            ) {
-                (
-                    _,
-                    Some(source_dir),
-                    Some(distribution_dir),
-                    Some(build_command),
-                    Some(start_command),
-                ) => JsConfig {
-                    source_dir,
-                    distribution_dir,
-                    build_command,
-                    start_command,
-                },
-                (false, ..) => match base_config {
-                    Some(config) if framework == base_framework => config.clone(),
-                    _ => framework.defaults(),
-                },
-                _ => {
-                    return Err(FlagError::new(
-                        "The command line parameter for javascript frontend configuration is incomplete.",
-                        "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand, or no config for the framework's defaults",
-                    ));
-                }
-            };
-            Ok(Some(FrontendParams {
-                frontend: Frontend::Javascript { framework, config },
-                warning,
-            }))
-        }
+        "javascript" => javascript_frontend(&map, config.as_ref(), base).map(Some),
         "android" => field("ResDir")
             .map(|res_dir| done(Frontend::Android { res_dir }))
             .unwrap_or_else(|| {
@@ -199,6 +148,61 @@ pub fn parse_frontend(
             "use one of: android, flutter, ios, javascript",
         )),
     }
+}
+
+/// The javascript frontend of `--frontend` (see [`parse_frontend`]).
+fn javascript_frontend(
+    map: &Map<String, Value>,
+    config: Option<&Map<String, Value>>,
+    base: &Frontend,
+) -> Result<FrontendParams, FlagError> {
+    let (base_framework, base_config) = match base {
+        Frontend::Javascript { framework, config } => (*framework, Some(config)),
+        _ => (Framework::None, None),
+    };
+    let field = |key: &str| config.and_then(|c| text_field(c, key));
+    let mut warning = None;
+    let framework = match text_field(map, "framework") {
+        None => base_framework,
+        Some(name) => Framework::parse(&name.to_lowercase()).unwrap_or_else(|| {
+            warning = Some(format!(
+                "Unsupported javascript framework: {}; none is used (supported: {})",
+                crate::frontend::displayable(&name),
+                Framework::ALL.map(Framework::as_str).join(", ")
+            ));
+            Framework::None
+        }),
+    };
+    let config = match (
+        config.is_some(),
+        field("SourceDir"),
+        field("DistributionDir"),
+        field("BuildCommand"),
+        field("StartCommand"),
+    ) {
+        (_, Some(source_dir), Some(distribution_dir), Some(build_command), Some(start_command)) => {
+            JsConfig {
+                source_dir,
+                distribution_dir,
+                build_command,
+                start_command,
+            }
+        }
+        (false, ..) => match base_config {
+            Some(config) if framework == base_framework => config.clone(),
+            _ => framework.defaults(),
+        },
+        _ => {
+            return Err(FlagError::new(
+                "The command line parameter for javascript frontend configuration is incomplete.",
+                "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand, or no config for the framework's defaults",
+            ));
+        }
+    };
+    Ok(FrontendParams {
+        frontend: Frontend::Javascript { framework, config },
+        warning,
+    })
 }
 
 /// What `--permissions-boundary` says.

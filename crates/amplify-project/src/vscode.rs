@@ -77,7 +77,7 @@ mod tests {
         );
         let path = dir.path().join(".vscode/settings.json");
         let written: Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            serde_json::from_str(&fs_err::read_to_string(&path).unwrap()).unwrap();
         let excluded: Vec<&str> = written["files.exclude"]
             .as_object()
             .unwrap()
@@ -86,13 +86,13 @@ mod tests {
             .collect();
         assert_eq!(excluded, HIDDEN);
 
-        std::fs::write(
+        fs_err::write(
             &path,
             r#"{"editor.tabSize": 2, "files.exclude": {"amplify/.config": false, "node_modules": true}}"#,
         )
         .unwrap();
         hide_generated_files(dir.path()).unwrap();
-        let merged: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let merged: Value = serde_json::from_str(&fs_err::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(merged["editor.tabSize"], 2);
         assert_eq!(
             merged["files.exclude"]["amplify/.config"], false,
@@ -109,13 +109,13 @@ mod tests {
     fn a_settings_file_with_comments_is_left_as_it_is() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".vscode/settings.json");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs_err::create_dir_all(path.parent().unwrap()).unwrap();
         let text = "{\n  // tabs\n  \"editor.tabSize\": 2,\n}\n";
-        std::fs::write(&path, text).unwrap();
+        fs_err::write(&path, text).unwrap();
         assert_eq!(
             hide_generated_files(dir.path()).unwrap(),
             VscodeSettings::LeftAsItIs
         );
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert_eq!(fs_err::read_to_string(&path).unwrap(), text);
     }
 }

@@ -90,7 +90,6 @@ fn without_a_code_or_a_terminal_nothing_is_written() {
 #[test]
 fn the_originals_headless_errors() {
     let ctx = seeded();
-    let frontend_ok = r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src","DistributionDir":"build","BuildCommand":"npm run-script build","StartCommand":"npm run-script start"}}"#;
     let cases: &[(&[&str], &str)] = &[
         (
             &[
