@@ -76,8 +76,7 @@ mod tests {
             VscodeSettings::Written
         );
         let path = dir.path().join(".vscode/settings.json");
-        let written: Value =
-            serde_json::from_str(&fs_err::read_to_string(&path).unwrap()).unwrap();
+        let written: Value = serde_json::from_str(&fs_err::read_to_string(&path).unwrap()).unwrap();
         let excluded: Vec<&str> = written["files.exclude"]
             .as_object()
             .unwrap()
