@@ -197,15 +197,22 @@ pub async fn auth(
     prompter: &Prompter<'_>,
     current_profile: Option<&str>,
 ) -> anyhow::Result<EnvAuth> {
-    let set = ctx.profiles()?;
+    let mut set = ctx.profiles()?;
+    let fresh;
     if set.is_empty() {
         ctx.printer.info("AWS access credentials can not be found.");
-        ctx.printer.info(format!(
-            "No profile is defined in {} or {}: enter the access keys of an IAM user, or add profiles and run this again.",
-            set.files().config.display(),
-            set.files().credentials.display()
-        ));
-        return access_keys(ctx, prompter).await;
+        // The original's offer: its new-user setup, which writes a profile to choose next.
+        if !prompter.confirm("Setup new user", true)? {
+            ctx.printer.info(format!(
+                "No profile is defined in {} or {}: enter the access keys of an IAM user.",
+                set.files().config.display(),
+                set.files().credentials.display()
+            ));
+            return access_keys(ctx, prompter).await;
+        }
+        crate::commands::configure::new_user(ctx)?;
+        fresh = ProfileSet::load(&ctx.files())?;
+        set = &fresh;
     }
     let methods = ["AWS profile", "AWS access keys"];
     if prompter.select(

@@ -104,9 +104,14 @@ pub fn seeded_without_moto() -> TestContext {
 
 /// Interactive init up to the authentication method: the default name, the defaults accepted.
 pub fn accept_the_defaults(pty: &mut amplify_test_support::Pty) {
+    accept_the_defaults_before_auth(pty);
+    pty.expect("Select the authentication method you want to use:");
+}
+
+/// Interactive init with the default name and the defaults accepted, up to what follows.
+pub fn accept_the_defaults_before_auth(pty: &mut amplify_test_support::Pty) {
     pty.expect("Enter a name for the project");
     pty.enter();
     pty.expect("Initialize the project with the above configuration?");
     pty.enter();
-    pty.expect("Select the authentication method you want to use:");
 }
