@@ -21,6 +21,7 @@ pub fn run(names: &[String]) -> anyhow::Result<()> {
         for (key, value) in &scenario.env {
             ctx = ctx.env(key, value);
         }
+        scenario.prepare(&ctx);
         for args in scenario.before.iter().chain([&scenario.command]) {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let output = ctx.original(&args).stdin(Stdio::null()).output()?;

@@ -650,7 +650,7 @@ impl Project {
             .or_insert_with(|| json!({PROVIDER: provider_entry(&StackOutputs::default(), new.permissions_boundary.as_deref())}));
         merge_outputs(entry, &new.outputs);
         self.write_team_provider()?;
-        self.write_metas(&new.outputs, None)?;
+        self.write_metas(&new.outputs, new.permissions_boundary.as_deref(), None)?;
         self.make_current(&new.env)
     }
 
@@ -719,7 +719,7 @@ impl Project {
             .or_insert_with(|| json!({}));
         merge_outputs(entry, outputs);
         self.write_team_provider()?;
-        self.write_metas(outputs, Some(cloud_meta.unwrap_or_default()))?;
+        self.write_metas(outputs, None, Some(cloud_meta.unwrap_or_default()))?;
         self.make_current(env)
     }
 
@@ -730,11 +730,13 @@ impl Project {
         )
     }
 
-    /// `outputs` into `backend/amplify-meta.json` (whose base is `pulled` when the environment was pulled)
-    /// and, for a new environment, into `#current-cloud-backend/amplify-meta.json`.
+    /// `outputs` (after the permissions boundary, as the original writes a new environment's) into
+    /// `backend/amplify-meta.json` (whose base is `pulled` when the environment was pulled) and, for a new
+    /// environment, into `#current-cloud-backend/amplify-meta.json`.
     fn write_metas(
         &self,
         outputs: &StackOutputs,
+        boundary: Option<&str>,
         pulled: Option<Map<String, Value>>,
     ) -> Result<(), ProjectError> {
         let metas: &[&str] = if pulled.is_some() {
@@ -755,7 +757,7 @@ impl Project {
             providers
                 .as_object_mut()
                 .expect("an object")
-                .insert(PROVIDER.into(), Value::Object(outputs.0.clone()));
+                .insert(PROVIDER.into(), provider_entry(outputs, boundary));
             write_json(&path, &Value::Object(value))?;
         }
         Ok(())

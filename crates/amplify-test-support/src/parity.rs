@@ -26,6 +26,8 @@ pub struct Scenario {
     pub env: Vec<(String, String)>,
     /// `file#/json/pointer` (or a whole `file`) -> the row of docs/differences.md that allows it to differ.
     pub allowed: BTreeMap<String, String>,
+    /// IAM policies (names) that exist in the account before the commands run.
+    pub policies: Vec<String>,
 }
 
 /// The folder of the table.
@@ -75,11 +77,29 @@ impl Scenario {
                 .into_iter()
                 .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
                 .collect(),
+            policies: strings(value.get("policies").unwrap_or(&Value::Null)),
             allowed: object("allowed")
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
                 .collect(),
+        }
+    }
+
+    /// The scenario's account as its commands expect it: its IAM policies created in `ctx`'s moto.
+    pub fn prepare(&self, ctx: &TestContext) {
+        for name in &self.policies {
+            ctx.moto().call(
+                "iam",
+                &[
+                    ("Action", "CreatePolicy"),
+                    ("PolicyName", name),
+                    (
+                        "PolicyDocument",
+                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                    ),
+                ],
+            );
         }
     }
 

@@ -52,6 +52,7 @@ fn every_headless_form_writes_what_the_original_writes() {
         for (key, value) in &scenario.env {
             ctx = ctx.env(key, value);
         }
+        scenario.prepare(&ctx);
         for args in scenario.before.iter().chain([&scenario.command]) {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = ctx.run(&args);
