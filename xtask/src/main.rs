@@ -15,6 +15,7 @@
 mod bench;
 mod demo;
 mod moto;
+mod parity;
 mod setup;
 mod soak;
 
@@ -47,9 +48,10 @@ fn run() -> anyhow::Result<()> {
         "docs" => docs(),
         "bench" => bench::run(rest),
         "soak" => soak::run(),
+        "record-parity" => parity::run(rest),
         "help" | "--help" | "-h" => {
             println!(
-                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  lint    cargo fmt --check and clippy with warnings denied\n  test    setup, lint, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles\n  docs    regenerate docs/reference.md\n  bench   benchmarks next to their peers (docs/performance.md) [--runs N]\n  soak    long reliability runs (docs/reliability.md)"
+                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  lint    cargo fmt --check and clippy with warnings denied\n  test    setup, lint, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles\n  docs    regenerate docs/reference.md\n  bench   benchmarks next to their peers (docs/performance.md) [--runs N]\n  soak    long reliability runs (docs/reliability.md)\n  record-parity [NAME...]  record what the original CLI writes for each scenario of fixtures/parity/"
             );
             Ok(())
         }

@@ -77,7 +77,7 @@ pub enum Command {
     )]
     Configure(ConfigureArgs),
     /// Commands of the awscloudformation provider.
-    #[command(subcommand, name = "awscloudformation", visible_alias = "aws")]
+    #[command(subcommand, name = "awscloudformation", visible_aliases = ["aws", "awscfn"])]
     Awscloudformation(AwsCommand),
     /// Run a program with the project's AWS session (the original CLI's `amplify push` among them).
     #[command(after_help = EXEC_EXAMPLES)]
@@ -101,20 +101,56 @@ const COMPLETION_EXAMPLES: &str = r#"Examples:
   amplify-rs completions zsh > "${fpath[1]}/_amplify-rs"
   amplify-rs completions fish > ~/.config/fish/completions/amplify-rs.fish"#;
 
+/// The original's headless flags, under every name it accepts them, shared by `init` and
+/// `configure project`.
 #[derive(Args)]
-pub struct InitArgs {
-    /// Project settings as JSON: {"projectName","envName","defaultEditor"}.
-    #[arg(long, short = 'a', value_name = "JSON")]
+pub struct HeadlessArgs {
+    /// Project settings as JSON: {"projectName","envName","defaultEditor"}. Also --amplify-config, --amplifyConfig.
+    #[arg(long, short = 'a', value_name = "JSON", aliases = ["amplify-config", "amplifyConfig"])]
     pub amplify: Option<String>,
-    /// Frontend settings as JSON: {"frontend","framework","config":{"SourceDir","DistributionDir","BuildCommand","StartCommand"}}.
-    #[arg(long, short = 'f', value_name = "JSON")]
+    /// Frontend settings as JSON: {"frontend","framework","config":{"SourceDir","DistributionDir","BuildCommand","StartCommand"}}. Also --frontend-config, --frontendConfig.
+    #[arg(long, short = 'f', value_name = "JSON", aliases = ["frontend-config", "frontendConfig"])]
     pub frontend: Option<String>,
-    /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}.
-    #[arg(long, short = 'p', value_name = "JSON")]
+    /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}. Also --provider, --providers-config, --providersConfig.
+    #[arg(long, short = 'p', value_name = "JSON", aliases = ["provider", "providers-config", "providersConfig"])]
     pub providers: Option<String>,
     /// Accept the defaults and ask nothing.
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub headless: HeadlessArgs,
+    /// The environment's name; wins over the envName of --amplify, as in the original.
+    #[arg(long = "envName", value_name = "NAME")]
+    pub env_name: Option<String>,
+    /// The Amplify app's id. amplify-rs creates no Amplify app: in a project that records another app id
+    /// this is refused (as the original refuses it, unless AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true), else ignored.
+    #[arg(long = "appId", value_name = "ID")]
+    pub app_id: Option<String>,
+    /// The IAM policy that bounds the roles of the new environment (its root stack's, and every role the
+    /// original's `amplify push` deploys there); kept in team-provider-info.json. A new environment without
+    /// it takes the current environment's; "" for none.
+    #[arg(long = "permissions-boundary", value_name = "ARN")]
+    pub permissions_boundary: Option<String>,
+    #[command(flatten)]
+    pub ignored: IgnoredInitFlags,
+}
+
+/// Flags the original's init accepts and does nothing with here: accepted so that scripts written for it
+/// run unchanged, and ignored (docs/differences.md).
+#[derive(Debug, Args)]
+pub struct IgnoredInitFlags {
+    #[arg(long = "forcePush", hide = true)]
+    pub force_push: bool,
+    #[arg(long, hide = true)]
+    pub debug: bool,
+    #[arg(long, hide = true, value_name = "JSON")]
+    pub categories: Option<String>,
+    #[arg(long, hide = true, value_name = "JSON")]
+    pub codegen: Option<String>,
 }
 
 const INIT_EXAMPLES: &str = r#"Examples:
@@ -211,9 +247,25 @@ impl Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {
-    /// Change the project's name, editor, frontend, or AWS profile.
-    Project,
+    /// Change the project's name, editor, frontend, AWS profile or container-based deployments; with
+    /// --amplify, --frontend, --providers or --yes, without questions.
+    #[command(after_help = CONFIGURE_PROJECT_EXAMPLES)]
+    Project(ConfigureProjectArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct ConfigureProjectArgs {
+    #[command(flatten)]
+    pub headless: HeadlessArgs,
+}
+
+const CONFIGURE_PROJECT_EXAMPLES: &str = r#"Examples:
+  amplify-rs configure project                 # the questions
+  # Headless: the given settings change, the others stay.
+  amplify-rs configure project --yes \
+    --amplify '{"projectName":"myapp","defaultEditor":"vscode"}' \
+    --frontend '{"frontend":"javascript","framework":"react"}' \
+    --providers '{"awscloudformation":{"configLevel":"project","useProfile":true,"profileName":"bizcorprole"}}'"#;
 
 #[derive(Debug, Subcommand)]
 pub enum AwsCommand {
@@ -331,13 +383,24 @@ impl std::fmt::Debug for GlobalArgs {
     }
 }
 
-impl std::fmt::Debug for InitArgs {
+impl std::fmt::Debug for HeadlessArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InitArgs")
+        f.debug_struct("HeadlessArgs")
             .field("amplify", &self.amplify)
             .field("frontend", &self.frontend)
             .field("providers", &self.providers.as_ref().map(|_| "REDACTED"))
             .field("yes", &self.yes)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for InitArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitArgs")
+            .field("headless", &self.headless)
+            .field("env_name", &self.env_name)
+            .field("app_id", &self.app_id)
+            .field("permissions_boundary", &self.permissions_boundary)
             .finish()
     }
 }

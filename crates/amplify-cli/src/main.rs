@@ -68,10 +68,10 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             runtime()?.block_on(commands::init::run(&ctx, args))
         }
         Command::Configure(ConfigureArgs {
-            command: Some(ConfigureCommand::Project),
+            command: Some(ConfigureCommand::Project(args)),
         }) => {
             let ctx = ctx()?;
-            runtime()?.block_on(commands::configure::project(&ctx))
+            runtime()?.block_on(commands::configure::project(&ctx, &args.headless))
         }
         Command::Configure(ConfigureArgs { command: None }) => {
             commands::configure::new_user(&ctx()?)

@@ -54,6 +54,12 @@ pub mod amplify {
     pub const CREDENTIAL_CHAIN: &str = "AMPLIFY_RS_CREDENTIAL_CHAIN";
 }
 
+/// The original CLI's variables that amplify-rs honours as it does.
+pub mod original {
+    /// `true`: `init --appId` naming another app than the project's is not refused.
+    pub const SKIP_APP_ID_MISMATCH_CHECK: &str = "AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK";
+}
+
 /// A snapshot of the environment. Its `Debug` shows the names only: values can be secrets.
 #[derive(Clone, Default)]
 pub struct Env {

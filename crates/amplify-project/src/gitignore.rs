@@ -54,11 +54,12 @@ pub(crate) fn with_block(existing: Option<&str>) -> String {
         }
     }
     let rest = kept.join("\n");
-    let rest = rest.trim_end();
+    let rest = rest.trim_end_matches(['\n', '\r']);
     if rest.is_empty() {
         block()
     } else {
-        format!("{rest}\n\n{}", block())
+        // The original ends a file it appended to with a newline (and a file it created without one).
+        format!("{rest}\n\n{}\n", block())
     }
 }
 
@@ -89,7 +90,26 @@ mod tests {
             text.starts_with("node_modules\n.env\n\n# mine\n*.log\n\n#amplify-do-not-edit-begin"),
             "{text}"
         );
+        assert!(
+            text.ends_with(&format!("{END}\n")),
+            "as the original: {text:?}"
+        );
         assert_eq!(text.matches(BEGIN).count(), 1);
         assert_eq!(with_block(Some(&text)), text, "idempotent");
+    }
+
+    /// docs/differences.md: the original trims every line of the file, drops any line starting with
+    /// `#amplify` and the lines after it up to a blank one; here the user's lines stay as written.
+    #[test]
+    fn the_users_lines_stay_as_written_where_the_original_trims_and_drops_them() {
+        let existing = "  indented/\n#amplify-notes: keep the mock data\nmock-data/\n\n*.log   \n";
+        let text = with_block(Some(existing));
+        assert!(
+            text.starts_with(
+                "  indented/\n#amplify-notes: keep the mock data\nmock-data/\n\n*.log   \n\n"
+            ),
+            "{text:?}"
+        );
+        assert_eq!(text.matches(BEGIN).count(), 1);
     }
 }

@@ -43,6 +43,17 @@ pub struct AmplifyParams {
     pub project_name: Option<String>,
     pub env_name: Option<String>,
     pub editor: Option<Editor>,
+    /// A `defaultEditor` the original does not know: ignored as the original ignores it (the default,
+    /// Visual Studio Code, is used), and worth a warning.
+    pub unknown_editor: Option<String>,
+}
+
+/// `--frontend`, completed as the original completes it, and what the user should hear about it.
+#[derive(Debug)]
+pub struct FrontendParams {
+    pub frontend: Frontend,
+    /// Set when a part of the flag was replaced (an unsupported framework).
+    pub warning: Option<String>,
 }
 
 fn parse_object(flag: &str, text: &str) -> Result<Map<String, Value>, FlagError> {
@@ -68,100 +79,176 @@ pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, FlagError> {
         return Ok(AmplifyParams::default());
     };
     let map = parse_object("--amplify", text)?;
-    let editor = match text_field(&map, "defaultEditor") {
-        None => None,
-        Some(value) => Some(Editor::from_stored(&value).ok_or_else(|| {
-            FlagError::new(
-                format!("--amplify names an unknown defaultEditor \"{value}\""),
-                format!(
-                    "use one of: {}",
-                    crate::editor::EDITORS
-                        .iter()
-                        .map(|e| e.id)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })?),
-    };
+    let given = text_field(&map, "defaultEditor");
+    let editor = given.as_deref().and_then(Editor::from_stored);
     Ok(AmplifyParams {
         project_name: text_field(&map, "projectName"),
         env_name: text_field(&map, "envName"),
         editor,
+        unknown_editor: given.filter(|_| editor.is_none()),
     })
 }
 
-pub fn parse_frontend(text: Option<&str>) -> Result<Option<Frontend>, FlagError> {
+/// The warning for an unknown `defaultEditor`, which names the editors the original knows.
+pub fn unknown_editor_warning(value: &str) -> String {
+    format!(
+        "--amplify names an unknown defaultEditor \"{}\"; {} is used (known: {})",
+        crate::frontend::displayable(value),
+        Editor::default_editor().name,
+        crate::editor::EDITORS
+            .iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// `--frontend`, completed as the original completes it from `base` (what the project has, or for a new one
+/// what the folder suggests): a javascript frontend without `framework` keeps `base`'s; one without `config`
+/// gets `base`'s config for the same framework, else the framework's defaults; an unsupported framework
+/// becomes `none` with a warning. A `config` given in part is the original's error.
+pub fn parse_frontend(
+    text: Option<&str>,
+    base: &Frontend,
+) -> Result<Option<FrontendParams>, FlagError> {
     let Some(text) = text else { return Ok(None) };
     let map = parse_object("--frontend", text)?;
     let type_name = text_field(&map, "frontend")
         .or_else(|| text_field(&map, "type"))
         .unwrap_or_else(|| "javascript".into());
-    let config = map
-        .get("config")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let field = |key: &str| text_field(&config, key);
+    let config = map.get("config").and_then(Value::as_object).cloned();
+    let field = |key: &str| config.as_ref().and_then(|c| text_field(c, key));
+    let done = |frontend| {
+        Ok(Some(FrontendParams {
+            frontend,
+            warning: None,
+        }))
+    };
     match type_name.as_str() {
-        "javascript" => {
-            let framework_name = text_field(&map, "framework").unwrap_or_else(|| "none".into());
-            let framework = Framework::parse(&framework_name).ok_or_else(|| {
-                FlagError::new(
-                    format!("The passed in framework: \"{framework_name}\" is not supported."),
-                    format!(
-                        "use one of: {}",
-                        Framework::ALL.map(Framework::as_str).join(", ")
-                    ),
-                )
-            })?;
-            match (
-                field("SourceDir"),
-                field("DistributionDir"),
-                field("BuildCommand"),
-                field("StartCommand"),
-            ) {
-                (
-                    Some(source_dir),
-                    Some(distribution_dir),
-                    Some(build_command),
-                    Some(start_command),
-                ) => Ok(Some(Frontend::Javascript {
-                    framework,
-                    config: JsConfig {
-                        source_dir,
-                        distribution_dir,
-                        build_command,
-                        start_command,
-                    },
-                })),
-                _ => Err(FlagError::new(
-                    "The command line parameter for javascript frontend configuration is incomplete.",
-                    "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand",
-                )),
-            }
-        }
+        "javascript" => javascript_frontend(&map, config.as_ref(), base).map(Some),
         "android" => field("ResDir")
-            .map(|res_dir| Some(Frontend::Android { res_dir }))
-            .ok_or_else(|| {
-                FlagError::new(
+            .map(|res_dir| done(Frontend::Android { res_dir }))
+            .unwrap_or_else(|| {
+                Err(FlagError::new(
                     "The command line parameter for android frontend configuration is incomplete.",
                     "give config.ResDir, such as app/src/main/res",
-                )
+                ))
             }),
         "flutter" => field("ResDir")
-            .map(|res_dir| Some(Frontend::Flutter { res_dir }))
-            .ok_or_else(|| {
-                FlagError::new(
+            .map(|res_dir| done(Frontend::Flutter { res_dir }))
+            .unwrap_or_else(|| {
+                Err(FlagError::new(
                     "The command line parameter for Flutter frontend configuration is incomplete.",
                     "give config.ResDir, such as ./lib/",
-                )
+                ))
             }),
-        "ios" => Ok(Some(Frontend::Ios)),
+        "ios" => done(Frontend::Ios),
         other => Err(FlagError::new(
             format!("--frontend names an unknown frontend \"{other}\""),
             "use one of: android, flutter, ios, javascript",
         )),
+    }
+}
+
+/// The javascript frontend of `--frontend` (see [`parse_frontend`]).
+fn javascript_frontend(
+    map: &Map<String, Value>,
+    config: Option<&Map<String, Value>>,
+    base: &Frontend,
+) -> Result<FrontendParams, FlagError> {
+    let (base_framework, base_config) = match base {
+        Frontend::Javascript { framework, config } => (*framework, Some(config)),
+        _ => (Framework::None, None),
+    };
+    let field = |key: &str| config.and_then(|c| text_field(c, key));
+    let mut warning = None;
+    let framework = match text_field(map, "framework") {
+        None => base_framework,
+        Some(name) => Framework::parse(&name.to_lowercase()).unwrap_or_else(|| {
+            warning = Some(format!(
+                "Unsupported javascript framework: {}; none is used (supported: {})",
+                crate::frontend::displayable(&name),
+                Framework::ALL.map(Framework::as_str).join(", ")
+            ));
+            Framework::None
+        }),
+    };
+    let config = match (
+        config.is_some(),
+        field("SourceDir"),
+        field("DistributionDir"),
+        field("BuildCommand"),
+        field("StartCommand"),
+    ) {
+        (_, Some(source_dir), Some(distribution_dir), Some(build_command), Some(start_command)) => {
+            JsConfig {
+                source_dir,
+                distribution_dir,
+                build_command,
+                start_command,
+            }
+        }
+        (false, ..) => match base_config {
+            Some(config) if framework == base_framework => config.clone(),
+            _ => framework.defaults(),
+        },
+        _ => {
+            return Err(FlagError::new(
+                "The command line parameter for javascript frontend configuration is incomplete.",
+                "give all four of config.SourceDir, config.DistributionDir, config.BuildCommand and config.StartCommand, or no config for the framework's defaults",
+            ));
+        }
+    };
+    Ok(FrontendParams {
+        frontend: Frontend::Javascript { framework, config },
+        warning,
+    })
+}
+
+/// What `--permissions-boundary` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BoundaryFlag {
+    /// `--permissions-boundary ""`: no boundary, and none carried over from the current environment.
+    None,
+    /// The IAM policy every role of the environment is bounded by.
+    Policy(String),
+}
+
+impl BoundaryFlag {
+    pub fn arn(&self) -> Option<&str> {
+        match self {
+            BoundaryFlag::None => None,
+            BoundaryFlag::Policy(arn) => Some(arn),
+        }
+    }
+}
+
+/// `--permissions-boundary`, with the original's rule: an IAM policy ARN (`arn:aws:iam::<12 digits or
+/// aws>:policy/NAME`) or empty. The original prints an error for another value and goes on without a
+/// boundary; here it is refused before anything happens (docs/differences.md).
+pub fn parse_permissions_boundary(value: Option<&str>) -> Result<Option<BoundaryFlag>, FlagError> {
+    let Some(value) = value else { return Ok(None) };
+    if value.is_empty() {
+        return Ok(Some(BoundaryFlag::None));
+    }
+    let valid = value
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.split_once(":policy/"))
+        .is_some_and(|(account, name)| {
+            !name.is_empty()
+                && (account == "aws"
+                    || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+        });
+    if valid {
+        Ok(Some(BoundaryFlag::Policy(value.to_string())))
+    } else {
+        Err(FlagError::new(
+            "The permissions boundary ARN specified is not a valid IAM Policy ARN",
+            format!(
+                "--permissions-boundary takes a policy's ARN, such as arn:aws:iam::123456789012:policy/AmplifyBoundary (or \"\" for none), not {:?}",
+                crate::frontend::displayable(value)
+            ),
+        ))
     }
 }
 
@@ -288,17 +375,90 @@ mod tests {
     }
 
     #[test]
+    fn permissions_boundaries_follow_the_originals_rule() {
+        let parse = |v: &str| parse_permissions_boundary(Some(v));
+        assert_eq!(
+            parse("arn:aws:iam::123456789012:policy/Bound").unwrap(),
+            Some(BoundaryFlag::Policy(
+                "arn:aws:iam::123456789012:policy/Bound".into()
+            ))
+        );
+        assert!(parse("arn:aws:iam::aws:policy/PowerUserAccess").is_ok());
+        assert_eq!(parse("").unwrap(), Some(BoundaryFlag::None));
+        assert_eq!(parse_permissions_boundary(None).unwrap(), None);
+        for bad in [
+            "arn:aws:iam::12345:policy/Bound",
+            "arn:aws:iam::123456789012:role/Bound",
+            "arn:aws:iam::123456789012:policy/",
+            "Bound",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "The permissions boundary ARN specified is not a valid IAM Policy ARN",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn javascript_frontend_needs_all_four_settings() {
-        let e = parse_frontend(Some(
-            r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src"}}"#,
-        ))
+        let base = Frontend::default_for("javascript", Framework::React).unwrap();
+        let e = parse_frontend(
+            Some(r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src"}}"#),
+            &base,
+        )
         .unwrap_err();
         assert_eq!(
             e.to_string(),
             "The command line parameter for javascript frontend configuration is incomplete."
         );
-        let e =
-            parse_frontend(Some(r#"{"frontend":"javascript","framework":"svelte"}"#)).unwrap_err();
-        assert!(e.to_string().contains("\"svelte\" is not supported"));
+    }
+
+    #[test]
+    fn a_javascript_frontend_is_completed_as_the_original_completes_it() {
+        let base = Frontend::Javascript {
+            framework: Framework::React,
+            config: JsConfig {
+                source_dir: "web".into(),
+                ..Framework::React.defaults()
+            },
+        };
+        let parse = |text: &str| parse_frontend(Some(text), &base).unwrap().unwrap();
+        let vue = parse(r#"{"frontend":"javascript","framework":"Vue"}"#);
+        assert_eq!(
+            vue.frontend,
+            Frontend::Javascript {
+                framework: Framework::Vue,
+                config: Framework::Vue.defaults()
+            }
+        );
+        assert!(vue.warning.is_none());
+        // No framework: the project's, with its config.
+        assert_eq!(parse(r#"{"frontend":"javascript"}"#).frontend, base);
+        let svelte = parse(r#"{"frontend":"javascript","framework":"svelte"}"#);
+        assert_eq!(
+            svelte.frontend,
+            Frontend::Javascript {
+                framework: Framework::None,
+                config: Framework::None.defaults()
+            }
+        );
+        assert!(
+            svelte
+                .warning
+                .unwrap()
+                .starts_with("Unsupported javascript framework: svelte")
+        );
+    }
+
+    #[test]
+    fn an_unknown_editor_is_ignored_and_named() {
+        let params = parse_amplify(Some(r#"{"defaultEditor":"notepad"}"#)).unwrap();
+        assert_eq!(params.editor, None);
+        assert_eq!(params.unknown_editor.as_deref(), Some("notepad"));
+        let params = parse_amplify(Some(r#"{"defaultEditor":"Code"}"#)).unwrap();
+        assert_eq!(params.editor.map(|e| e.id), Some("vscode"));
+        assert_eq!(params.unknown_editor, None);
     }
 }

@@ -1,8 +1,8 @@
 //! The files of an Amplify project, as the original Amplify CLI writes and reads them, so that projects move
 //! freely between it and `amplify-rs`: `amplify/.config/{project-config,local-env-info,local-aws-info}.json`,
 //! `amplify/team-provider-info.json`, both `amplify-meta.json`, `backend-config.json`, `tags.json`,
-//! `cli.json`, the javascript frontend's `aws-exports.js` and `amplifyconfiguration.json`, and the
-//! `.gitignore` block.
+//! `cli.json`, the javascript frontend's `aws-exports.js` and `amplifyconfiguration.json`, the
+//! `.gitignore` block, and Visual Studio Code's `files.exclude`.
 //!
 //! Keys this crate does not know (such as the original's `whyContinueWithGen1`) are kept as they are. Every
 //! file is replaced atomically, and a new project appears all at once: its `amplify/` folder is built
@@ -19,6 +19,7 @@ mod gitignore;
 pub mod headless;
 mod names;
 mod project;
+pub mod vscode;
 
 pub use auth::{AccessKeysFile, AwsAuth};
 pub use cloud_backend::CloudBackend;

@@ -120,6 +120,8 @@ pub struct NewProject {
     pub frontend: Frontend,
     pub auth: AwsAuth,
     pub outputs: StackOutputs,
+    /// The IAM policy bounding the environment's roles (`--permissions-boundary`).
+    pub permissions_boundary: Option<String>,
 }
 
 /// Everything `init` decided for a new environment of an existing project.
@@ -128,6 +130,23 @@ pub struct NewEnvironment {
     pub env: String,
     pub auth: AwsAuth,
     pub outputs: StackOutputs,
+    /// The IAM policy bounding the environment's roles: given, or carried over from the current one.
+    pub permissions_boundary: Option<String>,
+}
+
+/// Where the original keeps an environment's permissions boundary: its awscloudformation entry of
+/// `team-provider-info.json`, which its `amplify push` reads to bound every role it deploys.
+const BOUNDARY_KEY: &str = "PermissionsBoundaryPolicyArn";
+
+/// The environment's awscloudformation entry of `team-provider-info.json` as the original writes it: the
+/// permissions boundary (set before the stack is created) first, then the stack's outputs.
+fn provider_entry(outputs: &StackOutputs, boundary: Option<&str>) -> Value {
+    let mut entry = Map::new();
+    if let Some(arn) = boundary {
+        entry.insert(BOUNDARY_KEY.into(), arn.into());
+    }
+    entry.extend(outputs.0.clone());
+    Value::Object(entry)
 }
 
 impl NewProject {
@@ -164,7 +183,8 @@ impl NewProject {
                 .path()
                 .join(relative.strip_prefix("amplify/").unwrap_or(relative))
         };
-        let meta = json!({"providers": {PROVIDER: Value::Object(self.outputs.0.clone())}});
+        let provider = provider_entry(&self.outputs, self.permissions_boundary.as_deref());
+        let meta = json!({"providers": {PROVIDER: provider.clone()}});
         let tags = tags_json(&default_tags());
         let cloud = self.cloud_backend();
         let env_info = json!({
@@ -181,7 +201,7 @@ impl NewProject {
             ),
             (
                 paths::TEAM_PROVIDER_INFO,
-                json!({ &self.env: { PROVIDER: Value::Object(self.outputs.0.clone()) } }),
+                json!({ &self.env: { PROVIDER: provider } }),
             ),
             (paths::BACKEND_META, meta),
             ("amplify/backend/backend-config.json", json!({})),
@@ -289,6 +309,9 @@ pub struct Project {
     env_info: Map<String, Value>,
     aws_info: Map<String, Value>,
     team_provider: Map<String, Value>,
+    /// Keys files of access-keys settings replaced or removed since the project was read, deleted by
+    /// [`Project::remove_retired_keys`] once the new setting is saved, as the original deletes them.
+    retired_keys: Vec<PathBuf>,
 }
 
 impl Project {
@@ -301,6 +324,7 @@ impl Project {
             env_info: read_json_or_empty(&root.join(paths::LOCAL_ENV_INFO))?,
             aws_info: read_json_or_empty(&root.join(paths::LOCAL_AWS_INFO))?,
             team_provider: read_json_or_empty(&root.join(paths::TEAM_PROVIDER_INFO))?,
+            retired_keys: Vec::new(),
         };
         project.project_name()?;
         if !project.env_info.is_empty() {
@@ -472,6 +496,27 @@ impl Project {
             .map(StackOutputs)
     }
 
+    /// The IAM policy bounding `env`'s roles, as the original records it in `team-provider-info.json`.
+    pub fn permissions_boundary(&self, env: &str) -> Option<&str> {
+        self.team_provider
+            .get(env)?
+            .get(PROVIDER)?
+            .get(BOUNDARY_KEY)?
+            .as_str()
+            .filter(|arn| !arn.is_empty())
+    }
+
+    /// The Amplify app id the current environment records (`AmplifyAppId` of its stack outputs), which the
+    /// original checks `--appId` against.
+    pub fn app_id(&self) -> Option<&str> {
+        let env = self.env_name().ok()?;
+        self.team_provider
+            .get(env)?
+            .get(PROVIDER)?
+            .get("AmplifyAppId")?
+            .as_str()
+    }
+
     /// Region of the current environment's stack.
     pub fn region(&self) -> Option<String> {
         let env = self.env_name().ok()?;
@@ -491,8 +536,77 @@ impl Project {
         set_frontend(&mut self.config, frontend);
     }
 
+    /// `env`'s AWS setting becomes `auth`; a keys file the old setting had and the new one has not is
+    /// retired ([`Project::remove_retired_keys`]).
     pub fn set_auth(&mut self, env: &str, auth: &AwsAuth) {
+        if let Ok(Some(AwsAuth::AccessKeys { path })) = self.auth(env)
+            && *auth != (AwsAuth::AccessKeys { path: path.clone() })
+        {
+            self.retired_keys.push(path);
+        }
         self.aws_info.insert(env.into(), auth.to_json());
+    }
+
+    /// Deletes the keys files retired by [`Project::set_auth`], after the new setting is saved: the
+    /// original deletes the old keys file when the setting is updated or removed. Only files of the keys
+    /// folder `home/.amplify/awscloudformation/` are deleted (`local-aws-info.json` could have been planted
+    /// to name another file); the others are returned, left as they are.
+    pub fn remove_retired_keys(&mut self, home: &Path) -> Result<Vec<PathBuf>, ProjectError> {
+        let folder = home.join(".amplify").join("awscloudformation");
+        let mut left = Vec::new();
+        for path in std::mem::take(&mut self.retired_keys) {
+            if path.parent() != Some(folder.as_path()) {
+                left.push(path);
+                continue;
+            }
+            match fs_err::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(amplify_fs::FsError::Write { path, source }.into()),
+            }
+        }
+        Ok(left)
+    }
+
+    /// Whether the project uses the original's container-based deployments (`ServerlessContainers` in its
+    /// frontend's config), shown and changed by `configure project`.
+    pub fn serverless_containers(&self) -> bool {
+        self.frontend_config()
+            .and_then(|config| config.get("ServerlessContainers"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    pub fn set_serverless_containers(&mut self, on: bool) {
+        let Some(frontend) = self
+            .config
+            .get("frontend")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            return;
+        };
+        let block = self.config.entry(frontend).or_insert_with(|| json!({}));
+        if !block.is_object() {
+            *block = json!({});
+        }
+        let config = block
+            .as_object_mut()
+            .expect("an object")
+            .entry("config")
+            .or_insert_with(|| json!({}));
+        if !config.is_object() {
+            *config = json!({});
+        }
+        config
+            .as_object_mut()
+            .expect("an object")
+            .insert("ServerlessContainers".into(), on.into());
+    }
+
+    fn frontend_config(&self) -> Option<&Map<String, Value>> {
+        let frontend = self.config.get("frontend")?.as_str()?;
+        self.config.get(frontend)?.get("config")?.as_object()
     }
 
     /// Rewrites what `configure project` changes: project-config.json, local-aws-info.json,
@@ -533,10 +647,10 @@ impl Project {
         let entry = self
             .team_provider
             .entry(new.env.clone())
-            .or_insert_with(|| json!({}));
+            .or_insert_with(|| json!({PROVIDER: provider_entry(&StackOutputs::default(), new.permissions_boundary.as_deref())}));
         merge_outputs(entry, &new.outputs);
         self.write_team_provider()?;
-        self.write_metas(&new.outputs, None)?;
+        self.write_metas(&new.outputs, new.permissions_boundary.as_deref(), None)?;
         self.make_current(&new.env)
     }
 
@@ -605,7 +719,7 @@ impl Project {
             .or_insert_with(|| json!({}));
         merge_outputs(entry, outputs);
         self.write_team_provider()?;
-        self.write_metas(outputs, Some(cloud_meta.unwrap_or_default()))?;
+        self.write_metas(outputs, None, Some(cloud_meta.unwrap_or_default()))?;
         self.make_current(env)
     }
 
@@ -616,11 +730,13 @@ impl Project {
         )
     }
 
-    /// `outputs` into `backend/amplify-meta.json` (whose base is `pulled` when the environment was pulled)
-    /// and, for a new environment, into `#current-cloud-backend/amplify-meta.json`.
+    /// `outputs` (after the permissions boundary, as the original writes a new environment's) into
+    /// `backend/amplify-meta.json` (whose base is `pulled` when the environment was pulled) and, for a new
+    /// environment, into `#current-cloud-backend/amplify-meta.json`.
     fn write_metas(
         &self,
         outputs: &StackOutputs,
+        boundary: Option<&str>,
         pulled: Option<Map<String, Value>>,
     ) -> Result<(), ProjectError> {
         let metas: &[&str] = if pulled.is_some() {
@@ -641,7 +757,7 @@ impl Project {
             providers
                 .as_object_mut()
                 .expect("an object")
-                .insert(PROVIDER.into(), Value::Object(outputs.0.clone()));
+                .insert(PROVIDER.into(), provider_entry(outputs, boundary));
             write_json(&path, &Value::Object(value))?;
         }
         Ok(())
@@ -685,7 +801,20 @@ fn set_frontend(config: &mut Map<String, Value>, frontend: &Frontend) {
         .unwrap_or_else(|| json!([PROVIDER]));
     config.insert("frontend".into(), frontend.type_name().into());
     match frontend.block() {
-        Some(block) => {
+        Some(mut block) => {
+            // Keys of the config this model does not hold (`ServerlessContainers`, ...) stay, as the
+            // original merges new settings into the old config.
+            if let (Some(Value::Object(old)), Some(Value::Object(new))) = (
+                config
+                    .get(frontend.type_name())
+                    .and_then(|b| b.get("config"))
+                    .cloned(),
+                block.get_mut("config"),
+            ) {
+                for (key, value) in old {
+                    new.entry(key).or_insert(value);
+                }
+            }
             config.insert(frontend.type_name().into(), block);
         }
         None => {
@@ -766,6 +895,7 @@ mod tests {
                 profile_name: "bizcorprole".into(),
             },
             outputs: outputs("dev", "us-east-1"),
+            permissions_boundary: None,
         }
     }
 
@@ -793,6 +923,55 @@ mod tests {
         assert!(leftovers.is_empty(), "{leftovers:?}");
         let exports = std::fs::read_to_string(root.join("src/aws-exports.js")).unwrap();
         assert!(exports.contains("const awsmobile = {\n    \"aws_project_region\": \"us-east-1\"\n};\n\n\nexport default awsmobile;\n"), "{exports}");
+    }
+
+    #[test]
+    fn the_permissions_boundary_is_kept_where_the_original_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let arn = "arn:aws:iam::111122223333:policy/Bound";
+        let mut new = new_project(dir.path());
+        new.permissions_boundary = Some(arn.into());
+        let mut project = new.write().unwrap();
+        let tpi: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(paths::TEAM_PROVIDER_INFO)).unwrap(),
+        )
+        .unwrap();
+        let entry = tpi["dev"][PROVIDER].as_object().unwrap();
+        assert_eq!(entry.keys().next().map(String::as_str), Some(BOUNDARY_KEY));
+        assert_eq!(entry[BOUNDARY_KEY], arn);
+        assert_eq!(entry["StackName"], "amplify-myapp-dev-12345");
+        assert_eq!(project.permissions_boundary("dev"), Some(arn));
+        project
+            .add_environment(&NewEnvironment {
+                env: "prod".into(),
+                auth: AwsAuth::General,
+                outputs: outputs("prod", "eu-west-1"),
+                permissions_boundary: Some(arn.into()),
+            })
+            .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        assert_eq!(project.permissions_boundary("prod"), Some(arn));
+    }
+
+    #[test]
+    fn a_replaced_keys_file_is_deleted_only_from_the_keys_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let keys_dir = home.join(".amplify/awscloudformation");
+        std::fs::create_dir_all(&keys_dir).unwrap();
+        let ours = keys_dir.join("abcdefghij");
+        let planted = dir.path().join("precious.txt");
+        std::fs::write(&ours, "{}").unwrap();
+        std::fs::write(&planted, "keep me").unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        let mut project = new_project(&dir.path().join("app")).write().unwrap();
+        for (path, deleted) in [(&ours, true), (&planted, false)] {
+            project.set_auth("dev", &AwsAuth::AccessKeys { path: path.clone() });
+            project.set_auth("dev", &AwsAuth::General);
+            let left = project.remove_retired_keys(&home).unwrap();
+            assert_eq!(!path.exists(), deleted, "{}", path.display());
+            assert_eq!(left.is_empty(), deleted);
+        }
     }
 
     #[test]
@@ -845,6 +1024,7 @@ mod tests {
                 env: "prod".into(),
                 auth: AwsAuth::General,
                 outputs: outputs("prod", "eu-west-1"),
+                permissions_boundary: None,
             })
             .unwrap();
         let project = Project::load(dir.path()).unwrap();
@@ -898,6 +1078,7 @@ mod tests {
                 env: "prod".into(),
                 auth: AwsAuth::General,
                 outputs: prod.clone(),
+                permissions_boundary: None,
             })
             .unwrap();
         // What the bucket of dev holds after a push of the original with an api category.

@@ -20,6 +20,9 @@ pub struct RootStack {
     /// The project's tags (`amplify/backend/tags.json`), hydrated for this environment.
     pub tags: Vec<(String, String)>,
     pub description: String,
+    /// The IAM policy the stack's roles are bounded by (`--permissions-boundary`), as the original sets it
+    /// on every `AWS::IAM::Role` of the template.
+    pub permissions_boundary: Option<String>,
 }
 
 impl RootStack {
@@ -150,7 +153,7 @@ async fn send(calls: &StackCalls<'_>, stack: &RootStack) -> Result<String, Stack
         .iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
-    let body = template(&stack.description).to_string();
+    let body = template(&stack.description, stack.permissions_boundary.as_deref()).to_string();
     tracing::debug!(stack = name, "cloudformation:CreateStack");
     let created = calls
         .call(|client| {

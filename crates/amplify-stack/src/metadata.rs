@@ -14,14 +14,32 @@ impl RootStack {
             stack_name: root_stack_name(project, env),
             tags: hydrate_tags(tags, project, env),
             description: json!({
-                "createdOn": std::env::consts::OS,
+                "createdOn": platform(std::env::consts::OS),
                 "createdBy": "Amplify",
                 "createdWith": format!("amplify-rs {}", env!("CARGO_PKG_VERSION")),
                 "stackType": "root",
-                "metadata": {}
+                "metadata": {"whyContinueWithGen1": ""}
             })
             .to_string(),
+            permissions_boundary: None,
         }
+    }
+
+    /// The stack with its roles bounded by the IAM policy `arn`, if any.
+    #[must_use]
+    pub fn with_permissions_boundary(mut self, arn: Option<String>) -> RootStack {
+        self.permissions_boundary = arn;
+        self
+    }
+}
+
+/// The platform as the original names it in the description.
+fn platform(os: &str) -> &'static str {
+    match os {
+        "linux" => "Linux",
+        "macos" => "Mac",
+        "windows" => "Windows",
+        _ => "Other",
     }
 }
 
@@ -98,5 +116,26 @@ mod tests {
         );
         let description: serde_json::Value = serde_json::from_str(&stack.description).unwrap();
         assert_eq!(description["stackType"], "root");
+        assert_eq!(description["createdBy"], "Amplify");
+        assert_eq!(description["metadata"], json!({"whyContinueWithGen1": ""}));
+        let keys: Vec<&str> = description
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "createdOn",
+                "createdBy",
+                "createdWith",
+                "stackType",
+                "metadata"
+            ]
+        );
+        assert_eq!(platform("linux"), "Linux");
+        assert_eq!(platform("macos"), "Mac");
+        assert_eq!(platform("freebsd"), "Other");
     }
 }

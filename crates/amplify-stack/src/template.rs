@@ -23,8 +23,19 @@ fn exported(description: &str, value: Value, name: &str) -> Value {
     })
 }
 
-/// The template, with `description` (the original puts a JSON string of metadata there).
-pub fn template(description: &str) -> Value {
+/// An IAM role of the template, bounded by `boundary` when there is one (the original's pre-push template
+/// modifier adds `PermissionsBoundary` to every `AWS::IAM::Role` that has none).
+fn role(name_parameter: &str, boundary: Option<&str>) -> Value {
+    let mut properties = json!({"RoleName": {"Ref": name_parameter}, "AssumeRolePolicyDocument": deny_web_identity_trust()});
+    if let Some(arn) = boundary {
+        properties["PermissionsBoundary"] = arn.into();
+    }
+    json!({"Type": "AWS::IAM::Role", "Properties": properties})
+}
+
+/// The template, with `description` (the original puts a JSON string of metadata there) and the roles'
+/// permissions boundary.
+pub fn template(description: &str, boundary: Option<&str>) -> Value {
     let bucket = json!({"Ref": "DeploymentBucketName"});
     json!({
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -62,14 +73,8 @@ pub fn template(description: &str) -> Value {
                     }
                 }
             },
-            "AuthRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {"RoleName": {"Ref": "AuthRoleName"}, "AssumeRolePolicyDocument": deny_web_identity_trust()}
-            },
-            "UnauthRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {"RoleName": {"Ref": "UnauthRoleName"}, "AssumeRolePolicyDocument": deny_web_identity_trust()}
-            }
+            "AuthRole": role("AuthRoleName", boundary),
+            "UnauthRole": role("UnauthRoleName", boundary)
         },
         "Outputs": {
             "Region": exported("CloudFormation provider root stack Region", json!({"Ref": "AWS::Region"}), "Region"),
@@ -82,4 +87,32 @@ pub fn template(description: &str) -> Value {
             "UnauthRoleName": {"Value": {"Ref": "UnauthRole"}}
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_boundary_bounds_both_roles_and_nothing_else() {
+        let arn = "arn:aws:iam::111122223333:policy/AmplifyBoundary";
+        let bounded = template("{}", Some(arn));
+        for role in ["AuthRole", "UnauthRole"] {
+            assert_eq!(
+                bounded["Resources"][role]["Properties"]["PermissionsBoundary"],
+                arn
+            );
+        }
+        assert!(
+            bounded["Resources"]["DeploymentBucket"]["Properties"]
+                .get("PermissionsBoundary")
+                .is_none()
+        );
+        let free = template("{}", None);
+        assert!(
+            free["Resources"]["AuthRole"]["Properties"]
+                .get("PermissionsBoundary")
+                .is_none()
+        );
+    }
 }

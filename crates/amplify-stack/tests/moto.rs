@@ -33,6 +33,7 @@ async fn creates_the_root_stack_and_returns_its_outputs() {
             ("user:Application".into(), "myapp".into()),
         ],
         description: r#"{"createdBy":"Amplify"}"#.into(),
+        permissions_boundary: None,
     };
     let mut events = Vec::new();
     let outputs = create_root_stack(
@@ -111,6 +112,7 @@ async fn a_duplicate_name_is_refused_with_the_reason() {
         stack_name: "amplify-myapp-dev-aaaaa".into(),
         tags: vec![],
         description: "{}".into(),
+        permissions_boundary: None,
     };
     create_root_stack(&session, &stack, Duration::from_millis(10), &mut |_| {})
         .await

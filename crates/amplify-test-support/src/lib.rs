@@ -13,6 +13,7 @@ mod context;
 pub mod faults;
 mod moto;
 mod original;
+pub mod parity;
 mod pty;
 mod replay;
 pub mod secrets;

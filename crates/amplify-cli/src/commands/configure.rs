@@ -1,9 +1,17 @@
-//! `amplify-rs configure project`: shows the project's settings and changes one group of them, then
-//! rewrites `project-config.json`, `local-aws-info.json` and `local-env-info.json` as the original does.
+//! `amplify-rs configure project`: shows the project's settings and changes one group of them (asked, or given
+//! by the original's headless flags), then rewrites `project-config.json`, `local-aws-info.json` and
+//! `local-env-info.json` as the original does, and deletes a keys file the new AWS setting no longer uses.
+
+use std::path::Path;
 
 use amplify_profile::{Document, FileKind};
-use amplify_project::{AwsAuth, Project, find_root};
+use amplify_project::headless::{
+    AuthChoice, parse_amplify, parse_frontend, parse_providers, unknown_editor_warning,
+};
+use amplify_project::{AwsAuth, Frontend, Project, default_project_name, find_root};
+use amplify_provider::EnvAuth;
 
+use crate::cli::HeadlessArgs;
 use crate::commands::questions;
 use crate::context::Ctx;
 use crate::errors::UserError;
@@ -17,43 +25,155 @@ pub fn not_a_project() -> UserError {
     )
 }
 
-pub async fn project(ctx: &Ctx) -> anyhow::Result<()> {
+/// Where the original sends people who want to know about profiles, printed before the profile questions.
+const PROFILES_DOCS: &str =
+    "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-profiles.html";
+
+pub async fn project(ctx: &Ctx, flags: &HeadlessArgs) -> anyhow::Result<()> {
     let root = find_root(&ctx.cwd).ok_or_else(not_a_project)?;
     let mut project = Project::load(&root)?;
-    if !ctx.printer.is_interactive() {
+    let headless = flags.amplify.is_some()
+        || flags.frontend.is_some()
+        || flags.providers.is_some()
+        || flags.yes;
+    // The flags are read before anything is shown: a mistake in them changes nothing.
+    let given = Given::read(ctx, flags, &project.frontend()?)?;
+    if !headless && !ctx.printer.is_interactive() {
         return Err(UserError::new(
             "amplify-rs configure project asks questions and there is no terminal",
-            "run it in a terminal; to change the profile in a script, edit amplify/.config/local-aws-info.json",
+            "run it in a terminal, or give the settings to change with --amplify, --frontend and --providers (and --yes)",
         )
         .into());
     }
-    let prompter = Prompter::new(&ctx.printer);
     let env = project.env_name()?.to_string();
-    let frontend = project.frontend()?;
-    let editor = project.editor();
-    let auth = project.auth(&env)?;
-
-    ctx.printer.blank();
-    let editor_name = editor.map_or("none", |e| e.name);
-    questions::summary(ctx, project.project_name()?, &env, editor_name, &frontend);
-    ctx.printer.blank();
-    if let Some(profile) = auth.as_ref().and_then(AwsAuth::profile_name) {
-        ctx.printer.info("AWS Profile setting");
-        ctx.printer.info(format!("| Selected profile: {profile}"));
-        ctx.printer.blank();
+    show(ctx, &project, &env)?;
+    if headless {
+        apply(ctx, &mut project, &env, given)?;
+    } else {
+        ask(ctx, &mut project, &root, &env).await?;
     }
+    project.save_settings()?;
+    for path in project.remove_retired_keys(&ctx.home)? {
+        ctx.printer.warn(format!(
+            "The old keys file {} is outside ~/.amplify/awscloudformation and was left where it is; delete it if nothing else uses it",
+            path.display()
+        ));
+    }
+    ctx.printer.blank();
+    ctx.printer
+        .success("Successfully made configuration changes to your project.");
+    ctx.printer.blank();
+    Ok(())
+}
 
-    let settings = ["Project information", "AWS Profile setting"];
+/// The headless flags of `configure project`, read with init's rules.
+struct Given {
+    name: Option<String>,
+    editor: Option<amplify_project::Editor>,
+    frontend: Option<Frontend>,
+    auth: Option<AuthChoice>,
+}
+
+impl Given {
+    /// The flags; a javascript frontend given in part is completed from `current`, the project's.
+    fn read(ctx: &Ctx, flags: &HeadlessArgs, current: &Frontend) -> anyhow::Result<Given> {
+        let amplify = parse_amplify(flags.amplify.as_deref())?;
+        let frontend = parse_frontend(flags.frontend.as_deref(), current)?;
+        let auth = parse_providers(flags.providers.as_deref())?;
+        if let Some(editor) = &amplify.unknown_editor {
+            ctx.printer.warn(unknown_editor_warning(editor));
+        }
+        Ok(Given {
+            name: amplify.project_name.as_deref().map(default_project_name),
+            editor: amplify.editor,
+            frontend: frontend.map(|given| {
+                if let Some(warning) = &given.warning {
+                    ctx.printer.warn(warning);
+                }
+                given.frontend
+            }),
+            auth,
+        })
+    }
+}
+
+/// The project's settings as the original shows them before its question.
+fn show(ctx: &Ctx, project: &Project, env: &str) -> anyhow::Result<()> {
+    let p = &ctx.printer;
+    p.blank();
+    let editor_name = project.editor().map_or("none", |e| e.name);
+    questions::summary(
+        ctx,
+        project.project_name()?,
+        env,
+        editor_name,
+        &project.frontend()?,
+    );
+    p.blank();
+    if let Some(profile) = project.auth(env)?.as_ref().and_then(AwsAuth::profile_name) {
+        p.info("AWS Profile setting");
+        p.info(format!("| Selected profile: {profile}"));
+        p.blank();
+    }
+    p.info("Advanced: Container-based deployments");
+    p.info(format!(
+        "| Leverage container-based deployments: {}",
+        if project.serverless_containers() {
+            "Yes"
+        } else {
+            "No"
+        }
+    ));
+    p.blank();
+    Ok(())
+}
+
+/// The headless form: what the flags give changes, nothing else. Unlike the original, which reads
+/// `--providers` here only after its interactive "AWS Profile setting" choice, the given AWS setting is
+/// applied (docs/differences.md).
+fn apply(ctx: &Ctx, project: &mut Project, env: &str, given: Given) -> anyhow::Result<()> {
+    if let Some(name) = &given.name {
+        project.set_project_name(name);
+    }
+    if let Some(editor) = given.editor {
+        project.set_editor(editor);
+    }
+    if let Some(frontend) = &given.frontend {
+        project.set_frontend(frontend);
+    }
+    if let Some(choice) = given.auth {
+        let auth = EnvAuth::from_choice(ctx.profiles()?, choice)?;
+        project.set_auth(env, &auth.commit(&ctx.home)?);
+    }
+    Ok(())
+}
+
+/// The questions, in the original's order and words.
+async fn ask(ctx: &Ctx, project: &mut Project, root: &Path, env: &str) -> anyhow::Result<()> {
+    let prompter = Prompter::new(&ctx.printer);
+    let settings = [
+        "Project information",
+        "AWS Profile setting",
+        "Advanced: Container-based deployments",
+    ];
     match prompter.select("Which setting do you want to configure?", &settings, 0)? {
         0 => {
             let name = questions::project_name(&prompter, project.project_name()?)?;
-            let editor = questions::editor(&prompter, editor)?;
-            let frontend = questions::frontend(&prompter, &root, Some(&frontend))?;
+            let editor = questions::editor(&prompter, project.editor())?;
+            questions::hide_generated_files_from(ctx, root, editor)?;
+            let frontend = questions::frontend(&prompter, root, Some(&project.frontend()?))?;
             project.set_project_name(&name);
             project.set_editor(editor);
             project.set_frontend(&frontend);
         }
-        _ => {
+        1 => {
+            let auth = project.auth(env)?;
+            ctx.printer.blank();
+            ctx.printer
+                .info("For more information on AWS Profiles, see:");
+            ctx.printer.success(PROFILES_DOCS);
+            ctx.printer.blank();
+            ctx.printer.info("For the awscloudformation provider.");
             let project_level = matches!(
                 auth,
                 Some(AwsAuth::Profile { .. } | AwsAuth::AccessKeys { .. })
@@ -67,7 +187,9 @@ pub async fn project(ctx: &Ctx) -> anyhow::Result<()> {
                 )? {
                     0 => None,
                     1 => Some(choose(ctx, &prompter, auth.as_ref()).await?),
-                    _ => Some(AwsAuth::General),
+                    _ => prompter
+                        .confirm("Remove project level configuration", false)?
+                        .then_some(AwsAuth::General),
                 }
             } else if prompter
                 .confirm("Do you want to set the project level configuration", true)?
@@ -77,15 +199,17 @@ pub async fn project(ctx: &Ctx) -> anyhow::Result<()> {
                 None
             };
             if let Some(new_auth) = new_auth {
-                project.set_auth(&env, &new_auth);
+                project.set_auth(env, &new_auth);
             }
         }
+        _ => {
+            let on = prompter.confirm(
+                "Do you want to enable container-based deployments?",
+                project.serverless_containers(),
+            )?;
+            project.set_serverless_containers(on);
+        }
     }
-    project.save_settings()?;
-    ctx.printer.blank();
-    ctx.printer
-        .success("Successfully made configuration changes to your project.");
-    ctx.printer.blank();
     Ok(())
 }
 

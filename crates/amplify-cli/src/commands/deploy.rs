@@ -104,10 +104,11 @@ pub async fn root_stack(
     ctx: &Ctx,
     session: &Session,
     (project, env): (&str, &str),
-    tags: &[(String, String)],
+    (tags, boundary): (&[(String, String)], Option<&str>),
     cleanup: Cleanup,
 ) -> anyhow::Result<StackOutputs> {
-    let stack = RootStack::for_environment(project, env, tags);
+    let stack = RootStack::for_environment(project, env, tags)
+        .with_permissions_boundary(boundary.map(str::to_string));
     ctx.printer.info(format!(
         "Deploying resources into {env} environment. This will take a few minutes."
     ));

@@ -7,13 +7,13 @@
 use std::path::Path;
 
 use amplify_project::headless::{
-    AmplifyParams, AuthChoice, parse_amplify, parse_frontend, parse_providers,
+    AmplifyParams, AuthChoice, BoundaryFlag, parse_amplify, parse_frontend,
+    parse_permissions_boundary, parse_providers, unknown_editor_warning,
 };
 use amplify_project::{
     CloudBackend, DEFAULT_CLI_JSON, ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject,
-    PROJECT_NAME_RULE, Project, StackOutputs, default_project_name, default_tags,
-    default_tags_text, find_root, guess_framework, is_valid_env_name, is_valid_project_name,
-    suggested_type,
+    Project, StackOutputs, default_project_name, default_tags, default_tags_text, find_root,
+    guess_framework, is_valid_env_name, suggested_type,
 };
 use amplify_stack::CreatedStack;
 use amplify_sts::Purpose;
@@ -37,6 +37,8 @@ struct Flags {
     frontend: Option<Frontend>,
     /// `--providers`, resolved when the authentication method is due.
     auth: Option<AuthChoice>,
+    /// `--permissions-boundary`.
+    boundary: Option<BoundaryFlag>,
     /// Ask questions: a terminal, and no `--yes`.
     ask: bool,
 }
@@ -53,22 +55,36 @@ impl Flags {
 
     /// The flags, checked before anything else happens.
     fn read(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<Flags> {
-        let amplify = parse_amplify(args.amplify.as_deref())?;
-        let frontend = parse_frontend(args.frontend.as_deref())?;
-        let auth = parse_providers(args.providers.as_deref())?;
-        if let Some(name) = &amplify.project_name
-            && !is_valid_project_name(name)
-        {
-            let message = format!("Invalid project name: {name}");
-            return Err(UserError::new(message, PROJECT_NAME_RULE).into());
+        let mut amplify = parse_amplify(args.headless.amplify.as_deref())?;
+        // The original's `--envName` wins over the envName of `--amplify`.
+        if let Some(env) = &args.env_name {
+            amplify.env_name = Some(env.clone());
         }
+        // A javascript frontend given in part is completed from what this folder suggests.
+        let base =
+            Frontend::default_for("javascript", guess_framework(&ctx.cwd)).expect("a known type");
+        let frontend = parse_frontend(args.headless.frontend.as_deref(), &base)?;
+        let auth = parse_providers(args.headless.providers.as_deref())?;
+        let boundary = parse_permissions_boundary(args.permissions_boundary.as_deref())?;
+        // The original's leniency: a project name is normalised (`my-app` is `myapp`), an unknown editor
+        // is the default one, an unsupported framework is `none`.
+        amplify.project_name = amplify.project_name.as_deref().map(default_project_name);
+        if let Some(editor) = &amplify.unknown_editor {
+            ctx.printer.warn(unknown_editor_warning(editor));
+        }
+        let frontend = frontend.map(|given| {
+            if let Some(warning) = &given.warning {
+                ctx.printer.warn(warning);
+            }
+            given.frontend
+        });
         if let Some(env) = &amplify.env_name
             && !is_valid_env_name(env)
         {
             let message = format!("Invalid environment name: {env}");
             return Err(UserError::new(message, ENV_NAME_RULE).into());
         }
-        if !ctx.printer.is_interactive() && !args.yes {
+        if !ctx.printer.is_interactive() && !args.headless.yes {
             return Err(UserError::new(
                 "amplify-rs init has questions to ask and there is no terminal",
                 "run it in a terminal, or pass --yes (with --amplify, --frontend and --providers to choose the settings)",
@@ -79,14 +95,19 @@ impl Flags {
             amplify,
             frontend,
             auth,
-            ask: !args.yes,
+            boundary,
+            ask: !args.headless.yes,
         })
     }
 }
 
 pub async fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     let flags = Flags::read(ctx, args)?;
-    match find_root(&ctx.cwd) {
+    let root = find_root(&ctx.cwd);
+    if let (Some(root), Some(given)) = (&root, &args.app_id) {
+        check_app_id(ctx, root, given)?;
+    }
+    match root {
         Some(root) if root != ctx.cwd => Err(UserError::new(
             "Creating a nested amplify project is not supported",
             format!(
@@ -105,6 +126,8 @@ struct Settings {
     name: String,
     env: String,
     editor: Editor,
+    /// Chosen at the editor question, which is when the original writes `.vscode/settings.json`.
+    editor_asked: bool,
     frontend: Frontend,
 }
 
@@ -126,6 +149,7 @@ fn new_project_settings(
             .unwrap_or_else(|| default_project_name(&folder)),
         env: given.env_name.clone().unwrap_or_else(|| "dev".into()),
         editor: given.editor.unwrap_or_else(Editor::default_editor),
+        editor_asked: false,
         frontend: flags.frontend.clone().unwrap_or_else(|| {
             Frontend::default_for(suggested_type(root), guess_framework(root))
                 .expect("a known type")
@@ -149,6 +173,7 @@ fn new_project_settings(
         }
         if given.editor.is_none() {
             settings.editor = questions::editor(prompter, Some(settings.editor))?;
+            settings.editor_asked = true;
         }
         if flags.frontend.is_none() {
             settings.frontend = questions::frontend(prompter, root, Some(&settings.frontend))?;
@@ -174,16 +199,18 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
         name,
         env,
         editor,
+        editor_asked,
         frontend,
     } = settings;
     let tags = (default_tags(), default_tags_text());
     let cli_json = DEFAULT_CLI_JSON.trim_end();
+    let boundary = flags.boundary.as_ref().and_then(BoundaryFlag::arn);
     create_environment(
         ctx,
         &root,
         &auth,
         (&name, &env),
-        (&tags, cli_json),
+        (&tags, cli_json, boundary),
         cleanup,
         |auth, outputs| {
             NewProject {
@@ -194,12 +221,17 @@ async fn new_project(ctx: &Ctx, flags: Flags) -> anyhow::Result<()> {
                 frontend,
                 auth,
                 outputs,
+                permissions_boundary: boundary.map(str::to_string),
             }
             .write()?;
             Ok(())
         },
     )
-    .await
+    .await?;
+    if editor_asked {
+        questions::hide_generated_files_from(ctx, &root, editor)?;
+    }
+    Ok(())
 }
 
 async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result<()> {
@@ -231,6 +263,7 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
     if existing.contains(&env) {
         return switch_environment(ctx, &prompter, &mut project, &env, flags).await;
     }
+    fresh_clone_editor(ctx, &prompter, &mut project, &flags)?;
 
     let current_auth = match &current_env {
         Some(current) => project.auth(current)?,
@@ -249,24 +282,47 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
     };
     let tags = (project.tags()?, project.tags_text()?);
     let cli_json = project.cli_json()?;
+    let boundary = new_env_boundary(ctx, &project, current_env.as_deref(), &env, flags.boundary);
     create_environment(
         ctx,
         root,
         &auth,
         (&name, &env),
-        (&tags, &cli_json),
+        (&tags, &cli_json, boundary.as_deref()),
         cleanup,
         |auth, outputs| {
             let new = NewEnvironment {
                 env: env.clone(),
                 auth,
                 outputs,
+                permissions_boundary: boundary.clone(),
             };
             project.add_environment(&new)?;
             Ok(())
         },
     )
     .await
+}
+
+/// The original's protection against `--appId` naming another app than the project's (it has no other use
+/// here: amplify-rs creates no Amplify app), bypassed as there by `AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true`.
+fn check_app_id(ctx: &Ctx, root: &Path, given: &str) -> anyhow::Result<()> {
+    if ctx
+        .env
+        .get(amplify_creds::env::original::SKIP_APP_ID_MISMATCH_CHECK)
+        == Some("true")
+    {
+        return Ok(());
+    }
+    let project = Project::load(root)?;
+    match project.app_id() {
+        Some(recorded) if recorded != given => Err(UserError::new(
+            "Amplify appId mismatch.",
+            format!("You are currently working in the amplify project with Id {recorded}. If this is intentional, you may bypass this protection by setting the environment variable AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK to true."),
+        )
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Why a headless init in an existing project needs `envName`.
@@ -287,8 +343,33 @@ fn env_name_needed(name: &str, current: Option<&str>, existing: &[String]) -> Us
     UserError::new(message, hint)
 }
 
-/// The project's tags (as pairs, and as `tags.json`'s text) and its `cli.json`.
-type ProjectState<'a> = (&'a (Vec<(String, String)>, String), &'a str);
+/// The permissions boundary of a new environment of `project`: `--permissions-boundary` (`""` for none),
+/// else the current environment's, carried over with the original's words.
+fn new_env_boundary(
+    ctx: &Ctx,
+    project: &Project,
+    current_env: Option<&str>,
+    env: &str,
+    given: Option<BoundaryFlag>,
+) -> Option<String> {
+    if let Some(given) = given {
+        return given.arn().map(str::to_string);
+    }
+    let current = current_env?;
+    let arn = project.permissions_boundary(current)?;
+    ctx.printer.info(format!(
+        "Permissions boundary {arn} from the {current} environment has automatically been applied to the {env} environment.\nTo modify this, run `amplify env update`.\n"
+    ));
+    Some(arn.to_string())
+}
+
+/// What the new environment's stack and state carry from the project: its tags (as pairs, and as
+/// `tags.json`'s text), its `cli.json`, and the permissions boundary of its roles.
+type ProjectState<'a> = (
+    &'a (Vec<(String, String)>, String),
+    &'a str,
+    Option<&'a str>,
+);
 
 /// The environment's credentials, its root stack, its state in the deployment bucket, then `write` with
 /// what they gave. The stack exists from the moment CreateStack succeeds; if what follows fails, the error
@@ -298,12 +379,13 @@ async fn create_environment(
     root: &Path,
     auth: &EnvAuth,
     (project, env): (&str, &str),
-    ((tags, tags_text), cli_json): ProjectState<'_>,
+    ((tags, tags_text), cli_json, boundary): ProjectState<'_>,
     cleanup: deploy::Cleanup,
     write: impl FnOnce(amplify_project::AwsAuth, StackOutputs) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let (session, _) = crate::auth::obtain(ctx, auth, root, Purpose::Own).await?;
-    let outputs = deploy::root_stack(ctx, &session, (project, env), tags, cleanup).await?;
+    let outputs =
+        deploy::root_stack(ctx, &session, (project, env), (tags, boundary), cleanup).await?;
     let stack_name = outputs.stack_name().unwrap_or_default().to_string();
     let backend = CloudBackend::new_environment(&outputs, tags_text);
     let stored = deploy::store_state(ctx, &session, &outputs, &backend, cli_json)
@@ -362,6 +444,7 @@ async fn switch_environment(
     env: &str,
     flags: Flags,
 ) -> anyhow::Result<()> {
+    fresh_clone_editor(ctx, prompter, project, &flags)?;
     let (auth, new_setting) = match (flags.auth, project.auth(env)?) {
         (Some(choice), _) => (EnvAuth::from_choice(ctx.profiles()?, choice)?, true),
         (None, Some(stored)) => (EnvAuth::from_stored(ctx.profiles()?, &stored)?, false),
@@ -398,6 +481,30 @@ async fn switch_environment(
     ));
     ctx.printer
         .success("Initialized your environment successfully.");
+    Ok(())
+}
+
+/// A fresh clone has no editor of its own (`local-env-info.json` is not in version control): as the
+/// original, it comes from `--amplify`, else the editor question, else (`--yes`) the default.
+fn fresh_clone_editor(
+    ctx: &Ctx,
+    prompter: &Prompter<'_>,
+    project: &mut Project,
+    flags: &Flags,
+) -> anyhow::Result<()> {
+    if project.has_local_env() || project.editor().is_some() {
+        return Ok(());
+    }
+    let editor = match flags.amplify.editor {
+        Some(editor) => editor,
+        None if flags.ask => {
+            let editor = questions::editor(prompter, None)?;
+            questions::hide_generated_files_from(ctx, project.root(), editor)?;
+            editor
+        }
+        None => Editor::default_editor(),
+    };
+    project.set_editor(editor);
     Ok(())
 }
 

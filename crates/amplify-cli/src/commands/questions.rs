@@ -65,6 +65,26 @@ pub fn existing_env(
     Ok(Some(existing[index].clone()))
 }
 
+/// After Visual Studio Code was chosen at the editor question: the original's `files.exclude` rules in
+/// `root/.vscode/settings.json`.
+pub fn hide_generated_files_from(
+    ctx: &Ctx,
+    root: &std::path::Path,
+    editor: Editor,
+) -> anyhow::Result<()> {
+    use amplify_project::vscode::{VscodeSettings, hide_generated_files};
+    if editor.id != "vscode" {
+        return Ok(());
+    }
+    if hide_generated_files(root)? == VscodeSettings::LeftAsItIs {
+        ctx.printer.warn(format!(
+            "{} is not plain JSON (comments?): it was left as it is; add amplify's files to \"files.exclude\" yourself if you want them hidden",
+            root.join(".vscode/settings.json").display()
+        ));
+    }
+    Ok(())
+}
+
 pub fn editor(prompter: &Prompter<'_>, current: Option<Editor>) -> anyhow::Result<Editor> {
     let names: Vec<&str> = EDITORS.iter().map(|e| e.name).collect();
     let default = current
@@ -177,15 +197,22 @@ pub async fn auth(
     prompter: &Prompter<'_>,
     current_profile: Option<&str>,
 ) -> anyhow::Result<EnvAuth> {
-    let set = ctx.profiles()?;
+    let mut set = ctx.profiles()?;
+    let fresh;
     if set.is_empty() {
         ctx.printer.info("AWS access credentials can not be found.");
-        ctx.printer.info(format!(
-            "No profile is defined in {} or {}: enter the access keys of an IAM user, or add profiles and run this again.",
-            set.files().config.display(),
-            set.files().credentials.display()
-        ));
-        return access_keys(ctx, prompter).await;
+        // The original's offer: its new-user setup, which writes a profile to choose next.
+        if !prompter.confirm("Setup new user", true)? {
+            ctx.printer.info(format!(
+                "No profile is defined in {} or {}: enter the access keys of an IAM user.",
+                set.files().config.display(),
+                set.files().credentials.display()
+            ));
+            return access_keys(ctx, prompter).await;
+        }
+        crate::commands::configure::new_user(ctx)?;
+        fresh = ProfileSet::load(&ctx.files())?;
+        set = &fresh;
     }
     let methods = ["AWS profile", "AWS access keys"];
     if prompter.select(
@@ -263,8 +290,14 @@ pub async fn access_keys(ctx: &Ctx, prompter: &Prompter<'_>) -> anyhow::Result<E
         let id = prompter.secret("accessKeyId: ", validate::access_key_id)?;
         let secret = prompter.secret("secretAccessKey: ", validate::secret_access_key)?;
         let region = region(prompter, "region: ")?;
+        // Temporary keys typed at the prompt work with their token from AWS_SESSION_TOKEN, as in the original.
+        let mut credentials = Credentials::long_lived(id, Secret::new(secret));
+        credentials.session_token = ctx
+            .env
+            .get(amplify_creds::env::aws::SESSION_TOKEN)
+            .map(Secret::new);
         let keys = AccessKeysFile {
-            credentials: Credentials::long_lived(id, Secret::new(secret)),
+            credentials,
             region,
         };
         let sts = ctx.sessions()?.sts();

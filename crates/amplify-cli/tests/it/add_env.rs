@@ -7,13 +7,7 @@ fn a_second_environment_reuses_the_cached_credentials() {
     let ctx = seeded();
     let out = headless_init(&ctx, &[]);
     assert_eq!(out.code, Some(0), "{}", out.all());
-    let assumed_key = cached_entries(&ctx, &ctx.project_dir())
-        .values()
-        .next()
-        .unwrap()["accessKeyId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let assumed_key = cached_key(&ctx, &ctx.project_dir());
 
     ctx.moto().start_recording();
     // No MFA code anywhere and no terminal: it can only succeed from the cache.
@@ -139,5 +133,34 @@ fn adding_an_environment_interactively() {
     assert_eq!(
         ctx.project_json("amplify/.config/local-env-info.json")["envName"],
         "dev"
+    );
+}
+
+#[test]
+fn a_new_environments_stack_carries_the_projects_custom_tags_and_the_originals_description() {
+    let ctx = seeded();
+    assert_eq!(headless_init(&ctx, &[]).code, Some(0));
+    fs_err::write(
+        ctx.project_dir().join("amplify/backend/tags.json"),
+        r#"[{"Key":"user:Stack","Value":"{project-env}"},{"Key":"user:Application","Value":"{project-name}"},{"Key":"cost-center","Value":"biz-{project-name}-{project-env}"}]"#,
+    )
+    .unwrap();
+    ctx.moto().start_recording();
+    let out = headless_init_with(&ctx, &["--envName", "prod"]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let recording = ctx.moto().recording();
+    let create = &calls(&recording, "CreateStack")[0];
+    assert_eq!(create.params["Tags.member.3.Key"], "cost-center");
+    assert_eq!(create.params["Tags.member.3.Value"], "biz-myapp-prod");
+    assert_eq!(create.params["Tags.member.1.Value"], "prod");
+    let template: serde_json::Value = serde_json::from_str(&create.params["TemplateBody"]).unwrap();
+    let description: serde_json::Value =
+        serde_json::from_str(template["Description"].as_str().unwrap()).unwrap();
+    assert_eq!(description["createdOn"], "Linux");
+    assert_eq!(description["createdBy"], "Amplify");
+    assert_eq!(description["stackType"], "root");
+    assert_eq!(
+        description["metadata"],
+        serde_json::json!({"whyContinueWithGen1": ""})
     );
 }

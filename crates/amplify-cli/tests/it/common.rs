@@ -18,8 +18,18 @@ pub fn seeded() -> TestContext {
 
 /// Headless `init --yes` of the seed's role profile, the MFA code from the environment.
 pub fn headless_init(ctx: &TestContext, extra: &[&str]) -> amplify_test_support::CommandOutput {
-    let mut args = vec!["init", "--yes", "--providers", PROFILE_PROVIDERS];
+    let mut args = vec!["--providers", PROFILE_PROVIDERS];
     args.extend_from_slice(extra);
+    headless_init_with(ctx, &args)
+}
+
+/// Headless `init --yes` with `flags` only, the MFA code from the environment.
+pub fn headless_init_with(
+    ctx: &TestContext,
+    flags: &[&str],
+) -> amplify_test_support::CommandOutput {
+    let mut args = vec!["init", "--yes"];
+    args.extend_from_slice(flags);
     let mut command = ctx.command(&args);
     command
         .env("AMPLIFY_RS_MFA_CODE", MFA_CODE)
@@ -42,6 +52,17 @@ pub fn cached_entries(ctx: &TestContext, dir: &Path) -> serde_json::Map<String, 
         .as_object()
         .cloned()
         .unwrap_or_default()
+}
+
+/// The access key of the session the project in `dir` has cached (its first chain's).
+pub fn cached_key(ctx: &TestContext, dir: &Path) -> String {
+    cached_entries(ctx, dir)
+        .values()
+        .next()
+        .expect("a cached session")["accessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// No secret in `texts` nor in any file of the project folder (every run through the context is scanned
@@ -83,9 +104,14 @@ pub fn seeded_without_moto() -> TestContext {
 
 /// Interactive init up to the authentication method: the default name, the defaults accepted.
 pub fn accept_the_defaults(pty: &mut amplify_test_support::Pty) {
+    accept_the_defaults_before_auth(pty);
+    pty.expect("Select the authentication method you want to use:");
+}
+
+/// Interactive init with the default name and the defaults accepted, up to what follows.
+pub fn accept_the_defaults_before_auth(pty: &mut amplify_test_support::Pty) {
     pty.expect("Enter a name for the project");
     pty.enter();
     pty.expect("Initialize the project with the above configuration?");
     pty.enter();
-    pty.expect("Select the authentication method you want to use:");
 }

@@ -318,13 +318,7 @@ fn the_aws_cli_uses_the_projects_session_through_credential_process() {
 
     let out = ctx.run(&["aws", "credentials", "--format", "env"]);
     assert_eq!(out.code, Some(0));
-    let key = cached_entries(&ctx, &ctx.project_dir())
-        .values()
-        .next()
-        .unwrap()["accessKeyId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = cached_key(&ctx, &ctx.project_dir());
     assert!(
         out.stdout
             .contains(&format!("export AWS_ACCESS_KEY_ID='{key}'")),

@@ -90,7 +90,6 @@ fn without_a_code_or_a_terminal_nothing_is_written() {
 #[test]
 fn the_originals_headless_errors() {
     let ctx = seeded();
-    let frontend_ok = r#"{"frontend":"javascript","framework":"react","config":{"SourceDir":"src","DistributionDir":"build","BuildCommand":"npm run-script build","StartCommand":"npm run-script start"}}"#;
     let cases: &[(&[&str], &str)] = &[
         (
             &[
@@ -122,28 +121,8 @@ fn the_originals_headless_errors() {
             "The command line parameter for javascript frontend configuration is incomplete.",
         ),
         (
-            &[
-                "--frontend",
-                r#"{"frontend":"javascript","framework":"svelte"}"#,
-            ],
-            "The passed in framework: \"svelte\" is not supported.",
-        ),
-        (
-            &["--amplify", r#"{"projectName":"my-app"}"#],
-            "Invalid project name: my-app",
-        ),
-        (
             &["--amplify", r#"{"envName":"Prod"}"#],
             "Invalid environment name: Prod",
-        ),
-        (
-            &[
-                "--amplify",
-                r#"{"defaultEditor":"notepad"}"#,
-                "--frontend",
-                frontend_ok,
-            ],
-            "unknown defaultEditor \"notepad\"",
         ),
         (
             &[

@@ -351,3 +351,37 @@ fn the_terminal_is_restored_after_ctrl_c_at_each_prompt() {
     }
     assert!(project_files(&ctx).is_empty());
 }
+
+#[test]
+fn without_any_profile_init_offers_to_set_up_a_new_user_as_the_original() {
+    let ctx = amplify_test_support::TestContext::new(env!("CARGO_BIN_EXE_amplify-rs")).with_moto();
+    let mut pty = ctx.pty(&["init"]);
+    accept_the_defaults_before_auth(&mut pty);
+    pty.expect("Setup new user");
+    assert!(
+        pty.screen()
+            .contains("AWS access credentials can not be found."),
+        "{}",
+        pty.screen()
+    );
+    pty.send("y");
+    pty.expect("Specify the AWS Region");
+    pty.enter();
+    pty.expect("accessKeyId:");
+    pty.send_line("AKIANEWUSERATINIT001");
+    pty.expect("secretAccessKey:");
+    pty.send_line("Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2Fy");
+    pty.expect("Profile Name:");
+    pty.send_line("newuser");
+    pty.expect("Successfully set up the new user.");
+    pty.expect("Select the authentication method you want to use:");
+    pty.enter();
+    pty.expect("Please choose the profile you want to use");
+    pty.enter();
+    pty.expect("Your project has been successfully initialized and connected to the cloud!");
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert_eq!(
+        ctx.project_json("amplify/.config/local-aws-info.json")["dev"]["profileName"],
+        "newuser"
+    );
+}

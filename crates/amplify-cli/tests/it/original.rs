@@ -216,6 +216,10 @@ fn a_teammate_chooses_the_environment_interactively() {
     pty.enter();
     pty.expect("Choose the environment you would like to use:");
     pty.enter();
+    // A clone has no editor of its own: asked, as the original asks it.
+    pty.expect("Choose your default editor:");
+    pty.down();
+    pty.enter();
     pty.expect("Select the authentication method you want to use:");
     pty.enter();
     pty.expect("Please choose the profile you want to use");
@@ -225,6 +229,10 @@ fn a_teammate_chooses_the_environment_interactively() {
     pty.send_line(MFA_CODE);
     pty.expect("Successfully pulled backend environment dev from the cloud.");
     assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert_eq!(
+        mate.project_json("amplify/.config/local-env-info.json")["defaultEditor"],
+        "android-studio"
+    );
     assert!(
         mate.project_dir()
             .join("amplify/#current-cloud-backend/amplify-meta.json")
