@@ -29,6 +29,7 @@ mod profiles;
 pub mod report;
 mod resolve;
 mod resolve_error;
+mod scan;
 mod session_copy;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};

@@ -11,11 +11,15 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use indexmap::IndexMap;
 
 use crate::error::LoadError;
 use crate::location::{FileLocations, Location};
-use crate::parse::{self, ParsedFile, RawProperty, RawSection, Value};
+use crate::parse::{RawProperty, Value};
+use crate::scan::FileIndex;
 
 /// A key's value and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,12 +191,26 @@ impl fmt::Display for Warning {
 
 /// Every profile of the config and credentials files, in the order a person reads them: the config file's
 /// first, then those that exist only in the credentials file.
+///
+/// Each file is read once into an index of its sections ([`crate::scan`]); a profile's keys are read from its
+/// sections when it is first asked for, so resolving one profile of many reads that profile, not every one.
 #[derive(Clone, Debug)]
 pub struct ProfileSet {
-    pub(crate) profiles: IndexMap<String, Profile>,
+    pub(crate) profiles: IndexMap<String, Entry>,
     pub(crate) sso_sessions: IndexMap<String, Profile>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) files: FileLocations,
+    config: Option<FileIndex>,
+    credentials: Option<FileIndex>,
+}
+
+/// Where a profile is written: its section in each file that has one (in the config file, the last section
+/// naming it), and the profile once [`ProfileSet::get`] has read it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Entry {
+    config: Option<u32>,
+    credentials: Option<u32>,
+    read: OnceLock<Box<Profile>>,
 }
 
 impl ProfileSet {
@@ -200,7 +218,7 @@ impl ProfileSet {
     pub fn load(files: &FileLocations) -> Result<Self, LoadError> {
         let config = read_optional(&files.config)?;
         let credentials = read_optional(&files.credentials)?;
-        Self::from_texts(files, config.as_deref(), credentials.as_deref()).map_err(LoadError::from)
+        Self::from_owned(files, config, credentials).map_err(LoadError::from)
     }
 
     /// Builds the set from the files' contents (for tests and benchmarks that keep files in memory).
@@ -209,21 +227,40 @@ impl ProfileSet {
         config: Option<&str>,
         credentials: Option<&str>,
     ) -> Result<Self, crate::ParseError> {
+        Self::from_owned(
+            files,
+            config.map(str::to_string),
+            credentials.map(str::to_string),
+        )
+    }
+
+    fn from_owned(
+        files: &FileLocations,
+        config: Option<String>,
+        credentials: Option<String>,
+    ) -> Result<Self, crate::ParseError> {
+        let index = |path: &Path, text| FileIndex::read(Arc::from(path), text);
+        let config = config.map(|t| index(&files.config, t)).transpose()?;
+        let credentials = credentials
+            .map(|t| index(&files.credentials, t))
+            .transpose()?;
         let mut set = ProfileSet {
             profiles: IndexMap::new(),
             sso_sessions: IndexMap::new(),
             warnings: Vec::new(),
             files: files.clone(),
+            config: None,
+            credentials: None,
         };
-        if let Some(text) = config {
-            let parsed = parse::parse(&files.config, text)?;
-            set.add_config(Arc::from(files.config.as_path()), parsed);
+        if let Some(file) = &config {
+            set.add_config(file);
         }
-        if let Some(text) = credentials {
-            let parsed = parse::parse(&files.credentials, text)?;
-            set.add_credentials(Arc::from(files.credentials.as_path()), parsed);
+        if let Some(file) = &credentials {
+            set.add_credentials(file);
         }
-        crate::checks::warn_values(&mut set);
+        set.config = config;
+        set.credentials = credentials;
+        set.warn_values();
         Ok(set)
     }
 
@@ -235,8 +272,20 @@ impl ProfileSet {
         self.profiles.keys().map(String::as_str)
     }
 
+    /// The profile, read from its sections the first time it is asked for and kept.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.profiles.get(name)
+        let (name, entry) = self.profiles.get_key_value(name)?;
+        Some(entry.read.get_or_init(|| Box::new(self.read(name, entry))))
+    }
+
+    /// The profile as [`ProfileSet::get`] gives it, but read without being kept unless it already was: for
+    /// going through every profile once (a list, a check) without holding them all.
+    pub(crate) fn lookup(&self, name: &str) -> Option<Cow<'_, Profile>> {
+        let (name, entry) = self.profiles.get_key_value(name)?;
+        Some(match entry.read.get() {
+            Some(profile) => Cow::Borrowed(&**profile),
+            None => Cow::Owned(self.read(name, entry)),
+        })
     }
 
     /// A `[sso-session NAME]` section of the config file, as a profile-like set of keys.
@@ -267,67 +316,90 @@ impl ProfileSet {
         });
     }
 
-    fn add_config(&mut self, path: Arc<Path>, parsed: ParsedFile) {
-        for section in &parsed.sections {
-            let header = section.header.as_str();
-            let line = section.line;
-            let properties = properties(&path, section, &parsed.defaults);
-            let location = Location {
-                path: path.clone(),
-                line,
-            };
+    /// The profile from its sections: the config file's keys, then the credentials file's over them.
+    fn read(&self, name: &str, entry: &Entry) -> Profile {
+        let mut profile = Profile {
+            name: name.to_string(),
+            properties: IndexMap::new(),
+            overridden: IndexMap::new(),
+            sections: Vec::new(),
+        };
+        for (file, section) in [
+            (&self.config, entry.config),
+            (&self.credentials, entry.credentials),
+        ] {
+            if let (Some(file), Some(section)) = (file, section) {
+                let section = section as usize;
+                profile.merge(file.location(section), properties(file, section));
+            }
+        }
+        profile
+    }
+
+    fn add_config(&mut self, file: &FileIndex) {
+        let path = &file.path;
+        for section in 0..file.len() {
+            let header = file.header(section);
+            let line = file.line(section);
             let profile_name = if header == "default" {
-                Some("default".to_string())
+                Some(Cow::Borrowed("default"))
             } else if header.starts_with("profile") {
-                self.profile_header(&path, header, line)
+                self.profile_header(path, header, line)
             } else if header.starts_with("sso-session") {
-                if let Some(parts) = shell_words(header).filter(|p| p.len() == 2) {
-                    let name = parts[1].clone();
-                    self.sso_sessions.insert(
-                        name.clone(),
-                        Profile {
-                            name,
-                            properties: properties.iter().cloned().collect(),
-                            overridden: IndexMap::new(),
-                            sections: vec![location.clone()],
-                        },
-                    );
-                } else {
-                    let message = format!("[{header}] is ignored: write [sso-session NAME]");
-                    self.warn(&path, line, message);
-                }
+                self.add_sso_session(file, section);
                 None
             } else if header.starts_with("services") {
                 None
             } else {
-                self.not_a_profile(&path, header, line);
+                self.not_a_profile(path, header, line);
                 None
             };
             let Some(name) = profile_name else { continue };
-            if let Some(previous) = self.profiles.get(&name) {
+            if let Some(earlier) = self.profiles.get(name.as_ref()).and_then(|e| e.config) {
                 // `[default]` and `[profile default]`: the later section replaces the earlier one.
-                let earlier = previous.sections[0].line;
+                let earlier = file.line(earlier as usize);
                 self.warn(
-                    &path,
+                    path,
                     line,
                     format!("this section replaces the profile `{name}` defined at line {earlier}"),
                 );
             }
-            self.profiles.insert(
-                name.clone(),
-                Profile {
-                    name,
-                    properties: properties.into_iter().collect(),
-                    overridden: IndexMap::new(),
-                    sections: vec![location],
-                },
-            );
+            let entry = Entry {
+                config: Some(offset(section)),
+                ..Entry::default()
+            };
+            self.profiles.insert(name.into_owned(), entry);
         }
+    }
+
+    fn add_sso_session(&mut self, file: &FileIndex, section: usize) {
+        let header = file.header(section);
+        let Some(parts) = shell_words(header).filter(|p| p.len() == 2) else {
+            let message = format!("[{header}] is ignored: write [sso-session NAME]");
+            self.warn(&file.path, file.line(section), message);
+            return;
+        };
+        let name = parts[1].clone();
+        let profile = Profile {
+            name: name.clone(),
+            properties: properties(file, section).into_iter().collect(),
+            overridden: IndexMap::new(),
+            sections: vec![file.location(section)],
+        };
+        self.sso_sessions.insert(name, profile);
     }
 
     /// The profile a `[profile...]` header of the config file names, as botocore splits it, with a warning
     /// when the AWS CLI ignores it or reads it in a surprising way.
-    fn profile_header(&mut self, path: &Arc<Path>, header: &str, line: usize) -> Option<String> {
+    fn profile_header<'h>(
+        &mut self,
+        path: &Arc<Path>,
+        header: &'h str,
+        line: usize,
+    ) -> Option<Cow<'h, str>> {
+        if let Some(name) = plain_profile_name(header) {
+            return Some(Cow::Borrowed(name));
+        }
         let message = match shell_words(header) {
             Some(parts) if parts.len() == 2 => {
                 if parts[0] != "profile" {
@@ -337,7 +409,7 @@ impl ProfileSet {
                     );
                     self.warn(path, line, message);
                 }
-                return Some(parts[1].clone());
+                return Some(Cow::Owned(parts[1].clone()));
             }
             Some(parts) if parts.len() > 2 => format!(
                 "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
@@ -366,59 +438,138 @@ impl ProfileSet {
         );
     }
 
-    fn add_credentials(&mut self, path: Arc<Path>, parsed: ParsedFile) {
-        for section in &parsed.sections {
-            let name = section.header.clone();
+    fn add_credentials(&mut self, file: &FileIndex) {
+        for section in 0..file.len() {
+            let name = file.header(section);
             if let Some(rest) = name.strip_prefix("profile ") {
                 self.warn(
-                    &path,
-                    section.line,
+                    &file.path,
+                    file.line(section),
                     format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"),
                 );
             }
-            let location = Location {
-                path: path.clone(),
-                line: section.line,
-            };
-            let properties = properties(&path, section, &parsed.defaults);
-            self.profiles
-                .entry(name.clone())
-                .or_insert_with(|| Profile {
-                    name,
-                    properties: IndexMap::new(),
-                    overridden: IndexMap::new(),
-                    sections: Vec::new(),
-                })
-                .merge(location, properties);
+            let section = Some(offset(section));
+            match self.profiles.get_mut(name) {
+                Some(entry) => entry.credentials = section,
+                None => {
+                    let entry = Entry {
+                        credentials: section,
+                        ..Entry::default()
+                    };
+                    self.profiles.insert(name.to_string(), entry);
+                }
+            }
+        }
+    }
+
+    /// A warning for each value noted while reading that STS will refuse or that the AWS CLI ignores, when a
+    /// profile uses it, once per line (a key in `[DEFAULT]` belongs to every profile), in the order a person
+    /// reads the files.
+    fn warn_values(&mut self) {
+        let mut warnings = Vec::new();
+        for (file, is_config) in [(&self.config, true), (&self.credentials, false)] {
+            let Some(file) = file else { continue };
+            for candidate in &file.candidates {
+                let location = Location {
+                    path: file.path.clone(),
+                    line: candidate.line,
+                };
+                if self.uses(file, is_config, candidate, &location) {
+                    let message = candidate.message.clone();
+                    warnings.push(Warning { location, message });
+                }
+            }
+        }
+        warnings.sort_by(|a, b| {
+            (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
+        });
+        self.warnings.extend(warnings);
+    }
+
+    /// Whether a profile's value of the candidate's key is the one written at `location`: the profile of
+    /// its section (if that section is the one the profile is read from), or for `[DEFAULT]` any profile.
+    fn uses(
+        &self,
+        file: &FileIndex,
+        is_config: bool,
+        candidate: &crate::scan::Candidate,
+        location: &Location,
+    ) -> bool {
+        let is_at = |name: &str, entry: &Entry| {
+            let profile = self.read(name, entry);
+            profile
+                .property(&candidate.key)
+                .is_some_and(|p| p.location == *location)
+        };
+        match candidate.section {
+            Some(section) => {
+                let header = file.header(section);
+                let name = if is_config {
+                    config_name(header)
+                } else {
+                    Some(Cow::Borrowed(header))
+                };
+                name.and_then(|name| self.profiles.get_key_value(name.as_ref()))
+                    .is_some_and(|(name, entry)| is_at(name, entry))
+            }
+            None => self.profiles.iter().any(|(name, entry)| is_at(name, entry)),
         }
     }
 }
 
+/// The profile a config file's section header names, as [`ProfileSet`] reads it (without its warnings).
+fn config_name(header: &str) -> Option<Cow<'_, str>> {
+    if header == "default" {
+        return Some(Cow::Borrowed("default"));
+    }
+    if !header.starts_with("profile") {
+        return None;
+    }
+    if let Some(name) = plain_profile_name(header) {
+        return Some(Cow::Borrowed(name));
+    }
+    shell_words(header)
+        .filter(|parts| parts.len() == 2)
+        .map(|mut parts| Cow::Owned(parts.swap_remove(1)))
+}
+
+/// The name in `profile NAME` when it needs no splitting (no white space, quote or backslash): what
+/// [`shell_words`] would find, without its allocations.
+fn plain_profile_name(header: &str) -> Option<&str> {
+    let name = header.strip_prefix("profile ")?;
+    let plain = !name.is_empty()
+        && !name
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'\'' | b'"'));
+    plain.then_some(name)
+}
+
+fn offset(section: usize) -> u32 {
+    u32::try_from(section).expect("fewer than 4 billion sections in a file of at most 256 MiB")
+}
+
 /// A section's own keys followed by the `[DEFAULT]` keys it does not set itself.
-fn properties(
-    path: &Arc<Path>,
-    section: &RawSection,
-    defaults: &[RawProperty],
-) -> Vec<(String, Property)> {
-    let own = section.properties.iter().map(|p| (p, false));
-    let inherited = defaults
+fn properties(file: &FileIndex, section: usize) -> Vec<(String, Property)> {
+    let own = file.own_properties(section);
+    let inherited: Vec<RawProperty> = file
+        .defaults
         .iter()
-        .filter(|d| !section.properties.iter().any(|p| p.key == d.key))
-        .map(|p| (p, true));
-    own.chain(inherited)
+        .filter(|d| !own.iter().any(|p| p.key == d.key))
+        .cloned()
+        .collect();
+    let own = own.into_iter().map(|p| (p, false));
+    own.chain(inherited.into_iter().map(|p| (p, true)))
         .map(|(p, inherited)| {
-            (
-                p.key.clone(),
-                Property {
-                    value: p.value.clone(),
-                    location: Location {
-                        path: path.clone(),
-                        line: p.line,
-                    },
-                    inherited,
-                    sub_lines: p.sub_lines.clone(),
+            let property = Property {
+                value: p.value,
+                location: Location {
+                    path: file.path.clone(),
+                    line: p.line,
                 },
-            )
+                inherited,
+                sub_lines: p.sub_lines,
+            };
+            (p.key, property)
         })
         .collect()
 }
