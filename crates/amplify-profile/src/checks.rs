@@ -62,8 +62,11 @@ fn only(value: &str, punctuation: &str) -> bool {
 
 /// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.
 fn is_role_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
+    // Split without collecting: the reader checks every role_arn of the file.
+    let mut split = arn.splitn(6, ':');
+    let mut part = || split.next();
+    let parts = [part(), part(), part(), part(), part(), part()];
+    matches!(parts, [Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)]
         if !partition.is_empty()
             && account.len() == 12
             && account.bytes().all(|b| b.is_ascii_digit())

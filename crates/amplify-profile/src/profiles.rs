@@ -244,8 +244,10 @@ impl ProfileSet {
         let credentials = credentials
             .map(|t| index(&files.credentials, t))
             .transpose()?;
+        // Sized once (a profile per section of the config file, most often) rather than grown by doubling.
+        let sections = config.as_ref().map_or(0, FileIndex::len);
         let mut set = ProfileSet {
-            profiles: IndexMap::new(),
+            profiles: IndexMap::with_capacity(sections),
             sso_sessions: IndexMap::new(),
             warnings: Vec::new(),
             files: files.clone(),

@@ -474,6 +474,7 @@ impl FileIndex {
             let mut reader = Reader::new(&text, true, false);
             read_all(&mut reader, &path)?;
             let defaults = std::mem::take(&mut reader.defaults);
+            reader.sections.shrink_to_fit();
             (reader.sections, defaults, reader.candidates)
         };
         let mut index = FileIndex {
