@@ -14,6 +14,8 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use foldhash::fast::RandomState as FastHash;
+
 use crate::error::{ParseError, ParseErrorKind};
 use crate::location::Location;
 use crate::parse::{
@@ -126,8 +128,8 @@ struct Reader<'t> {
     defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
     candidates: Vec<Candidate>,
     section_keys: Vec<(Cow<'t, str>, usize)>,
-    section_key_map: HashMap<Cow<'t, str>, usize>,
-    seen_sections: HashMap<&'t str, usize>,
+    section_key_map: HashMap<Cow<'t, str>, usize, FastHash>,
+    seen_sections: HashMap<&'t str, usize, FastHash>,
 }
 
 impl<'t> Reader<'t> {
@@ -146,8 +148,12 @@ impl<'t> Reader<'t> {
             defaults: Vec::new(),
             candidates: Vec::new(),
             section_keys: Vec::new(),
-            section_key_map: HashMap::new(),
-            seen_sections: HashMap::new(),
+            section_key_map: HashMap::default(),
+            // Sized for the sections a file of profiles has (one in 60 bytes or so), not grown by rehashing.
+            seen_sections: HashMap::with_capacity_and_hasher(
+                if validate { text.len() / 64 } else { 0 },
+                FastHash::default(),
+            ),
         }
     }
 
@@ -512,6 +518,7 @@ impl FileIndex {
     pub fn own_properties(&self, section: usize) -> Vec<RawProperty> {
         let span = self.sections[section];
         let mut reader = Reader::new(&self.text, false, true);
+        reader.collected.reserve(8);
         reader.current = Some(Target::Section(section));
         reader.indent_level = span.indent as usize;
         let lines = Lines {
