@@ -24,6 +24,7 @@ mod document;
 mod error;
 pub mod keys;
 mod location;
+mod names;
 pub mod parse;
 mod profiles;
 pub mod report;

@@ -12,14 +12,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
-use foldhash::fast::RandomState as FastHash;
 use indexmap::IndexMap;
 
 use crate::error::LoadError;
 use crate::location::{FileLocations, Location};
 use crate::parse::{RawProperty, Value};
+use crate::names::{Entries, Entry, Name, Texts};
 use crate::scan::FileIndex;
 
 /// A key's value and where it was written.
@@ -234,23 +233,12 @@ impl fmt::Display for Warning {
 /// sections when it is first asked for, so resolving one profile of many reads that profile, not every one.
 #[derive(Clone, Debug)]
 pub struct ProfileSet {
-    /// Hashed with foldhash: SipHash's resistance to chosen keys buys nothing for a user's own files, and
-    /// was a fifth of the time of resolving one profile of 100,000.
-    pub(crate) profiles: IndexMap<String, Entry, FastHash>,
+    entries: Entries,
     pub(crate) sso_sessions: IndexMap<String, Profile>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) files: FileLocations,
     config: Option<FileIndex>,
     credentials: Option<FileIndex>,
-}
-
-/// Where a profile is written: its section in each file that has one (in the config file, the last section
-/// naming it), and the profile once [`ProfileSet::get`] has read it.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Entry {
-    config: Option<u32>,
-    credentials: Option<u32>,
-    read: OnceLock<Box<Profile>>,
 }
 
 impl ProfileSet {
@@ -287,23 +275,24 @@ impl ProfileSet {
         // Sized once (a profile per section of the config file, most often) rather than grown by doubling.
         let sections = config.as_ref().map_or(0, FileIndex::len);
         let mut set = ProfileSet {
-            profiles: IndexMap::with_capacity_and_hasher(sections, FastHash::default()),
+            entries: Entries::with_capacity(sections),
             sso_sessions: IndexMap::new(),
             warnings: Vec::new(),
             files: files.clone(),
-            config: None,
-            credentials: None,
+            config,
+            credentials,
         };
-        if let Some(file) = &config {
-            set.add_config(file);
-        }
-        if let Some(file) = &credentials {
-            set.add_credentials(file);
-        }
-        set.config = config;
-        set.credentials = credentials;
+        set.add_config();
+        set.add_credentials();
         set.warn_values();
         Ok(set)
+    }
+
+    fn texts(&self) -> Texts<'_> {
+        Texts {
+            config: self.config.as_ref(),
+            credentials: self.credentials.as_ref(),
+        }
     }
 
     pub fn files(&self) -> &FileLocations {
@@ -311,22 +300,23 @@ impl ProfileSet {
     }
 
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.profiles.keys().map(String::as_str)
+        let texts = self.texts();
+        self.entries.iter().map(move |e| self.entries.name(texts, e))
     }
 
     /// The profile, read from its sections the first time it is asked for and kept.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        let (name, entry) = self.profiles.get_key_value(name)?;
-        Some(entry.read.get_or_init(|| Box::new(self.read(name, entry))))
+        let entry = self.entries.find(self.texts(), name)?;
+        Some(entry.read.get_or_init(|| Box::new(self.read(entry))))
     }
 
     /// The profile as [`ProfileSet::get`] gives it, but read without being kept unless it already was: for
     /// going through every profile once (a list, a check) without holding them all.
     pub(crate) fn lookup(&self, name: &str) -> Option<Cow<'_, Profile>> {
-        let (name, entry) = self.profiles.get_key_value(name)?;
+        let entry = self.entries.find(self.texts(), name)?;
         Some(match entry.read.get() {
             Some(profile) => Cow::Borrowed(&**profile),
-            None => Cow::Owned(self.read(name, entry)),
+            None => Cow::Owned(self.read(entry)),
         })
     }
 
@@ -345,23 +335,13 @@ impl ProfileSet {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.profiles.is_empty()
-    }
-
-    fn warn(&mut self, path: &Arc<Path>, line: usize, message: String) {
-        self.warnings.push(Warning {
-            location: Location {
-                path: path.clone(),
-                line,
-            },
-            message,
-        });
+        self.entries.len() == 0
     }
 
     /// The profile from its sections: the config file's keys, then the credentials file's over them.
-    fn read(&self, name: &str, entry: &Entry) -> Profile {
+    fn read(&self, entry: &Entry) -> Profile {
         let mut profile = Profile {
-            name: name.to_string(),
+            name: self.entries.name(self.texts(), entry).to_string(),
             properties: Keys::default(),
             overridden: Keys::default(),
             sections: Vec::new(),
@@ -378,130 +358,90 @@ impl ProfileSet {
         profile
     }
 
-    fn add_config(&mut self, file: &FileIndex) {
+    fn add_config(&mut self) {
+        let Some(file) = self.config.as_ref() else {
+            return;
+        };
+        let texts = Texts {
+            config: Some(file),
+            credentials: None,
+        };
         let path = &file.path;
+        let mut notes: Vec<(usize, String)> = Vec::new();
         for section in 0..file.len() {
             let header = file.header(section);
             let line = file.line(section);
+            let mut note = |message| notes.push((line, message));
             let profile_name = if header == "default" {
                 Some(Cow::Borrowed("default"))
             } else if header.starts_with("profile") {
-                self.profile_header(path, header, line)
+                profile_header(header, &mut note)
             } else if header.starts_with("sso-session") {
-                self.add_sso_session(file, section);
+                match sso_session(file, section) {
+                    Ok((name, session)) => {
+                        self.sso_sessions.insert(name, session);
+                    }
+                    Err(message) => note(message),
+                }
                 None
             } else if header.starts_with("services") {
                 None
             } else {
-                self.not_a_profile(path, header, line);
+                note(not_a_profile(header));
                 None
             };
-            let Some(name) = profile_name else { continue };
+            let name = match profile_name {
+                None => continue,
+                Some(Cow::Borrowed(name)) => Name::Config {
+                    section: offset(section),
+                    skip: u8::try_from(header.len() - name.len()).unwrap_or(0),
+                },
+                Some(Cow::Owned(name)) => self.entries.quote(name),
+            };
             let entry = Entry {
                 config: Some(offset(section)),
-                ..Entry::default()
+                ..Entry::new(name)
             };
             // One lookup: the earlier entry, if any, comes back replaced (its place in the order is kept).
-            let (index, earlier) = self.profiles.insert_full(name.into_owned(), entry);
+            let earlier = self.entries.insert(texts, entry);
             if let Some(earlier) = earlier.and_then(|e| e.config) {
                 // `[default]` and `[profile default]`: the later section replaces the earlier one.
                 let earlier = file.line(earlier as usize);
-                let name = self
-                    .profiles
-                    .get_index(index)
-                    .map_or("", |(n, _)| n.as_str());
-                let message =
-                    format!("this section replaces the profile `{name}` defined at line {earlier}");
-                self.warn(path, line, message);
+                let name = name_of(texts, &self.entries, name);
+                note(format!(
+                    "this section replaces the profile `{name}` defined at line {earlier}"
+                ));
             }
+        }
+        for (line, message) in notes {
+            self.warnings.push(warning(path, line, message));
         }
     }
 
-    fn add_sso_session(&mut self, file: &FileIndex, section: usize) {
-        let header = file.header(section);
-        let Some(parts) = shell_words(header).filter(|p| p.len() == 2) else {
-            let message = format!("[{header}] is ignored: write [sso-session NAME]");
-            self.warn(&file.path, file.line(section), message);
+    fn add_credentials(&mut self) {
+        let Some(file) = self.credentials.as_ref() else {
             return;
         };
-        let name = parts[1].clone();
-        let profile = Profile {
-            name: name.clone(),
-            properties: properties(file, section).into_iter().collect(),
-            overridden: Keys::default(),
-            sections: vec![file.location(section)],
+        let texts = Texts {
+            config: self.config.as_ref(),
+            credentials: Some(file),
         };
-        self.sso_sessions.insert(name, profile);
-    }
-
-    /// The profile a `[profile...]` header of the config file names, as botocore splits it, with a warning
-    /// when the AWS CLI ignores it or reads it in a surprising way.
-    fn profile_header<'h>(
-        &mut self,
-        path: &Arc<Path>,
-        header: &'h str,
-        line: usize,
-    ) -> Option<Cow<'h, str>> {
-        if let Some(name) = plain_profile_name(header) {
-            return Some(Cow::Borrowed(name));
-        }
-        let message = match shell_words(header) {
-            Some(parts) if parts.len() == 2 => {
-                if parts[0] != "profile" {
-                    let message = format!(
-                        "[{header}] is read as the profile `{}`; write [profile {}] if that is meant",
-                        parts[1], parts[1]
-                    );
-                    self.warn(path, line, message);
-                }
-                return Some(Cow::Owned(parts[1].clone()));
-            }
-            Some(parts) if parts.len() > 2 => format!(
-                "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
-                parts[1..].join(" ")
-            ),
-            Some(_) => {
-                format!("[{header}] is ignored: it names no profile; write [profile NAME]")
-            }
-            None => format!("[{header}] is ignored: its quotes are not balanced"),
-        };
-        self.warn(path, line, message);
-        None
-    }
-
-    fn not_a_profile(&mut self, path: &Arc<Path>, header: &str, line: usize) {
-        let trimmed = header.trim();
-        let advice = if trimmed != header {
-            format!("remove the spaces inside the brackets: [{trimmed}]")
-        } else {
-            format!("in the config file a profile's header is [profile {header}]")
-        };
-        self.warn(
-            path,
-            line,
-            format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
-        );
-    }
-
-    fn add_credentials(&mut self, file: &FileIndex) {
         for section in 0..file.len() {
             let name = file.header(section);
             if let Some(rest) = name.strip_prefix("profile ") {
-                self.warn(
-                    &file.path,
-                    file.line(section),
-                    format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"),
-                );
+                let message = format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]");
+                self.warnings
+                    .push(warning(&file.path, file.line(section), message));
             }
-            let section = Some(offset(section));
-            match self.profiles.get_mut(name) {
-                Some(entry) => entry.credentials = section,
+            let at = Some(offset(section));
+            match self.entries.find_mut(texts, name) {
+                Some(entry) => entry.credentials = at,
                 None => {
                     let entry = Entry {
-                        credentials: section,
-                        ..Entry::default()
+                        credentials: at,
+                        ..Entry::new(Name::Credentials(offset(section)))
                     };
-                    self.profiles.insert(name.to_string(), entry);
+                    self.entries.insert(texts, entry);
                 }
             }
         }
@@ -540,8 +480,8 @@ impl ProfileSet {
         candidate: &crate::scan::Candidate,
         location: &Location,
     ) -> bool {
-        let is_at = |name: &str, entry: &Entry| {
-            let profile = self.read(name, entry);
+        let is_at = |entry: &Entry| {
+            let profile = self.read(entry);
             profile
                 .property(&candidate.key)
                 .is_some_and(|p| p.location == *location)
@@ -554,12 +494,79 @@ impl ProfileSet {
                 } else {
                     Some(Cow::Borrowed(header))
                 };
-                name.and_then(|name| self.profiles.get_key_value(name.as_ref()))
-                    .is_some_and(|(name, entry)| is_at(name, entry))
+                name.and_then(|name| self.entries.find(self.texts(), &name))
+                    .is_some_and(is_at)
             }
-            None => self.profiles.iter().any(|(name, entry)| is_at(name, entry)),
+            None => self.entries.iter().any(is_at),
         }
     }
+}
+
+fn name_of<'a>(texts: Texts<'a>, entries: &'a Entries, name: Name) -> &'a str {
+    entries.name(texts, &Entry::new(name))
+}
+
+fn warning(path: &Arc<Path>, line: usize, message: String) -> Warning {
+    Warning {
+        location: Location {
+            path: path.clone(),
+            line,
+        },
+        message,
+    }
+}
+
+/// A `[sso-session NAME]` section as a profile-like set of keys, or the warning for a header that names none.
+fn sso_session(file: &FileIndex, section: usize) -> Result<(String, Profile), String> {
+    let header = file.header(section);
+    let Some(parts) = shell_words(header).filter(|p| p.len() == 2) else {
+        return Err(format!("[{header}] is ignored: write [sso-session NAME]"));
+    };
+    let name = parts[1].clone();
+    let profile = Profile {
+        name: name.clone(),
+        properties: properties(file, section).into_iter().collect(),
+        overridden: Keys::default(),
+        sections: vec![file.location(section)],
+    };
+    Ok((name, profile))
+}
+
+/// The profile a `[profile...]` header of the config file names, as botocore splits it, with a note
+/// when the AWS CLI ignores it or reads it in a surprising way.
+fn profile_header<'h>(header: &'h str, note: &mut impl FnMut(String)) -> Option<Cow<'h, str>> {
+    if let Some(name) = plain_profile_name(header) {
+        return Some(Cow::Borrowed(name));
+    }
+    let message = match shell_words(header) {
+        Some(parts) if parts.len() == 2 => {
+            if parts[0] != "profile" {
+                note(format!(
+                    "[{header}] is read as the profile `{}`; write [profile {}] if that is meant",
+                    parts[1], parts[1]
+                ));
+            }
+            return Some(Cow::Owned(parts[1].clone()));
+        }
+        Some(parts) if parts.len() > 2 => format!(
+            "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
+            parts[1..].join(" ")
+        ),
+        Some(_) => format!("[{header}] is ignored: it names no profile; write [profile NAME]"),
+        None => format!("[{header}] is ignored: its quotes are not balanced"),
+    };
+    note(message);
+    None
+}
+
+fn not_a_profile(header: &str) -> String {
+    let trimmed = header.trim();
+    let advice = if trimmed != header {
+        format!("remove the spaces inside the brackets: [{trimmed}]")
+    } else {
+        format!("in the config file a profile's header is [profile {header}]")
+    };
+    format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}")
 }
 
 /// The profile a config file's section header names, as [`ProfileSet`] reads it (without its warnings).

@@ -11,10 +11,12 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher as _;
 use std::path::Path;
 use std::sync::Arc;
 
 use foldhash::fast::RandomState as FastHash;
+use hashbrown::HashTable;
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::location::Location;
@@ -129,7 +131,9 @@ struct Reader<'t> {
     candidates: Vec<Candidate>,
     section_keys: Vec<(Cow<'t, str>, usize)>,
     section_key_map: HashMap<Cow<'t, str>, usize, FastHash>,
-    seen_sections: HashMap<&'t str, usize, FastHash>,
+    /// The sections so far by header (their positions in `sections`), for the duplicate check.
+    seen_sections: HashTable<u32>,
+    hasher: FastHash,
 }
 
 impl<'t> Reader<'t> {
@@ -149,11 +153,9 @@ impl<'t> Reader<'t> {
             candidates: Vec::new(),
             section_keys: Vec::new(),
             section_key_map: HashMap::default(),
-            // Sized for the sections a file of profiles has (one in 60 bytes or so), not grown by rehashing.
-            seen_sections: HashMap::with_capacity_and_hasher(
-                if validate { text.len() / 64 } else { 0 },
-                FastHash::default(),
-            ),
+            // Sized for the sections a file of profiles has (one in 60 to 100 bytes), not grown by rehashing.
+            seen_sections: HashTable::with_capacity(if validate { text.len() / 80 } else { 0 }),
+            hasher: FastHash::default(),
         }
     }
 
@@ -204,12 +206,14 @@ impl<'t> Reader<'t> {
             self.current = Some(Target::Defaults);
             return Ok(());
         }
-        if let Some(&first_line) = self.seen_sections.get(header) {
+        let hash = self.hasher.hash_one(header);
+        let same = |&i: &u32| self.header_of(i as usize) == header;
+        if let Some(&first) = self.seen_sections.find(hash, same) {
+            let first_line = self.sections[first as usize].line as usize;
             let header = header.to_string();
             let kind = ParseErrorKind::DuplicateSection { header, first_line };
             return Err((line.number, kind));
         }
-        self.seen_sections.insert(header, line.number);
         let header_start = header.as_ptr() as usize - self.text.as_ptr() as usize;
         self.sections.push(SectionSpan {
             header_start: offset(header_start),
@@ -219,7 +223,14 @@ impl<'t> Reader<'t> {
             body_start: offset(line.next),
             body_end: offset(line.next),
         });
-        self.open = Some(self.sections.len() - 1);
+        let at = self.sections.len() - 1;
+        let (sections, text, hasher) = (&self.sections, self.text, &self.hasher);
+        let rehash = |&i: &u32| {
+            let span = sections[i as usize];
+            hasher.hash_one(&text[span.header_start as usize..span.header_end as usize])
+        };
+        self.seen_sections.insert_unique(hash, offset(at), rehash);
+        self.open = Some(at);
         self.current = Some(Target::Section(self.sections.len() - 1));
         Ok(())
     }
