@@ -63,9 +63,8 @@ pub(crate) struct Entries {
 }
 
 fn name_in<'a>(texts: Texts<'a>, quoted: &'a [String], name: Name) -> &'a str {
-    let header = |file: Option<&'a FileIndex>, section: u32| {
-        file.map_or("", |f| f.header(section as usize))
-    };
+    let header =
+        |file: Option<&'a FileIndex>, section: u32| file.map_or("", |f| f.header(section as usize));
     match name {
         Name::Config { section, skip } => &header(texts.config, section)[usize::from(skip)..],
         Name::Credentials(section) => header(texts.credentials, section),
@@ -137,7 +136,9 @@ impl Entries {
         let key = name_in(texts, quoted, entry.name);
         let hash = hasher.hash_one(key);
         let found = table
-            .find(hash, |&i| name_in(texts, quoted, entries[i as usize].name) == key)
+            .find(hash, |&i| {
+                name_in(texts, quoted, entries[i as usize].name) == key
+            })
             .copied();
         if let Some(at) = found {
             let slot = &mut entries[at as usize];

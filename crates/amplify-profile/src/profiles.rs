@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use std::borrow::Cow;
 
+use foldhash::fast::RandomState as FastHash;
 use indexmap::IndexMap;
 
 use crate::error::LoadError;
 use crate::location::{FileLocations, Location};
-use crate::parse::{RawProperty, Value};
 use crate::names::{Entries, Entry, Name, Texts};
+use crate::parse::{RawProperty, Value};
 use crate::scan::FileIndex;
 
 /// A key's value and where it was written.
@@ -267,23 +268,41 @@ impl ProfileSet {
         config: Option<String>,
         credentials: Option<String>,
     ) -> Result<Self, crate::ParseError> {
-        let index = |path: &Path, text| FileIndex::read(Arc::from(path), text);
-        let config = config.map(|t| index(&files.config, t)).transpose()?;
-        let credentials = credentials
-            .map(|t| index(&files.credentials, t))
-            .transpose()?;
-        // Sized once (a profile per section of the config file, most often) rather than grown by doubling.
-        let sections = config.as_ref().map_or(0, FileIndex::len);
         let mut set = ProfileSet {
-            entries: Entries::with_capacity(sections),
+            entries: Entries::default(),
             sso_sessions: IndexMap::new(),
             warnings: Vec::new(),
             files: files.clone(),
-            config,
-            credentials,
+            config: None,
+            credentials: None,
         };
-        set.add_config();
-        set.add_credentials();
+        // The config file is checked whole before the credentials file is read, as botocore does.
+        if let Some(text) = config {
+            let (file, error) = FileIndex::read(Arc::from(files.config.as_path()), text);
+            // Sized once (a profile per section of the config file, most often), not grown by doubling.
+            set.entries = Entries::with_capacity(file.len());
+            let file = set.config.insert(file);
+            let mut sessions = Vec::new();
+            let repeated = add_config(&mut set.entries, &mut sessions, &mut set.warnings, file);
+            earliest(error, repeated)?;
+            file.settle()?;
+            // Read once the `[DEFAULT]` keys they inherit are settled.
+            for (name, section) in sessions {
+                let session = sso_session(file, section, name.clone());
+                set.sso_sessions.insert(name, session);
+            }
+        }
+        if let Some(text) = credentials {
+            let (file, error) = FileIndex::read(Arc::from(files.credentials.as_path()), text);
+            let file = set.credentials.insert(file);
+            let texts = Texts {
+                config: set.config.as_ref(),
+                credentials: Some(&*file),
+            };
+            let repeated = add_credentials(&mut set.entries, &mut set.warnings, texts);
+            earliest(error, repeated)?;
+            file.settle()?;
+        }
         set.warn_values();
         Ok(set)
     }
@@ -301,7 +320,9 @@ impl ProfileSet {
 
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
         let texts = self.texts();
-        self.entries.iter().map(move |e| self.entries.name(texts, e))
+        self.entries
+            .iter()
+            .map(move |e| self.entries.name(texts, e))
     }
 
     /// The profile, read from its sections the first time it is asked for and kept.
@@ -356,95 +377,6 @@ impl ProfileSet {
             }
         }
         profile
-    }
-
-    fn add_config(&mut self) {
-        let Some(file) = self.config.as_ref() else {
-            return;
-        };
-        let texts = Texts {
-            config: Some(file),
-            credentials: None,
-        };
-        let path = &file.path;
-        let mut notes: Vec<(usize, String)> = Vec::new();
-        for section in 0..file.len() {
-            let header = file.header(section);
-            let line = file.line(section);
-            let mut note = |message| notes.push((line, message));
-            let profile_name = if header == "default" {
-                Some(Cow::Borrowed("default"))
-            } else if header.starts_with("profile") {
-                profile_header(header, &mut note)
-            } else if header.starts_with("sso-session") {
-                match sso_session(file, section) {
-                    Ok((name, session)) => {
-                        self.sso_sessions.insert(name, session);
-                    }
-                    Err(message) => note(message),
-                }
-                None
-            } else if header.starts_with("services") {
-                None
-            } else {
-                note(not_a_profile(header));
-                None
-            };
-            let name = match profile_name {
-                None => continue,
-                Some(Cow::Borrowed(name)) => Name::Config {
-                    section: offset(section),
-                    skip: u8::try_from(header.len() - name.len()).unwrap_or(0),
-                },
-                Some(Cow::Owned(name)) => self.entries.quote(name),
-            };
-            let entry = Entry {
-                config: Some(offset(section)),
-                ..Entry::new(name)
-            };
-            // One lookup: the earlier entry, if any, comes back replaced (its place in the order is kept).
-            let earlier = self.entries.insert(texts, entry);
-            if let Some(earlier) = earlier.and_then(|e| e.config) {
-                // `[default]` and `[profile default]`: the later section replaces the earlier one.
-                let earlier = file.line(earlier as usize);
-                let name = name_of(texts, &self.entries, name);
-                note(format!(
-                    "this section replaces the profile `{name}` defined at line {earlier}"
-                ));
-            }
-        }
-        for (line, message) in notes {
-            self.warnings.push(warning(path, line, message));
-        }
-    }
-
-    fn add_credentials(&mut self) {
-        let Some(file) = self.credentials.as_ref() else {
-            return;
-        };
-        let texts = Texts {
-            config: self.config.as_ref(),
-            credentials: Some(file),
-        };
-        for section in 0..file.len() {
-            let name = file.header(section);
-            if let Some(rest) = name.strip_prefix("profile ") {
-                let message = format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]");
-                self.warnings
-                    .push(warning(&file.path, file.line(section), message));
-            }
-            let at = Some(offset(section));
-            match self.entries.find_mut(texts, name) {
-                Some(entry) => entry.credentials = at,
-                None => {
-                    let entry = Entry {
-                        credentials: at,
-                        ..Entry::new(Name::Credentials(offset(section)))
-                    };
-                    self.entries.insert(texts, entry);
-                }
-            }
-        }
     }
 
     /// A warning for each value noted while reading that STS will refuse or that the AWS CLI ignores, when a
@@ -502,6 +434,139 @@ impl ProfileSet {
     }
 }
 
+/// The error of the earlier line: the reader's, or a header that repeats (which the reader leaves to us).
+fn earliest(
+    error: Option<crate::ParseError>,
+    repeated: Option<crate::ParseError>,
+) -> Result<(), crate::ParseError> {
+    match (error, repeated) {
+        (Some(a), Some(b)) => Err(if b.location.line < a.location.line {
+            b
+        } else {
+            a
+        }),
+        (Some(error), None) | (None, Some(error)) => Err(error),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The profiles and sso-sessions of the config file, with their warnings; the first header that repeats
+/// an earlier one is an error, as it is for the AWS CLI. A repeated profile header is found through the
+/// profiles' own index (two sections naming one profile, with the same header); any other header through
+/// a table of its own.
+fn add_config(
+    entries: &mut Entries,
+    sso_sessions: &mut Vec<(String, usize)>,
+    warnings: &mut Vec<Warning>,
+    file: &FileIndex,
+) -> Option<crate::ParseError> {
+    let texts = Texts {
+        config: Some(file),
+        credentials: None,
+    };
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    let mut others: std::collections::HashMap<&str, usize, FastHash> = Default::default();
+    // Sections whose profile a later section with another header replaced: a third may repeat them.
+    let mut shadowed: Vec<usize> = Vec::new();
+    for section in 0..file.len() {
+        let header = file.header(section);
+        let line = file.line(section);
+        let mut note = |message| notes.push((line, message));
+        let profile_name = if header == "default" {
+            Some(Cow::Borrowed("default"))
+        } else if header.starts_with("profile") {
+            profile_header(header, &mut note)
+        } else if header.starts_with("sso-session") {
+            match shell_words(header).filter(|p| p.len() == 2) {
+                Some(mut parts) => sso_sessions.push((parts.swap_remove(1), section)),
+                None => note(format!("[{header}] is ignored: write [sso-session NAME]")),
+            }
+            None
+        } else if header.starts_with("services") {
+            None
+        } else {
+            note(not_a_profile(header));
+            None
+        };
+        let name = match profile_name {
+            None => {
+                if let Some(first_line) = others.insert(header, line) {
+                    return Some(file.duplicate(section, first_line));
+                }
+                continue;
+            }
+            Some(Cow::Borrowed(name)) => Name::Config {
+                section: offset(section),
+                skip: u8::try_from(header.len() - name.len()).unwrap_or(0),
+            },
+            Some(Cow::Owned(name)) => entries.quote(name),
+        };
+        let entry = Entry {
+            config: Some(offset(section)),
+            ..Entry::new(name)
+        };
+        // One lookup: the earlier entry, if any, comes back replaced (its place in the order is kept).
+        let Some(earlier) = entries.insert(texts, entry).and_then(|e| e.config) else {
+            continue;
+        };
+        let earlier = earlier as usize;
+        let same = std::iter::once(earlier)
+            .chain(shadowed.iter().copied())
+            .find(|s| file.header(*s) == header);
+        if let Some(first) = same {
+            return Some(file.duplicate(section, file.line(first)));
+        }
+        shadowed.push(earlier);
+        // `[default]` and `[profile default]`: the later section replaces the earlier one.
+        let name = name_of(texts, entries, name);
+        let earlier = file.line(earlier);
+        note(format!(
+            "this section replaces the profile `{name}` defined at line {earlier}"
+        ));
+    }
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|(line, message)| warning(&file.path, line, message)),
+    );
+    None
+}
+
+/// The profiles of the credentials file (merged with the config file's of the same name), with their
+/// warnings; the first header that repeats an earlier one is an error.
+fn add_credentials(
+    entries: &mut Entries,
+    warnings: &mut Vec<Warning>,
+    texts: Texts<'_>,
+) -> Option<crate::ParseError> {
+    let file = texts.credentials?;
+    for section in 0..file.len() {
+        let name = file.header(section);
+        if let Some(rest) = name.strip_prefix("profile ") {
+            let message = format!(
+                "this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"
+            );
+            warnings.push(warning(&file.path, file.line(section), message));
+        }
+        let at = Some(offset(section));
+        match entries.find_mut(texts, name) {
+            Some(Entry {
+                credentials: Some(first),
+                ..
+            }) => return Some(file.duplicate(section, file.line(*first as usize))),
+            Some(entry) => entry.credentials = at,
+            None => {
+                let entry = Entry {
+                    credentials: at,
+                    ..Entry::new(Name::Credentials(offset(section)))
+                };
+                entries.insert(texts, entry);
+            }
+        }
+    }
+    None
+}
+
 fn name_of<'a>(texts: Texts<'a>, entries: &'a Entries, name: Name) -> &'a str {
     entries.name(texts, &Entry::new(name))
 }
@@ -516,20 +581,14 @@ fn warning(path: &Arc<Path>, line: usize, message: String) -> Warning {
     }
 }
 
-/// A `[sso-session NAME]` section as a profile-like set of keys, or the warning for a header that names none.
-fn sso_session(file: &FileIndex, section: usize) -> Result<(String, Profile), String> {
-    let header = file.header(section);
-    let Some(parts) = shell_words(header).filter(|p| p.len() == 2) else {
-        return Err(format!("[{header}] is ignored: write [sso-session NAME]"));
-    };
-    let name = parts[1].clone();
-    let profile = Profile {
-        name: name.clone(),
+/// A `[sso-session NAME]` section as a profile-like set of keys.
+fn sso_session(file: &FileIndex, section: usize, name: String) -> Profile {
+    Profile {
+        name,
         properties: properties(file, section).into_iter().collect(),
         overridden: Keys::default(),
         sections: vec![file.location(section)],
-    };
-    Ok((name, profile))
+    }
 }
 
 /// The profile a `[profile...]` header of the config file names, as botocore splits it, with a note
@@ -710,6 +769,7 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
 #[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
+    use crate::ParseErrorKind;
 
     fn files() -> FileLocations {
         FileLocations {
@@ -776,6 +836,35 @@ mod tests {
         assert_eq!(words("profile trailing\\"), None);
         let s = set("[profile #dev]\nregion=a\n[profile \"\"]\nregion=b\n", "");
         assert_eq!(s.names().collect::<Vec<_>>(), ["#dev", ""]);
+    }
+
+    #[test]
+    fn a_repeated_header_is_the_error_of_its_line_as_in_the_reader() {
+        // The reader leaves repeated headers to the set's index: the same errors, at the same lines.
+        let config = |text: &str| ProfileSet::from_texts(&files(), Some(text), None).unwrap_err();
+        let credentials =
+            |text: &str| ProfileSet::from_texts(&files(), None, Some(text)).unwrap_err();
+        for (error, line, first_line) in [
+            (config("[profile a]\n[profile \"a\"]\n[profile a]\n"), 3, 1),
+            (config("[default]\n[profile default]\n[default]\n"), 3, 1),
+            (
+                config("[sso-session x]\n[services s]\n[sso-session x]\n"),
+                3,
+                1,
+            ),
+            (config("[profile a]\nk=1\n[profile a]\nnot a key\n"), 3, 1),
+            (credentials("[a]\nk=1\n[b]\n[a]\n"), 4, 1),
+        ] {
+            assert_eq!(error.location.line, line, "{error}");
+            assert!(
+                matches!(error.kind, ParseErrorKind::DuplicateSection { first_line: f, .. } if f == first_line),
+                "{error}"
+            );
+        }
+        // An earlier error of another kind comes first, as the reader stops there.
+        let error = config("[profile a]\nnot a key\n[profile a]\n");
+        assert_eq!(error.location.line, 2, "{error}");
+        assert!(matches!(error.kind, ParseErrorKind::NotKeyValue), "{error}");
     }
 
     #[test]

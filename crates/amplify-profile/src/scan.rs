@@ -119,6 +119,9 @@ struct Reader<'t> {
     validate: bool,
     /// Keep every key and value, with its section.
     collect: bool,
+    /// Check that no header repeats; [`crate::ProfileSet`] does it with its own index instead (one table
+    /// of a million entries fewer), through [`FileIndex::read`]'s `unchecked` sections.
+    check_sections: bool,
     current: Option<Target>,
     pending: Option<Pending<'t>>,
     extra: Vec<(&'t str, usize)>,
@@ -142,6 +145,7 @@ impl<'t> Reader<'t> {
             text,
             validate,
             collect,
+            check_sections: validate && collect,
             current: None,
             pending: None,
             extra: Vec::new(),
@@ -154,7 +158,7 @@ impl<'t> Reader<'t> {
             section_keys: Vec::new(),
             section_key_map: HashMap::default(),
             // Sized for the sections a file of profiles has (one in 60 to 100 bytes), not grown by rehashing.
-            seen_sections: HashTable::with_capacity(if validate { text.len() / 80 } else { 0 }),
+            seen_sections: HashTable::new(),
             hasher: FastHash::default(),
         }
     }
@@ -210,9 +214,7 @@ impl<'t> Reader<'t> {
         let same = |&i: &u32| self.header_of(i as usize) == header;
         if let Some(&first) = self.seen_sections.find(hash, same) {
             let first_line = self.sections[first as usize].line as usize;
-            let header = header.to_string();
-            let kind = ParseErrorKind::DuplicateSection { header, first_line };
-            return Err((line.number, kind));
+            return Err((line.number, duplicate(header, first_line)));
         }
         let header_start = header.as_ptr() as usize - self.text.as_ptr() as usize;
         self.sections.push(SectionSpan {
@@ -224,12 +226,14 @@ impl<'t> Reader<'t> {
             body_end: offset(line.next),
         });
         let at = self.sections.len() - 1;
-        let (sections, text, hasher) = (&self.sections, self.text, &self.hasher);
-        let rehash = |&i: &u32| {
-            let span = sections[i as usize];
-            hasher.hash_one(&text[span.header_start as usize..span.header_end as usize])
-        };
-        self.seen_sections.insert_unique(hash, offset(at), rehash);
+        if self.check_sections {
+            let (sections, text, hasher) = (&self.sections, self.text, &self.hasher);
+            let rehash = |&i: &u32| {
+                let span = sections[i as usize];
+                hasher.hash_one(&text[span.header_start as usize..span.header_end as usize])
+            };
+            self.seen_sections.insert_unique(hash, offset(at), rehash);
+        }
         self.open = Some(at);
         self.current = Some(Target::Section(self.sections.len() - 1));
         Ok(())
@@ -270,6 +274,7 @@ impl<'t> Reader<'t> {
     }
 
     /// A key seen before in the same section (all `[DEFAULT]` sections count as one) is an error.
+    #[allow(clippy::ptr_arg)] // the key is kept as the Cow it is: borrowed from the file, most often
     fn check_duplicate(
         &mut self,
         target: Target,
@@ -470,6 +475,8 @@ pub(crate) struct FileIndex {
     sections: Vec<SectionSpan>,
     /// The `[DEFAULT]` keys, which every section inherits.
     pub defaults: Vec<RawProperty>,
+    /// The `[DEFAULT]` keys as read, before [`FileIndex::settle`].
+    unsettled: Vec<(RawProperty, Option<ParseErrorKind>)>,
     pub candidates: Vec<Candidate>,
 }
 
@@ -485,24 +492,38 @@ impl fmt::Debug for FileIndex {
 }
 
 impl FileIndex {
-    /// Reads `text`, the contents of `path`, in one pass; an error is the first line the AWS CLI refuses.
-    pub fn read(path: Arc<Path>, text: String) -> Result<FileIndex, ParseError> {
-        let (sections, defaults, candidates) = {
+    /// Reads `text`, the contents of `path`, in one pass, with the first line the AWS CLI refuses (the
+    /// sections are those before it). Two things are left to the caller, in this order: that no header
+    /// repeats before that line ([`duplicate`]), then [`FileIndex::settle`].
+    pub fn read(path: Arc<Path>, text: String) -> (FileIndex, Option<ParseError>) {
+        let (sections, defaults, candidates, error) = {
             let mut reader = Reader::new(&text, true, false);
-            read_all(&mut reader, &path)?;
+            let error = read_all(&mut reader, &path).err();
             let defaults = std::mem::take(&mut reader.defaults);
             reader.sections.shrink_to_fit();
-            (reader.sections, defaults, reader.candidates)
+            (reader.sections, defaults, reader.candidates, error)
         };
-        let mut index = FileIndex {
+        let index = FileIndex {
             path,
             text,
             sections,
             defaults: Vec::new(),
+            unsettled: defaults,
             candidates,
         };
-        index.settle_defaults(defaults)?;
-        Ok(index)
+        (index, error)
+    }
+
+    /// The error for section `section`, whose header repeats that of the section at `first_line`.
+    pub fn duplicate(&self, section: usize, first_line: usize) -> ParseError {
+        let kind = duplicate(self.header(section), first_line);
+        error(&self.path, self.line(section), kind)
+    }
+
+    /// Keeps the `[DEFAULT]` keys; see [`FileIndex::settle_defaults`].
+    pub fn settle(&mut self) -> Result<(), ParseError> {
+        let defaults = std::mem::take(&mut self.unsettled);
+        self.settle_defaults(defaults)
     }
 
     pub fn len(&self) -> usize {
@@ -592,6 +613,11 @@ fn read_all<'t>(reader: &mut Reader<'t>, path: &Arc<Path>) -> Result<(), ParseEr
     reader
         .run(lines)
         .map_err(|(line, kind)| error(path, line, kind))
+}
+
+fn duplicate(header: &str, first_line: usize) -> ParseErrorKind {
+    let header = header.to_string();
+    ParseErrorKind::DuplicateSection { header, first_line }
 }
 
 fn error(path: &Arc<Path>, line: usize, kind: ParseErrorKind) -> ParseError {
