@@ -827,7 +827,10 @@ fn machine(aws: &Path) -> anyhow::Result<String> {
         version(Path::new("uname"), &["-r"]),
         version(Path::new("rustc"), &["--version"]),
         version(aws, &["--version"]),
-        version(Path::new("curl"), &["--version"]),
+        version(Path::new("curl"), &["--version"])
+            .split(" (")
+            .next()
+            .unwrap_or_default(),
         version(
             &setup::venv().join("bin/python"),
             &["-c", "import moto; print(moto.__version__)"]
@@ -935,7 +938,7 @@ fn table(results: &[Stats]) -> String {
                 f.tool.trim_start_matches("floor: ").to_string(),
                 time(f),
                 format!(
-                    "{:.1}x (+{:.1} ms)",
+                    "{:.1}x ({:+.1} ms)",
                     ours.median_ms / f.median_ms,
                     ours.median_ms - f.median_ms
                 ),
@@ -1021,7 +1024,7 @@ fn targets(results: &[Stats]) -> String {
         line(
             "warm whoami within 2 ms of the curl floor",
             format!(
-                "{:.1} ms against {:.1} ms: +{:.1} ms",
+                "{:.1} ms against {:.1} ms: {:+.1} ms",
                 ours.median_ms,
                 floor.median_ms,
                 ours.median_ms - floor.median_ms
