@@ -125,15 +125,11 @@ impl Profile {
             .collect()
     }
 
-    fn merge(
-        &mut self,
-        section: Location,
-        properties: impl IntoIterator<Item = (String, Property)>,
-    ) {
+    fn merge(&mut self, section: Location, properties: Vec<(String, Property)>) {
         self.sections.push(section);
         if self.properties.0.is_empty() {
-            // The first file: its keys are already unique.
-            self.properties.0.extend(properties);
+            // The first file: its keys are already unique, and become the profile's as they are.
+            self.properties.0 = properties;
             return;
         }
         for (key, property) in properties {
@@ -335,10 +331,21 @@ impl ProfileSet {
     /// going through every profile once (a list, a check) without holding them all.
     pub(crate) fn lookup(&self, name: &str) -> Option<Cow<'_, Profile>> {
         let entry = self.entries.find(self.texts(), name)?;
-        Some(match entry.read.get() {
+        Some(self.kept_or_read(entry))
+    }
+
+    fn kept_or_read<'s>(&'s self, entry: &'s Entry) -> Cow<'s, Profile> {
+        match entry.read.get() {
             Some(profile) => Cow::Borrowed(&**profile),
             None => Cow::Owned(self.read(entry)),
-        })
+        }
+    }
+
+    /// Every profile in order with its name, each read as [`ProfileSet::lookup`] reads it.
+    pub(crate) fn each(&self) -> impl Iterator<Item = (&str, Cow<'_, Profile>)> {
+        let texts = self.texts();
+        (self.entries.iter())
+            .map(move |entry| (self.entries.name(texts, entry), self.kept_or_read(entry)))
     }
 
     /// A `[sso-session NAME]` section of the config file, as a profile-like set of keys.
@@ -365,7 +372,7 @@ impl ProfileSet {
             name: self.entries.name(self.texts(), entry).to_string(),
             properties: Keys::default(),
             overridden: Keys::default(),
-            sections: Vec::new(),
+            sections: Vec::with_capacity(2),
         };
         for (file, section) in [
             (&self.config, entry.config),

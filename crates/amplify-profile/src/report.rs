@@ -105,8 +105,8 @@ pub fn write_list_table(set: &ProfileSet, out: &mut impl std::io::Write) -> std:
         .unwrap_or(0)
         .max(4);
     writeln!(out, "{:<width$}  {:<10}  DESCRIPTION", "NAME", "REGION")?;
-    for name in set.names() {
-        match set.resolve(name) {
+    for (name, profile) in set.each() {
+        match set.resolve_from(name, profile) {
             Ok(chain) => {
                 let region = chain.region.as_deref().unwrap_or("-");
                 let about = chain.describe();

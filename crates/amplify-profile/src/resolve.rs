@@ -32,6 +32,16 @@ impl ProfileSet {
                 config: self.files.config.clone(),
                 credentials: self.files.credentials.clone(),
             })?;
+        self.resolve_from(name, first)
+    }
+
+    /// [`ProfileSet::resolve`] of a profile already read (a list goes through them in order, without
+    /// looking each up by its name again).
+    pub(crate) fn resolve_from(
+        &self,
+        name: &str,
+        first: Cow<'_, Profile>,
+    ) -> Result<ProfileChain, ResolveError> {
         let region = first
             .get(settings::REGION)
             .filter(|r| !r.is_empty())

@@ -129,7 +129,9 @@ struct Reader<'t> {
     sections: Vec<SectionSpan>,
     /// The section whose keys are still being read, for the end of its byte range.
     open: Option<usize>,
-    collected: Vec<(usize, RawProperty)>,
+    collected: Vec<RawProperty>,
+    /// The section of each of `collected`, when the whole file is kept (not for one section read again).
+    collected_in: Vec<usize>,
     defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
     candidates: Vec<Candidate>,
     section_keys: Vec<(Cow<'t, str>, usize)>,
@@ -153,6 +155,7 @@ impl<'t> Reader<'t> {
             sections: Vec::new(),
             open: None,
             collected: Vec::new(),
+            collected_in: Vec::new(),
             defaults: Vec::new(),
             candidates: Vec::new(),
             section_keys: Vec::new(),
@@ -366,7 +369,10 @@ impl<'t> Reader<'t> {
                 }
                 if self.collect {
                     let property = owned(pending.key, value, pending.line, sub_lines);
-                    self.collected.push((i, property));
+                    self.collected.push(property);
+                    if self.validate {
+                        self.collected_in.push(i);
+                    }
                 }
             }
         }
@@ -561,7 +567,7 @@ impl FileIndex {
         // The first pass accepted these lines, in this same state: a second reading cannot fail.
         let read = reader.run(lines);
         debug_assert!(read.is_ok(), "a section read twice reads the same");
-        reader.collected.into_iter().map(|(_, p)| p).collect()
+        reader.collected
     }
 
     /// Whether the section itself writes `key` (not counting `[DEFAULT]`).
@@ -642,8 +648,9 @@ pub(crate) fn parse_all(path: &Path, text: &str) -> Result<crate::parse::ParsedF
             properties: Vec::new(),
         })
         .collect();
-    for (section, property) in std::mem::take(&mut reader.collected) {
-        sections[section].properties.push(property);
+    let collected = std::mem::take(&mut reader.collected);
+    for (section, property) in reader.collected_in.iter().zip(collected) {
+        sections[*section].properties.push(property);
     }
     let mut file = crate::parse::ParsedFile {
         sections,
