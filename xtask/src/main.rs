@@ -13,6 +13,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod chart;
 mod demo;
 mod moto;
 mod parity;
@@ -51,7 +52,7 @@ fn run() -> anyhow::Result<()> {
         "record-parity" => parity::run(rest),
         "help" | "--help" | "-h" => {
             println!(
-                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI) into .venv\n  lint    cargo fmt --check and clippy with warnings denied\n  test    setup, lint, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles\n  docs    regenerate docs/reference.md\n  bench   benchmarks next to their peers (docs/performance.md) [--runs N]\n  soak    long reliability runs (docs/reliability.md)\n  record-parity [NAME...]  record what the original CLI writes for each scenario of fixtures/parity/"
+                "cargo xtask <task>\n\n  setup   install the test peers (moto, AWS CLI, the original Amplify CLI)\n  lint    cargo fmt --check and clippy with warnings denied\n  test    setup, lint, then run every test\n  demo    run `amplify-rs init` against a local STS and CloudFormation with the seed's profiles\n  docs    regenerate docs/reference.md\n  bench   benchmarks next to their peers and the floor (docs/performance.md) [--runs N] [--quick] [--only TEXT]\n  soak    long reliability runs (docs/reliability.md)\n  record-parity [NAME...]  record what the original CLI writes for each scenario of fixtures/parity/"
             );
             Ok(())
         }

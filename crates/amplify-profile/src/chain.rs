@@ -179,14 +179,9 @@ impl ProfileChain {
         };
         let role_name = last.role_arn.rsplit('/').next().unwrap_or(&last.role_arn);
         let mut text = format!("role {role_name}");
-        let sources: Vec<&str> = self
-            .hops
-            .iter()
-            .rev()
-            .skip(1)
-            .map(|h| h.profile.as_str())
-            .collect();
-        let via = sources.first().copied().unwrap_or(self.base.profile());
+        // The profile whose credentials assume the last role: the hop before it, else the base.
+        let via =
+            (self.hops.iter().rev().nth(1)).map_or(self.base.profile(), |h| h.profile.as_str());
         if via != self.profile {
             let _ = write!(text, " via {via}");
         }

@@ -2,46 +2,25 @@
 //! `mfa_serial` as written, and ignores a `duration_seconds` that is not a whole number; STS then refuses
 //! the request, or the session lasts an hour when the user asked for more. amplify-rs says so when it
 //! reads the files, as a [`Warning`] with the file and line, and never refuses a profile for it: what the
-//! AWS CLI accepts, amplify-rs accepts (`docs/differences.md`). Also here: Python's `int()`, which botocore
-//! applies to `duration_seconds`.
-
-use std::collections::HashSet;
+//! AWS CLI accepts, amplify-rs accepts (`docs/differences.md`). The reader ([`crate::scan`]) checks each
+//! value as it passes, and [`crate::ProfileSet`] keeps the warnings of the values a profile uses. Also here:
+//! Python's `int()`, which botocore applies to `duration_seconds`.
 
 use crate::keys::role;
-use crate::location::Location;
-use crate::parse::{Value, is_py_space};
-use crate::profiles::{ProfileSet, Warning};
+use crate::parse::is_py_space;
 
-/// Adds a warning for each value that STS will refuse or that the AWS CLI ignores, once per line (a key
-/// in `[DEFAULT]` belongs to every profile).
-pub(crate) fn warn_values(set: &mut ProfileSet) {
-    let mut seen: HashSet<Location> = HashSet::new();
-    let mut warnings = Vec::new();
-    for profile in set.profiles.values() {
-        for (key, property) in profile.properties() {
-            let Value::Text(value) = &property.value else {
-                continue;
-            };
-            let Some(message) = check(key, value) else {
-                continue;
-            };
-            if seen.insert(property.location.clone()) {
-                warnings.push(Warning {
-                    location: property.location.clone(),
-                    message,
-                });
-            }
-        }
+/// What is wrong with `key = value`, for the keys STS reads (`None` at once for any other key).
+pub(crate) fn check(key: &str, value: &str) -> Option<String> {
+    const CHECKED: [&str; 5] = [
+        role::ROLE_ARN,
+        role::ROLE_SESSION_NAME,
+        role::EXTERNAL_ID,
+        role::MFA_SERIAL,
+        role::DURATION_SECONDS,
+    ];
+    if !CHECKED.contains(&key) {
+        return None;
     }
-    // In the order a person reads the files.
-    warnings.sort_by(|a, b| {
-        (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
-    });
-    set.warnings.extend(warnings);
-}
-
-/// What is wrong with `key = value`, for the keys STS reads.
-fn check(key: &str, value: &str) -> Option<String> {
     let length = value.chars().count();
     match key {
         // Shorter values are refused by the AWS CLI itself: an error when the profile is used.
@@ -83,8 +62,11 @@ fn only(value: &str, punctuation: &str) -> bool {
 
 /// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.
 fn is_role_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
+    // Split without collecting: the reader checks every role_arn of the file.
+    let mut split = arn.splitn(6, ':');
+    let mut part = || split.next();
+    let parts = [part(), part(), part(), part(), part(), part()];
+    matches!(parts, [Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)]
         if !partition.is_empty()
             && account.len() == 12
             && account.bytes().all(|b| b.is_ascii_digit())

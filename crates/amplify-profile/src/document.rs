@@ -681,9 +681,8 @@ fn read(kind: FileKind, text: &str) -> Result<Reading, crate::ParseError> {
     };
     Ok(Reading {
         profiles: set
-            .profiles
-            .iter()
-            .map(|(n, p)| (n.clone(), keys(p)))
+            .names()
+            .filter_map(|n| set.lookup(n).map(|p| (n.to_string(), keys(&p))))
             .collect(),
         sso_sessions: set
             .sso_sessions

@@ -14,7 +14,7 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum ParseErrorKind {
     #[error("a key comes before any [section] header")]
     NoSectionHeader,

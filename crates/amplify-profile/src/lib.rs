@@ -24,11 +24,13 @@ mod document;
 mod error;
 pub mod keys;
 mod location;
+mod names;
 pub mod parse;
 mod profiles;
 pub mod report;
 mod resolve;
 mod resolve_error;
+mod scan;
 mod session_copy;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};

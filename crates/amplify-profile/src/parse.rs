@@ -9,10 +9,8 @@
 //! Errors never quote a line of the file, because a broken line may hold a secret key.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use crate::error::{ParseError, ParseErrorKind};
-use crate::location::Location;
+use crate::error::ParseError;
 
 /// The section whose keys configparser applies to every section of the file.
 pub const DEFAULT_SECTION: &str = "DEFAULT";
@@ -66,257 +64,28 @@ pub(crate) fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-fn py_strip(s: &str) -> &str {
+pub(crate) fn py_strip(s: &str) -> &str {
     s.trim_matches(is_py_space)
 }
 
-/// Splits like Python's universal newlines: `\r\n`, `\n` and a lone `\r` each end a line.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
-        let line = &rest[..end];
-        let skip = if rest[end..].starts_with("\r\n") {
-            2
-        } else {
-            usize::from(end < rest.len())
-        };
-        rest = &rest[end + skip..];
-        Some(line)
-    })
-}
-
-/// One value being read: its lines are joined with `\n` when the next key, header or the end arrives.
-struct Pending {
-    target: Target,
-    key: String,
-    line: usize,
-    lines: Vec<String>,
-    /// The file's line number of each of `lines`.
-    numbers: Vec<usize>,
-}
-
-#[derive(Clone, Copy)]
-enum Target {
-    Defaults,
-    Section(usize),
-}
-
-/// Parses `text`, the contents of `path` (used only to locate errors).
+/// Parses `text`, the contents of `path` (used only to locate errors), keeping every section and key.
+/// ([`crate::ProfileSet`] reads a file through the same reader without keeping them: `crate::scan`.)
 pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
-    let path: Arc<Path> = Arc::from(path);
-    let err = |line: usize, kind: ParseErrorKind| ParseError {
-        location: Location {
-            path: path.clone(),
-            line,
-        },
-        kind,
-    };
-    // A byte order mark is not part of the first header. (botocore fails on it; see docs/profiles.md.)
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-
-    let mut reader = Reader::default();
-    for (index, raw) in lines(text).enumerate() {
-        reader
-            .line(index + 1, raw)
-            .map_err(|(line, kind)| err(line, kind))?;
-    }
-    let Reader {
-        mut file,
-        mut defaults,
-        pending,
-        ..
-    } = reader;
-    finish(&mut file, &mut defaults, pending).map_err(|(line, kind)| err(line, kind))?;
-    settle_defaults(&mut file, defaults, &err)?;
-    Ok(file)
-}
-
-/// The state of a parse between two lines.
-#[derive(Default)]
-struct Reader {
-    file: ParsedFile,
-    current: Option<Target>,
-    pending: Option<Pending>,
-    indent_level: usize,
-    defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
-    /// (section index, or `None` for DEFAULT; key) -> line first seen, for the duplicate check.
-    seen_keys: std::collections::HashMap<(Option<usize>, String), usize>,
-    /// Section header -> line, for the duplicate check (a scan of the sections would make a file of n
-    /// sections cost n squared).
-    seen_sections: std::collections::HashMap<String, usize>,
-}
-
-/// An error found on a line: its number and kind.
-type LineError = (usize, ParseErrorKind);
-
-impl Reader {
-    fn line(&mut self, number: usize, raw: &str) -> Result<(), LineError> {
-        let stripped = py_strip(raw);
-        let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
-        if stripped.is_empty() || is_comment {
-            // An empty line inside a value is kept (configparser's `empty_lines_in_values`); a comment is not.
-            if !is_comment && let Some(value) = self.pending.as_mut() {
-                value.lines.push(String::new());
-                value.numbers.push(number);
-            }
-            return Ok(());
-        }
-        let indent = raw.chars().take_while(|c| is_py_space(*c)).count();
-        if let Some(value) = self.pending.as_mut()
-            && indent > self.indent_level
-        {
-            value.lines.push(stripped.to_string());
-            value.numbers.push(number);
-            return Ok(());
-        }
-        self.indent_level = indent;
-        match section_header(stripped) {
-            Some(header) => {
-                self.finish_pending()?;
-                self.header(number, header)
-            }
-            None => self.key_line(number, stripped),
-        }
-    }
-
-    fn finish_pending(&mut self) -> Result<(), LineError> {
-        finish(&mut self.file, &mut self.defaults, self.pending.take())
-    }
-
-    fn header(&mut self, number: usize, header: &str) -> Result<(), LineError> {
-        if header == DEFAULT_SECTION {
-            self.current = Some(Target::Defaults);
-            return Ok(());
-        }
-        if let Some(&first_line) = self.seen_sections.get(header) {
-            let header = header.to_string();
-            return Err((
-                number,
-                ParseErrorKind::DuplicateSection { header, first_line },
-            ));
-        }
-        self.seen_sections.insert(header.to_string(), number);
-        self.file.sections.push(RawSection {
-            header: header.to_string(),
-            line: number,
-            properties: Vec::new(),
-        });
-        self.current = Some(Target::Section(self.file.sections.len() - 1));
-        Ok(())
-    }
-
-    fn key_line(&mut self, number: usize, stripped: &str) -> Result<(), LineError> {
-        // A line that opens a header and never closes it, where the AWS CLI refuses it (outside a section, or
-        // without a delimiter: `[a=b` in a section is the key `[a`): say that, rather than call it a key.
-        let delimiter = stripped.find(['=', ':']);
-        if stripped.starts_with('[')
-            && !stripped.contains(']')
-            && (self.current.is_none() || delimiter.is_none())
-        {
-            return Err((number, ParseErrorKind::UnclosedHeader));
-        }
-        let Some(target) = self.current else {
-            return Err((number, ParseErrorKind::NoSectionHeader));
-        };
-        let Some(split) = delimiter else {
-            return Err((number, ParseErrorKind::NotKeyValue));
-        };
-        let key = stripped[..split].trim_end_matches(is_py_space);
-        if key.is_empty() {
-            return Err((number, ParseErrorKind::EmptyKey));
-        }
-        let key = key.to_lowercase();
-        let value = py_strip(&stripped[split + 1..]);
-        let section_index = match target {
-            Target::Defaults => None,
-            Target::Section(i) => Some(i),
-        };
-        if let Some(&first_line) = self.seen_keys.get(&(section_index, key.clone())) {
-            let section = match target {
-                Target::Defaults => DEFAULT_SECTION.to_string(),
-                Target::Section(i) => self.file.sections[i].header.clone(),
-            };
-            let kind = ParseErrorKind::DuplicateKey {
-                section,
-                key,
-                first_line,
-            };
-            return Err((number, kind));
-        }
-        self.seen_keys.insert((section_index, key.clone()), number);
-        self.finish_pending()?;
-        self.pending = Some(Pending {
-            target,
-            key,
-            line: number,
-            lines: vec![value.to_string()],
-            numbers: vec![number],
-        });
-        Ok(())
-    }
+    crate::scan::parse_all(path, text)
 }
 
 /// configparser's section pattern `\[(?P<header>.+)\]`, matched at the start of the stripped line: the
 /// header runs to the last `]`, and anything after it is ignored.
-fn section_header(stripped: &str) -> Option<&str> {
+pub(crate) fn section_header(stripped: &str) -> Option<&str> {
     let inner = stripped.strip_prefix('[')?;
     let close = inner.rfind(']')?;
     (close > 0).then(|| &inner[..close])
 }
 
-fn finish(
-    file: &mut ParsedFile,
-    defaults: &mut Vec<(RawProperty, Option<ParseErrorKind>)>,
-    pending: Option<Pending>,
-) -> Result<(), LineError> {
-    let Some(pending) = pending else {
-        return Ok(());
-    };
-    let joined = pending.lines.join("\n");
-    let joined = joined.trim_end_matches(is_py_space);
-    let (value, broken) = if joined.starts_with('\n') {
-        match nested(joined) {
-            Some(map) => (Value::Map(map), None),
-            None => (
-                Value::Text(joined.to_string()),
-                Some(ParseErrorKind::NestedNotKeyValue {
-                    key: pending.key.clone(),
-                }),
-            ),
-        }
-    } else {
-        (Value::Text(joined.to_string()), None)
-    };
-    let sub_lines = match &value {
-        Value::Map(map) => nested_lines(&pending.lines, &pending.numbers, map),
-        Value::Text(_) => Vec::new(),
-    };
-    let property = RawProperty {
-        key: pending.key,
-        value,
-        line: pending.line,
-        sub_lines,
-    };
-    match pending.target {
-        // A broken nested map in [DEFAULT] is an error only once a section inherits it (botocore parses
-        // nested maps section by section): decided at the end of the file.
-        Target::Defaults => defaults.push((property, broken)),
-        Target::Section(i) => match broken {
-            Some(kind) => return Err((property.line, kind)),
-            None => file.sections[i].properties.push(property),
-        },
-    }
-    Ok(())
-}
-
 /// botocore's `_parse_nested`: the lines of the value (Python's `str.splitlines`, so a form feed or U+2028
 /// also ends a line), each `name = value` split at the first `=`, blank lines skipped. A repeated name
 /// keeps its first place and takes the later value, as a Python dict does. `None` when a line has no `=`.
-fn nested(joined: &str) -> Option<Vec<(String, String)>> {
+pub(crate) fn nested(joined: &str) -> Option<Vec<(String, String)>> {
     let mut map: Vec<(String, String)> = Vec::new();
     for line in joined.split(is_py_line_boundary) {
         let line = py_strip(line);
@@ -333,19 +102,20 @@ fn nested(joined: &str) -> Option<Vec<(String, String)>> {
     Some(map)
 }
 
-/// The line of each entry of `map`, found as [`nested`] found the entries: each physical line (`numbers`
-/// gives its line in the file) split at Python's line boundaries, a repeated name taking its later line.
-fn nested_lines(lines: &[String], numbers: &[usize], map: &[(String, String)]) -> Vec<usize> {
-    let mut found: std::collections::HashMap<String, usize> = Default::default();
-    for (line, &number) in lines.iter().zip(numbers) {
+/// The line of each entry of `map`, found as [`nested`] found the entries: each physical line (with its line
+/// in the file; the key's own line first) split at Python's line boundaries, a repeated name taking its later
+/// line.
+pub(crate) fn nested_lines(lines: &[(&str, usize)], map: &[(String, String)]) -> Vec<usize> {
+    let mut found: std::collections::HashMap<&str, usize> = Default::default();
+    for &(line, number) in lines {
         for piece in line.split(is_py_line_boundary) {
             if let Some((k, _)) = py_strip(piece).split_once('=') {
-                found.insert(py_strip(k).to_string(), number);
+                found.insert(py_strip(k), number);
             }
         }
     }
     map.iter()
-        .map(|(k, _)| found.get(k).copied().unwrap_or(numbers[0]))
+        .map(|(k, _)| found.get(k.as_str()).copied().unwrap_or(lines[0].1))
         .collect()
 }
 
@@ -366,33 +136,10 @@ fn is_py_line_boundary(c: char) -> bool {
     )
 }
 
-/// Keeps the `[DEFAULT]` keys some section inherits. One whose nested map is broken is an error if any
-/// section inherits it (as in botocore) and dropped if every section sets the key itself.
-fn settle_defaults(
-    file: &mut ParsedFile,
-    defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
-    err: &impl Fn(usize, ParseErrorKind) -> ParseError,
-) -> Result<(), ParseError> {
-    for (property, broken) in defaults {
-        match broken {
-            None => file.defaults.push(property),
-            Some(kind) => {
-                let inherited = file
-                    .sections
-                    .iter()
-                    .any(|s| !s.properties.iter().any(|p| p.key == property.key));
-                if inherited {
-                    return Err(err(property.line, kind));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ParseErrorKind;
 
     fn parse_ok(text: &str) -> ParsedFile {
         parse(Path::new("/home/dev/.aws/config"), text).unwrap()

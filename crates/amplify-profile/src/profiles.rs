@@ -11,11 +11,16 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use std::borrow::Cow;
+
+use foldhash::fast::RandomState as FastHash;
 use indexmap::IndexMap;
 
 use crate::error::LoadError;
 use crate::location::{FileLocations, Location};
-use crate::parse::{self, ParsedFile, RawProperty, RawSection, Value};
+use crate::names::{Entries, Entry, Name, Texts};
+use crate::parse::{RawProperty, Value};
+use crate::scan::FileIndex;
 
 /// A key's value and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,10 +37,10 @@ pub struct Property {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
     name: String,
-    properties: IndexMap<String, Property>,
+    properties: Keys,
     /// The config file's values that the credentials file replaced, kept because botocore's config-file
     /// provider still reads them.
-    overridden: IndexMap<String, Property>,
+    overridden: Keys,
     /// The header line of its section in each file that has one.
     sections: Vec<Location>,
 }
@@ -120,17 +125,50 @@ impl Profile {
             .collect()
     }
 
-    fn merge(
-        &mut self,
-        section: Location,
-        properties: impl IntoIterator<Item = (String, Property)>,
-    ) {
+    fn merge(&mut self, section: Location, properties: Vec<(String, Property)>) {
         self.sections.push(section);
+        if self.properties.0.is_empty() {
+            // The first file: its keys are already unique, and become the profile's as they are.
+            self.properties.0 = properties;
+            return;
+        }
         for (key, property) in properties {
             if let Some(replaced) = self.properties.insert(key.clone(), property) {
                 self.overridden.insert(key, replaced);
             }
         }
+    }
+}
+
+/// A profile's keys in file order. A profile has a handful, so a list searched from the start is quicker
+/// than a hash map to build and to ask, and a list of 100,000 profiles builds one for each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Keys(Vec<(String, Property)>);
+
+impl Keys {
+    fn get(&self, key: &str) -> Option<&Property> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, p)| p)
+    }
+
+    /// Sets `key`, returning the value it replaces (which keeps its place).
+    fn insert(&mut self, key: String, property: Property) -> Option<Property> {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => Some(std::mem::replace(slot, property)),
+            None => {
+                self.0.push((key, property));
+                None
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Property)> {
+        self.0.iter().map(|(k, p)| (k, p))
+    }
+}
+
+impl FromIterator<(String, Property)> for Keys {
+    fn from_iter<I: IntoIterator<Item = (String, Property)>>(iter: I) -> Self {
+        Keys(iter.into_iter().collect())
     }
 }
 
@@ -187,12 +225,17 @@ impl fmt::Display for Warning {
 
 /// Every profile of the config and credentials files, in the order a person reads them: the config file's
 /// first, then those that exist only in the credentials file.
+///
+/// Each file is read once into an index of its sections ([`crate::scan`]); a profile's keys are read from its
+/// sections when it is first asked for, so resolving one profile of many reads that profile, not every one.
 #[derive(Clone, Debug)]
 pub struct ProfileSet {
-    pub(crate) profiles: IndexMap<String, Profile>,
+    entries: Entries,
     pub(crate) sso_sessions: IndexMap<String, Profile>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) files: FileLocations,
+    config: Option<FileIndex>,
+    credentials: Option<FileIndex>,
 }
 
 impl ProfileSet {
@@ -200,7 +243,7 @@ impl ProfileSet {
     pub fn load(files: &FileLocations) -> Result<Self, LoadError> {
         let config = read_optional(&files.config)?;
         let credentials = read_optional(&files.credentials)?;
-        Self::from_texts(files, config.as_deref(), credentials.as_deref()).map_err(LoadError::from)
+        Self::from_owned(files, config, credentials).map_err(LoadError::from)
     }
 
     /// Builds the set from the files' contents (for tests and benchmarks that keep files in memory).
@@ -209,22 +252,62 @@ impl ProfileSet {
         config: Option<&str>,
         credentials: Option<&str>,
     ) -> Result<Self, crate::ParseError> {
+        Self::from_owned(
+            files,
+            config.map(str::to_string),
+            credentials.map(str::to_string),
+        )
+    }
+
+    fn from_owned(
+        files: &FileLocations,
+        config: Option<String>,
+        credentials: Option<String>,
+    ) -> Result<Self, crate::ParseError> {
         let mut set = ProfileSet {
-            profiles: IndexMap::new(),
+            entries: Entries::default(),
             sso_sessions: IndexMap::new(),
             warnings: Vec::new(),
             files: files.clone(),
+            config: None,
+            credentials: None,
         };
+        // The config file is checked whole before the credentials file is read, as botocore does.
         if let Some(text) = config {
-            let parsed = parse::parse(&files.config, text)?;
-            set.add_config(Arc::from(files.config.as_path()), parsed);
+            let (file, error) = FileIndex::read(Arc::from(files.config.as_path()), text);
+            // Sized once (a profile per section of the config file, most often), not grown by doubling.
+            set.entries = Entries::with_capacity(file.len());
+            let file = set.config.insert(file);
+            let mut sessions = Vec::new();
+            let repeated = add_config(&mut set.entries, &mut sessions, &mut set.warnings, file);
+            earliest(error, repeated)?;
+            file.settle()?;
+            // Read once the `[DEFAULT]` keys they inherit are settled.
+            for (name, section) in sessions {
+                let session = sso_session(file, section, name.clone());
+                set.sso_sessions.insert(name, session);
+            }
         }
         if let Some(text) = credentials {
-            let parsed = parse::parse(&files.credentials, text)?;
-            set.add_credentials(Arc::from(files.credentials.as_path()), parsed);
+            let (file, error) = FileIndex::read(Arc::from(files.credentials.as_path()), text);
+            let file = set.credentials.insert(file);
+            let texts = Texts {
+                config: set.config.as_ref(),
+                credentials: Some(&*file),
+            };
+            let repeated = add_credentials(&mut set.entries, &mut set.warnings, texts);
+            earliest(error, repeated)?;
+            file.settle()?;
         }
-        crate::checks::warn_values(&mut set);
+        set.warn_values();
         Ok(set)
+    }
+
+    fn texts(&self) -> Texts<'_> {
+        Texts {
+            config: self.config.as_ref(),
+            credentials: self.credentials.as_ref(),
+        }
     }
 
     pub fn files(&self) -> &FileLocations {
@@ -232,11 +315,37 @@ impl ProfileSet {
     }
 
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.profiles.keys().map(String::as_str)
+        let texts = self.texts();
+        self.entries
+            .iter()
+            .map(move |e| self.entries.name(texts, e))
     }
 
+    /// The profile, read from its sections the first time it is asked for and kept.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.profiles.get(name)
+        let entry = self.entries.find(self.texts(), name)?;
+        Some(entry.read.get_or_init(|| Box::new(self.read(entry))))
+    }
+
+    /// The profile as [`ProfileSet::get`] gives it, but read without being kept unless it already was: for
+    /// going through every profile once (a list, a check) without holding them all.
+    pub(crate) fn lookup(&self, name: &str) -> Option<Cow<'_, Profile>> {
+        let entry = self.entries.find(self.texts(), name)?;
+        Some(self.kept_or_read(entry))
+    }
+
+    fn kept_or_read<'s>(&'s self, entry: &'s Entry) -> Cow<'s, Profile> {
+        match entry.read.get() {
+            Some(profile) => Cow::Borrowed(&**profile),
+            None => Cow::Owned(self.read(entry)),
+        }
+    }
+
+    /// Every profile in order with its name, each read as [`ProfileSet::lookup`] reads it.
+    pub(crate) fn each(&self) -> impl Iterator<Item = (&str, Cow<'_, Profile>)> {
+        let texts = self.texts();
+        (self.entries.iter())
+            .map(move |entry| (self.entries.name(texts, entry), self.kept_or_read(entry)))
     }
 
     /// A `[sso-session NAME]` section of the config file, as a profile-like set of keys.
@@ -254,171 +363,331 @@ impl ProfileSet {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.profiles.is_empty()
+        self.entries.len() == 0
     }
 
-    fn warn(&mut self, path: &Arc<Path>, line: usize, message: String) {
-        self.warnings.push(Warning {
-            location: Location {
-                path: path.clone(),
-                line,
-            },
-            message,
-        });
-    }
-
-    fn add_config(&mut self, path: Arc<Path>, parsed: ParsedFile) {
-        for section in &parsed.sections {
-            let header = section.header.as_str();
-            let line = section.line;
-            let properties = properties(&path, section, &parsed.defaults);
-            let location = Location {
-                path: path.clone(),
-                line,
-            };
-            let profile_name = if header == "default" {
-                Some("default".to_string())
-            } else if header.starts_with("profile") {
-                self.profile_header(&path, header, line)
-            } else if header.starts_with("sso-session") {
-                if let Some(parts) = shell_words(header).filter(|p| p.len() == 2) {
-                    let name = parts[1].clone();
-                    self.sso_sessions.insert(
-                        name.clone(),
-                        Profile {
-                            name,
-                            properties: properties.iter().cloned().collect(),
-                            overridden: IndexMap::new(),
-                            sections: vec![location.clone()],
-                        },
-                    );
-                } else {
-                    let message = format!("[{header}] is ignored: write [sso-session NAME]");
-                    self.warn(&path, line, message);
-                }
-                None
-            } else if header.starts_with("services") {
-                None
-            } else {
-                self.not_a_profile(&path, header, line);
-                None
-            };
-            let Some(name) = profile_name else { continue };
-            if let Some(previous) = self.profiles.get(&name) {
-                // `[default]` and `[profile default]`: the later section replaces the earlier one.
-                let earlier = previous.sections[0].line;
-                self.warn(
-                    &path,
-                    line,
-                    format!("this section replaces the profile `{name}` defined at line {earlier}"),
-                );
+    /// The profile from its sections: the config file's keys, then the credentials file's over them.
+    fn read(&self, entry: &Entry) -> Profile {
+        let mut profile = Profile {
+            name: self.entries.name(self.texts(), entry).to_string(),
+            properties: Keys::default(),
+            overridden: Keys::default(),
+            sections: Vec::with_capacity(2),
+        };
+        for (file, section) in [
+            (&self.config, entry.config),
+            (&self.credentials, entry.credentials),
+        ] {
+            if let (Some(file), Some(section)) = (file, section) {
+                let section = section as usize;
+                profile.merge(file.location(section), properties(file, section));
             }
-            self.profiles.insert(
-                name.clone(),
-                Profile {
-                    name,
-                    properties: properties.into_iter().collect(),
-                    overridden: IndexMap::new(),
-                    sections: vec![location],
-                },
-            );
         }
+        profile
     }
 
-    /// The profile a `[profile...]` header of the config file names, as botocore splits it, with a warning
-    /// when the AWS CLI ignores it or reads it in a surprising way.
-    fn profile_header(&mut self, path: &Arc<Path>, header: &str, line: usize) -> Option<String> {
-        let message = match shell_words(header) {
-            Some(parts) if parts.len() == 2 => {
-                if parts[0] != "profile" {
-                    let message = format!(
-                        "[{header}] is read as the profile `{}`; write [profile {}] if that is meant",
-                        parts[1], parts[1]
-                    );
-                    self.warn(path, line, message);
+    /// A warning for each value noted while reading that STS will refuse or that the AWS CLI ignores, when a
+    /// profile uses it, once per line (a key in `[DEFAULT]` belongs to every profile), in the order a person
+    /// reads the files.
+    fn warn_values(&mut self) {
+        let mut warnings = Vec::new();
+        for (file, is_config) in [(&self.config, true), (&self.credentials, false)] {
+            let Some(file) = file else { continue };
+            for candidate in &file.candidates {
+                let location = Location {
+                    path: file.path.clone(),
+                    line: candidate.line,
+                };
+                if self.uses(file, is_config, candidate, &location) {
+                    let message = candidate.message.clone();
+                    warnings.push(Warning { location, message });
                 }
-                return Some(parts[1].clone());
             }
-            Some(parts) if parts.len() > 2 => format!(
-                "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
-                parts[1..].join(" ")
-            ),
-            Some(_) => {
-                format!("[{header}] is ignored: it names no profile; write [profile NAME]")
-            }
-            None => format!("[{header}] is ignored: its quotes are not balanced"),
-        };
-        self.warn(path, line, message);
-        None
+        }
+        warnings.sort_by(|a, b| {
+            (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
+        });
+        self.warnings.extend(warnings);
     }
 
-    fn not_a_profile(&mut self, path: &Arc<Path>, header: &str, line: usize) {
-        let trimmed = header.trim();
-        let advice = if trimmed != header {
-            format!("remove the spaces inside the brackets: [{trimmed}]")
-        } else {
-            format!("in the config file a profile's header is [profile {header}]")
+    /// Whether a profile's value of the candidate's key is the one written at `location`: the profile of
+    /// its section (if that section is the one the profile is read from), or for `[DEFAULT]` any profile.
+    fn uses(
+        &self,
+        file: &FileIndex,
+        is_config: bool,
+        candidate: &crate::scan::Candidate,
+        location: &Location,
+    ) -> bool {
+        let is_at = |entry: &Entry| {
+            let profile = self.read(entry);
+            profile
+                .property(&candidate.key)
+                .is_some_and(|p| p.location == *location)
         };
-        self.warn(
-            path,
-            line,
-            format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}"),
-        );
-    }
-
-    fn add_credentials(&mut self, path: Arc<Path>, parsed: ParsedFile) {
-        for section in &parsed.sections {
-            let name = section.header.clone();
-            if let Some(rest) = name.strip_prefix("profile ") {
-                self.warn(
-                    &path,
-                    section.line,
-                    format!("this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"),
-                );
+        match candidate.section {
+            Some(section) => {
+                let header = file.header(section);
+                let name = if is_config {
+                    config_name(header)
+                } else {
+                    Some(Cow::Borrowed(header))
+                };
+                name.and_then(|name| self.entries.find(self.texts(), &name))
+                    .is_some_and(is_at)
             }
-            let location = Location {
-                path: path.clone(),
-                line: section.line,
-            };
-            let properties = properties(&path, section, &parsed.defaults);
-            self.profiles
-                .entry(name.clone())
-                .or_insert_with(|| Profile {
-                    name,
-                    properties: IndexMap::new(),
-                    overridden: IndexMap::new(),
-                    sections: Vec::new(),
-                })
-                .merge(location, properties);
+            None => self.entries.iter().any(is_at),
         }
     }
 }
 
+/// The error of the earlier line: the reader's, or a header that repeats (which the reader leaves to us).
+fn earliest(
+    error: Option<crate::ParseError>,
+    repeated: Option<crate::ParseError>,
+) -> Result<(), crate::ParseError> {
+    match (error, repeated) {
+        (Some(a), Some(b)) => Err(if b.location.line < a.location.line {
+            b
+        } else {
+            a
+        }),
+        (Some(error), None) | (None, Some(error)) => Err(error),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The profiles and sso-sessions of the config file, with their warnings; the first header that repeats
+/// an earlier one is an error, as it is for the AWS CLI. A repeated profile header is found through the
+/// profiles' own index (two sections naming one profile, with the same header); any other header through
+/// a table of its own.
+fn add_config(
+    entries: &mut Entries,
+    sso_sessions: &mut Vec<(String, usize)>,
+    warnings: &mut Vec<Warning>,
+    file: &FileIndex,
+) -> Option<crate::ParseError> {
+    let texts = Texts {
+        config: Some(file),
+        credentials: None,
+    };
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    let mut others: std::collections::HashMap<&str, usize, FastHash> = Default::default();
+    // Sections whose profile a later section with another header replaced: a third may repeat them.
+    let mut shadowed: Vec<usize> = Vec::new();
+    for section in 0..file.len() {
+        let header = file.header(section);
+        let line = file.line(section);
+        let mut note = |message| notes.push((line, message));
+        let profile_name = if header == "default" {
+            Some(Cow::Borrowed("default"))
+        } else if header.starts_with("profile") {
+            profile_header(header, &mut note)
+        } else if header.starts_with("sso-session") {
+            match shell_words(header).filter(|p| p.len() == 2) {
+                Some(mut parts) => sso_sessions.push((parts.swap_remove(1), section)),
+                None => note(format!("[{header}] is ignored: write [sso-session NAME]")),
+            }
+            None
+        } else if header.starts_with("services") {
+            None
+        } else {
+            note(not_a_profile(header));
+            None
+        };
+        let name = match profile_name {
+            None => {
+                if let Some(first_line) = others.insert(header, line) {
+                    return Some(file.duplicate(section, first_line));
+                }
+                continue;
+            }
+            Some(Cow::Borrowed(name)) => Name::Config {
+                section: offset(section),
+                skip: u8::try_from(header.len() - name.len()).unwrap_or(0),
+            },
+            Some(Cow::Owned(name)) => entries.quote(name),
+        };
+        let entry = Entry {
+            config: Some(offset(section)),
+            ..Entry::new(name)
+        };
+        // One lookup: the earlier entry, if any, comes back replaced (its place in the order is kept).
+        let Some(earlier) = entries.insert(texts, entry).and_then(|e| e.config) else {
+            continue;
+        };
+        let earlier = earlier as usize;
+        let same = std::iter::once(earlier)
+            .chain(shadowed.iter().copied())
+            .find(|s| file.header(*s) == header);
+        if let Some(first) = same {
+            return Some(file.duplicate(section, file.line(first)));
+        }
+        shadowed.push(earlier);
+        // `[default]` and `[profile default]`: the later section replaces the earlier one.
+        let name = name_of(texts, entries, name);
+        let earlier = file.line(earlier);
+        note(format!(
+            "this section replaces the profile `{name}` defined at line {earlier}"
+        ));
+    }
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|(line, message)| warning(&file.path, line, message)),
+    );
+    None
+}
+
+/// The profiles of the credentials file (merged with the config file's of the same name), with their
+/// warnings; the first header that repeats an earlier one is an error.
+fn add_credentials(
+    entries: &mut Entries,
+    warnings: &mut Vec<Warning>,
+    texts: Texts<'_>,
+) -> Option<crate::ParseError> {
+    let file = texts.credentials?;
+    for section in 0..file.len() {
+        let name = file.header(section);
+        if let Some(rest) = name.strip_prefix("profile ") {
+            let message = format!(
+                "this is the profile `{name}`: the credentials file names profiles without the `profile` prefix, as [{rest}]"
+            );
+            warnings.push(warning(&file.path, file.line(section), message));
+        }
+        let at = Some(offset(section));
+        match entries.find_mut(texts, name) {
+            Some(Entry {
+                credentials: Some(first),
+                ..
+            }) => return Some(file.duplicate(section, file.line(*first as usize))),
+            Some(entry) => entry.credentials = at,
+            None => {
+                let entry = Entry {
+                    credentials: at,
+                    ..Entry::new(Name::Credentials(offset(section)))
+                };
+                entries.insert(texts, entry);
+            }
+        }
+    }
+    None
+}
+
+fn name_of<'a>(texts: Texts<'a>, entries: &'a Entries, name: Name) -> &'a str {
+    entries.name(texts, &Entry::new(name))
+}
+
+fn warning(path: &Arc<Path>, line: usize, message: String) -> Warning {
+    Warning {
+        location: Location {
+            path: path.clone(),
+            line,
+        },
+        message,
+    }
+}
+
+/// A `[sso-session NAME]` section as a profile-like set of keys.
+fn sso_session(file: &FileIndex, section: usize, name: String) -> Profile {
+    Profile {
+        name,
+        properties: properties(file, section).into_iter().collect(),
+        overridden: Keys::default(),
+        sections: vec![file.location(section)],
+    }
+}
+
+/// The profile a `[profile...]` header of the config file names, as botocore splits it, with a note
+/// when the AWS CLI ignores it or reads it in a surprising way.
+fn profile_header<'h>(header: &'h str, note: &mut impl FnMut(String)) -> Option<Cow<'h, str>> {
+    if let Some(name) = plain_profile_name(header) {
+        return Some(Cow::Borrowed(name));
+    }
+    let message = match shell_words(header) {
+        Some(parts) if parts.len() == 2 => {
+            if parts[0] != "profile" {
+                note(format!(
+                    "[{header}] is read as the profile `{}`; write [profile {}] if that is meant",
+                    parts[1], parts[1]
+                ));
+            }
+            return Some(Cow::Owned(parts[1].clone()));
+        }
+        Some(parts) if parts.len() > 2 => format!(
+            "[{header}] is ignored: a profile name with spaces needs quotes, as in [profile \"{}\"]",
+            parts[1..].join(" ")
+        ),
+        Some(_) => format!("[{header}] is ignored: it names no profile; write [profile NAME]"),
+        None => format!("[{header}] is ignored: its quotes are not balanced"),
+    };
+    note(message);
+    None
+}
+
+fn not_a_profile(header: &str) -> String {
+    let trimmed = header.trim();
+    let advice = if trimmed != header {
+        format!("remove the spaces inside the brackets: [{trimmed}]")
+    } else {
+        format!("in the config file a profile's header is [profile {header}]")
+    };
+    format!("[{header}] is not a profile, so the AWS CLI ignores it; {advice}")
+}
+
+/// The profile a config file's section header names, as [`ProfileSet`] reads it (without its warnings).
+fn config_name(header: &str) -> Option<Cow<'_, str>> {
+    if header == "default" {
+        return Some(Cow::Borrowed("default"));
+    }
+    if !header.starts_with("profile") {
+        return None;
+    }
+    if let Some(name) = plain_profile_name(header) {
+        return Some(Cow::Borrowed(name));
+    }
+    shell_words(header)
+        .filter(|parts| parts.len() == 2)
+        .map(|mut parts| Cow::Owned(parts.swap_remove(1)))
+}
+
+/// The name in `profile NAME` when it needs no splitting (no white space, quote or backslash): what
+/// [`shell_words`] would find, without its allocations.
+fn plain_profile_name(header: &str) -> Option<&str> {
+    let name = header.strip_prefix("profile ")?;
+    let plain = !name.is_empty()
+        && !name
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'\'' | b'"'));
+    plain.then_some(name)
+}
+
+fn offset(section: usize) -> u32 {
+    u32::try_from(section).expect("fewer than 4 billion sections in a file of at most 256 MiB")
+}
+
 /// A section's own keys followed by the `[DEFAULT]` keys it does not set itself.
-fn properties(
-    path: &Arc<Path>,
-    section: &RawSection,
-    defaults: &[RawProperty],
-) -> Vec<(String, Property)> {
-    let own = section.properties.iter().map(|p| (p, false));
-    let inherited = defaults
+fn properties(file: &FileIndex, section: usize) -> Vec<(String, Property)> {
+    let own = file.own_properties(section);
+    let inherited: Vec<RawProperty> = file
+        .defaults
         .iter()
-        .filter(|d| !section.properties.iter().any(|p| p.key == d.key))
-        .map(|p| (p, true));
-    own.chain(inherited)
+        .filter(|d| !own.iter().any(|p| p.key == d.key))
+        .cloned()
+        .collect();
+    let own = own.into_iter().map(|p| (p, false));
+    own.chain(inherited.into_iter().map(|p| (p, true)))
         .map(|(p, inherited)| {
-            (
-                p.key.clone(),
-                Property {
-                    value: p.value.clone(),
-                    location: Location {
-                        path: path.clone(),
-                        line: p.line,
-                    },
-                    inherited,
-                    sub_lines: p.sub_lines.clone(),
+            let property = Property {
+                value: p.value,
+                location: Location {
+                    path: file.path.clone(),
+                    line: p.line,
                 },
-            )
+                inherited,
+                sub_lines: p.sub_lines,
+            };
+            (p.key, property)
         })
         .collect()
 }
@@ -507,6 +776,7 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
 #[allow(clippy::disallowed_methods)] // tests may use std::fs
 mod tests {
     use super::*;
+    use crate::ParseErrorKind;
 
     fn files() -> FileLocations {
         FileLocations {
@@ -573,6 +843,35 @@ mod tests {
         assert_eq!(words("profile trailing\\"), None);
         let s = set("[profile #dev]\nregion=a\n[profile \"\"]\nregion=b\n", "");
         assert_eq!(s.names().collect::<Vec<_>>(), ["#dev", ""]);
+    }
+
+    #[test]
+    fn a_repeated_header_is_the_error_of_its_line_as_in_the_reader() {
+        // The reader leaves repeated headers to the set's index: the same errors, at the same lines.
+        let config = |text: &str| ProfileSet::from_texts(&files(), Some(text), None).unwrap_err();
+        let credentials =
+            |text: &str| ProfileSet::from_texts(&files(), None, Some(text)).unwrap_err();
+        for (error, line, first_line) in [
+            (config("[profile a]\n[profile \"a\"]\n[profile a]\n"), 3, 1),
+            (config("[default]\n[profile default]\n[default]\n"), 3, 1),
+            (
+                config("[sso-session x]\n[services s]\n[sso-session x]\n"),
+                3,
+                1,
+            ),
+            (config("[profile a]\nk=1\n[profile a]\nnot a key\n"), 3, 1),
+            (credentials("[a]\nk=1\n[b]\n[a]\n"), 4, 1),
+        ] {
+            assert_eq!(error.location.line, line, "{error}");
+            assert!(
+                matches!(error.kind, ParseErrorKind::DuplicateSection { first_line: f, .. } if f == first_line),
+                "{error}"
+            );
+        }
+        // An earlier error of another kind comes first, as the reader stops there.
+        let error = config("[profile a]\nnot a key\n[profile a]\n");
+        assert_eq!(error.location.line, 2, "{error}");
+        assert!(matches!(error.kind, ParseErrorKind::NotKeyValue), "{error}");
     }
 
     #[test]

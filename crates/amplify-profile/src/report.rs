@@ -27,11 +27,11 @@ pub fn chain_json(
     name: &str,
     chain: Result<&ProfileChain, &ResolveError>,
 ) -> Value {
-    let location = set
-        .get(name)
+    let profile = set.lookup(name);
+    let location = (profile.as_ref())
         .and_then(|p| p.sections().first())
         .map(ToString::to_string);
-    let properties = set.get(name).map(properties_json).unwrap_or_default();
+    let properties = profile.as_deref().map(properties_json).unwrap_or_default();
     match chain {
         Ok(chain) => json!({
             "name": name,
@@ -55,12 +55,6 @@ pub fn chain_json(
             json!({"name": name, "location": location, "properties": properties, "error": error.to_string(), "hint": error.hint()})
         }
     }
-}
-
-fn rows(set: &ProfileSet) -> Vec<(String, Result<ProfileChain, ResolveError>)> {
-    set.names()
-        .map(|name| (name.to_string(), set.resolve(name)))
-        .collect()
 }
 
 /// What the profile means to the AWS CLI, setting by setting, with the file and line of each (secrets
@@ -88,34 +82,43 @@ fn properties_json(profile: &Profile) -> Vec<Value> {
 /// Every profile as a JSON list of [`chain_json`].
 pub fn list_json(set: &ProfileSet) -> Value {
     Value::Array(
-        rows(set)
-            .iter()
-            .map(|(name, chain)| chain_json(set, name, chain.as_ref()))
+        set.names()
+            .map(|name| chain_json(set, name, set.resolve(name).as_ref()))
             .collect(),
     )
 }
 
 /// Every profile, a line each: name, region, what it is.
 pub fn list_table(set: &ProfileSet) -> String {
-    let rows = rows(set);
-    let width = rows
-        .iter()
-        .map(|(n, _)| n.chars().count())
+    let mut out = Vec::new();
+    write_list_table(set, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the table is text")
+}
+
+/// [`list_table`] written as it is made: each profile is resolved, written and dropped, so a list of
+/// 100,000 profiles holds one chain at a time, not a table.
+pub fn write_list_table(set: &ProfileSet, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let width = set
+        .names()
+        .map(|n| n.chars().count())
         .max()
         .unwrap_or(0)
         .max(4);
-    let mut out = format!("{:<width$}  {:<10}  DESCRIPTION\n", "NAME", "REGION");
-    for (name, chain) in rows {
-        let (region, about) = match chain {
-            Ok(chain) => (
-                chain.region.clone().unwrap_or_else(|| "-".into()),
-                chain.describe(),
-            ),
-            Err(error) => ("-".into(), format!("cannot be used: {error}")),
-        };
-        let _ = writeln!(out, "{name:<width$}  {region:<10}  {about}");
+    writeln!(out, "{:<width$}  {:<10}  DESCRIPTION", "NAME", "REGION")?;
+    for (name, profile) in set.each() {
+        match set.resolve_from(name, profile) {
+            Ok(chain) => {
+                let region = chain.region.as_deref().unwrap_or("-");
+                let about = chain.describe();
+                writeln!(out, "{name:<width$}  {region:<10}  {about}")?;
+            }
+            Err(error) => {
+                let about = format!("cannot be used: {error}");
+                writeln!(out, "{name:<width$}  {:<10}  {about}", "-")?;
+            }
+        }
     }
-    out
+    Ok(())
 }
 
 /// One profile hop by hop, with where each setting is written.

@@ -7,6 +7,8 @@
 //! client makes before it sends a request (a `duration_seconds` under 900, an `external_id` of one
 //! character), from the base outwards as the requests are made.
 
+use std::borrow::Cow;
+
 use amplify_creds::Secret;
 
 use crate::chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
@@ -21,14 +23,25 @@ impl ProfileSet {
     /// Resolves `name` into its chain without any network call, as `aws --profile NAME` would (so the
     /// `AWS_ACCESS_KEY_ID` family of variables plays no part).
     pub fn resolve(&self, name: &str) -> Result<ProfileChain, ResolveError> {
+        // Read without being kept: a list resolves every profile and holds none of them.
         let first = self
-            .get(name)
+            .lookup(name)
             .ok_or_else(|| ResolveError::ProfileNotFound {
                 name: name.to_string(),
                 available: self.names().map(str::to_string).collect(),
                 config: self.files.config.clone(),
                 credentials: self.files.credentials.clone(),
             })?;
+        self.resolve_from(name, first)
+    }
+
+    /// [`ProfileSet::resolve`] of a profile already read (a list goes through them in order, without
+    /// looking each up by its name again).
+    pub(crate) fn resolve_from(
+        &self,
+        name: &str,
+        first: Cow<'_, Profile>,
+    ) -> Result<ProfileChain, ResolveError> {
         let region = first
             .get(settings::REGION)
             .filter(|r| !r.is_empty())
@@ -68,21 +81,24 @@ enum Source<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn run(mut self, first: &'a Profile) -> Result<(BaseCredentials, Vec<RoleHop>), ResolveError> {
+    fn run(
+        mut self,
+        first: Cow<'a, Profile>,
+    ) -> Result<(BaseCredentials, Vec<RoleHop>), ResolveError> {
         let mut current = first;
-        let mut referenced_by: Option<&'a Profile> = None;
+        let mut referenced_by: Option<Cow<'a, Profile>> = None;
         let (base, base_refusal) = loop {
             // The assume-role provider takes the profile asked for whenever it has a role; a source profile
             // only when it has no static keys (botocore's `_resolve_credentials_from_profile`).
-            let assumes =
-                has_assume_role(current) && (referenced_by.is_none() || !has_static_keys(current));
+            let assumes = has_assume_role(&current)
+                && (referenced_by.is_none() || !has_static_keys(&current));
             if !assumes {
-                match self.set.base_of(current)? {
+                match self.set.base_of(&current)? {
                     Some(found) => break found,
-                    None => return Err(no_credentials(current, referenced_by)),
+                    None => return Err(no_credentials(&current, referenced_by.as_deref())),
                 }
             }
-            let (source, hop, refusal) = role_config(current)?;
+            let (source, hop, refusal) = role_config(&current)?;
             self.hops.push((hop, refusal));
             match source {
                 Source::Named(source) => {
@@ -90,8 +106,9 @@ impl<'a> Walk<'a> {
                     break (BaseCredentials::CredentialSource { profile, source }, None);
                 }
                 Source::Profile(name) => {
-                    let next = self.validate_source(current, name)?;
-                    self.visited.push(name.to_string());
+                    let name = name.to_string();
+                    let next = self.validate_source(&current, &name)?;
+                    self.visited.push(name);
                     referenced_by = Some(current);
                     current = next;
                 }
@@ -113,11 +130,15 @@ impl<'a> Walk<'a> {
 
     /// botocore's `_validate_source_profile`: the source exists, and is not visited again, except by a
     /// profile naming itself while it has static keys.
-    fn validate_source(&self, parent: &Profile, name: &str) -> Result<&'a Profile, ResolveError> {
+    fn validate_source(
+        &self,
+        parent: &Profile,
+        name: &str,
+    ) -> Result<Cow<'a, Profile>, ResolveError> {
         let location = parent.location_of(role::SOURCE_PROFILE);
         let source = self
             .set
-            .get(name)
+            .lookup(name)
             .ok_or_else(|| ResolveError::SourceProfileNotFound {
                 profile: parent.name().into(),
                 source_profile: name.into(),
@@ -125,7 +146,7 @@ impl<'a> Walk<'a> {
                 available: self.set.names().map(str::to_string).collect(),
             })?;
         let revisited = self.visited.iter().any(|v| v == name);
-        if revisited && (name != parent.name() || !has_static_keys(source)) {
+        if revisited && (name != parent.name() || !has_static_keys(&source)) {
             let mut visited = self.visited.clone();
             visited.push(name.to_string());
             return Err(ResolveError::Loop { visited, location });

@@ -5,6 +5,8 @@
 
 #![allow(clippy::print_stdout)]
 
+use std::io::Write as _;
+
 use amplify_profile::{ProfileSet, report};
 
 use crate::cli::ProfilesArgs;
@@ -41,7 +43,13 @@ pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
             for warning in set.warnings() {
                 ctx.printer.warn(warning.to_string());
             }
-            report::list_table(&set)
+            // Written as each profile is resolved: a list of 100,000 profiles never holds the table.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = report::write_list_table(&set, &mut out).and_then(|()| out.flush());
+            return match written {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            };
         }
     };
     write_stdout(text.as_bytes())

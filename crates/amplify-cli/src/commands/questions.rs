@@ -236,8 +236,8 @@ pub async fn auth(
 }
 
 /// The profile picker: every profile of both files with a few words on each, filtered by typing; a profile
-/// that cannot be resolved is explained and the question asked again. Each profile is resolved once, and
-/// the chosen one's chain is the answer.
+/// that cannot be resolved is explained and the question asked again. Each profile is resolved once for its
+/// few words (and dropped: the picker holds words, not chains), and the chosen one again for the answer.
 pub fn profile(
     ctx: &Ctx,
     prompter: &Prompter<'_>,
@@ -245,13 +245,11 @@ pub fn profile(
     preferred: Option<&str>,
 ) -> anyhow::Result<ProfileChain> {
     let names: Vec<&str> = set.names().collect();
-    let chains: Vec<_> = names.iter().map(|name| set.resolve(name)).collect();
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let items: Vec<String> = names
         .iter()
-        .zip(&chains)
-        .map(|(name, chain)| {
-            let about = match chain {
+        .map(|name| {
+            let about = match set.resolve(name) {
                 Ok(chain) => chain.describe(),
                 Err(e) => format!("cannot be used: {e}"),
             };
@@ -269,8 +267,8 @@ pub fn profile(
             default,
             |i| names[i].to_string(),
         )?;
-        match &chains[index] {
-            Ok(chain) => return Ok(chain.clone()),
+        match set.resolve(names[index]) {
+            Ok(chain) => return Ok(chain),
             Err(e) => {
                 ctx.printer.warn(format!("{e}"));
                 ctx.printer.info(format!("  hint: {}", e.hint()));
