@@ -1098,11 +1098,15 @@ request (`curl --aws-sigv4`).\n\nMachine: {machine}\n",
 credentials file; the profile resolved is the last role. The cache: the seed's project after a real `init`, N copies of its \
 entry under other project paths before it.\n\n");
     md.push_str(MARKER);
-    md.push('\n');
+    md.push_str("\n\n");
     let page = root().join("docs/performance.md");
+    // Without the marker's newlines, so that each run does not add a blank line to the kept text.
     let kept = fs_err::read_to_string(&page)
         .ok()
-        .and_then(|old| old.split_once(MARKER).map(|(_, rest)| rest.to_string()))
+        .and_then(|old| {
+            old.split_once(MARKER)
+                .map(|(_, rest)| rest.trim_start_matches('\n').to_string())
+        })
         .unwrap_or_default();
     md.push_str(&kept);
     fs_err::write(&page, md)?;
