@@ -1,6 +1,7 @@
 //! The command line, as clap reads it. Flags keep the original's names where scripts use them
 //! (`--amplify`, `--frontend`, `--providers`, `--yes`); every prompt has a flag or variable for scripts.
 
+use amplify_project::headless::{HeadlessFlags, read_flags};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -117,6 +118,27 @@ pub struct HeadlessArgs {
     /// Accept the defaults and ask nothing.
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+impl HeadlessArgs {
+    /// The three JSON flags read with the original's rules and leniency (a javascript frontend given in part
+    /// is completed from `base`); what the leniency replaced is said as a warning.
+    pub fn read(
+        &self,
+        ctx: &crate::context::Ctx,
+        base: &amplify_project::Frontend,
+    ) -> anyhow::Result<HeadlessFlags> {
+        let flags = read_flags(
+            self.amplify.as_deref(),
+            self.frontend.as_deref(),
+            self.providers.as_deref(),
+            base,
+        )?;
+        for warning in &flags.warnings {
+            ctx.printer.warn(warning);
+        }
+        Ok(flags)
+    }
 }
 
 #[derive(Args)]

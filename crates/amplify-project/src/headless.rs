@@ -89,6 +89,47 @@ pub fn parse_amplify(text: Option<&str>) -> Result<AmplifyParams, FlagError> {
     })
 }
 
+/// `--amplify`, `--frontend` and `--providers` read together, as `init` and `configure project` both read
+/// them, with the original's leniency applied: a project name normalised (`my-app` is `myapp`), an unknown
+/// editor left out, a javascript frontend given in part completed from `base`. What was replaced is in
+/// `warnings`, for the user to hear.
+#[derive(Debug)]
+pub struct HeadlessFlags {
+    pub amplify: AmplifyParams,
+    pub frontend: Option<Frontend>,
+    pub auth: Option<AuthChoice>,
+    pub warnings: Vec<String>,
+}
+
+/// The three flags, in the original's order of errors (`--amplify`, `--frontend`, `--providers`).
+pub fn read_flags(
+    amplify: Option<&str>,
+    frontend: Option<&str>,
+    providers: Option<&str>,
+    base: &Frontend,
+) -> Result<HeadlessFlags, FlagError> {
+    let mut amplify = parse_amplify(amplify)?;
+    let frontend = parse_frontend(frontend, base)?;
+    let auth = parse_providers(providers)?;
+    amplify.project_name =
+        (amplify.project_name.as_deref()).map(crate::names::default_project_name);
+    let mut warnings: Vec<String> = amplify
+        .unknown_editor
+        .iter()
+        .map(|e| unknown_editor_warning(e))
+        .collect();
+    let frontend = frontend.map(|given| {
+        warnings.extend(given.warning);
+        given.frontend
+    });
+    Ok(HeadlessFlags {
+        amplify,
+        frontend,
+        auth,
+        warnings,
+    })
+}
+
 /// The warning for an unknown `defaultEditor`, which names the editors the original knows.
 pub fn unknown_editor_warning(value: &str) -> String {
     format!(
@@ -413,6 +454,33 @@ mod tests {
             e.to_string(),
             "The command line parameter for javascript frontend configuration is incomplete."
         );
+    }
+
+    #[test]
+    fn the_three_flags_read_together_with_the_originals_leniency_and_its_warnings() {
+        let base = Frontend::default_for("javascript", Framework::React).unwrap();
+        let flags = read_flags(
+            Some(r#"{"projectName":"my-app","defaultEditor":"notepad"}"#),
+            Some(r#"{"frontend":"javascript","framework":"svelte"}"#),
+            None,
+            &base,
+        )
+        .unwrap();
+        assert_eq!(flags.amplify.project_name.as_deref(), Some("myapp"));
+        assert!(flags.amplify.editor.is_none());
+        assert!(matches!(
+            flags.frontend,
+            Some(Frontend::Javascript {
+                framework: Framework::None,
+                ..
+            })
+        ));
+        assert_eq!(flags.warnings.len(), 2, "{:?}", flags.warnings);
+        assert!(flags.warnings[0].contains("\"notepad\""));
+        assert!(flags.warnings[1].contains("svelte"));
+        // An error in a later flag is still an error: nothing is half read.
+        let bad = read_flags(Some(r#"{"projectName":"my-app"}"#), None, Some("[]"), &base);
+        assert!(bad.unwrap_err().message.contains("--providers"));
     }
 
     #[test]

@@ -5,10 +5,8 @@
 use std::path::Path;
 
 use amplify_profile::{Document, FileKind};
-use amplify_project::headless::{
-    AuthChoice, parse_amplify, parse_frontend, parse_providers, unknown_editor_warning,
-};
-use amplify_project::{AwsAuth, Frontend, Project, default_project_name, find_root};
+use amplify_project::headless::HeadlessFlags;
+use amplify_project::{AwsAuth, Project, find_root};
 use amplify_provider::EnvAuth;
 
 use crate::cli::HeadlessArgs;
@@ -37,7 +35,8 @@ pub async fn project(ctx: &Ctx, flags: &HeadlessArgs) -> anyhow::Result<()> {
         || flags.providers.is_some()
         || flags.yes;
     // The flags are read before anything is shown: a mistake in them changes nothing.
-    let given = Given::read(ctx, flags, &project.frontend()?)?;
+    // A javascript frontend given in part is completed from the project's.
+    let given = flags.read(ctx, &project.frontend()?)?;
     if !headless && !ctx.printer.is_interactive() {
         return Err(UserError::new(
             "amplify-rs configure project asks questions and there is no terminal",
@@ -64,37 +63,6 @@ pub async fn project(ctx: &Ctx, flags: &HeadlessArgs) -> anyhow::Result<()> {
         .success("Successfully made configuration changes to your project.");
     ctx.printer.blank();
     Ok(())
-}
-
-/// The headless flags of `configure project`, read with init's rules.
-struct Given {
-    name: Option<String>,
-    editor: Option<amplify_project::Editor>,
-    frontend: Option<Frontend>,
-    auth: Option<AuthChoice>,
-}
-
-impl Given {
-    /// The flags; a javascript frontend given in part is completed from `current`, the project's.
-    fn read(ctx: &Ctx, flags: &HeadlessArgs, current: &Frontend) -> anyhow::Result<Given> {
-        let amplify = parse_amplify(flags.amplify.as_deref())?;
-        let frontend = parse_frontend(flags.frontend.as_deref(), current)?;
-        let auth = parse_providers(flags.providers.as_deref())?;
-        if let Some(editor) = &amplify.unknown_editor {
-            ctx.printer.warn(unknown_editor_warning(editor));
-        }
-        Ok(Given {
-            name: amplify.project_name.as_deref().map(default_project_name),
-            editor: amplify.editor,
-            frontend: frontend.map(|given| {
-                if let Some(warning) = &given.warning {
-                    ctx.printer.warn(warning);
-                }
-                given.frontend
-            }),
-            auth,
-        })
-    }
 }
 
 /// The project's settings as the original shows them before its question.
@@ -131,11 +99,11 @@ fn show(ctx: &Ctx, project: &Project, env: &str) -> anyhow::Result<()> {
 /// The headless form: what the flags give changes, nothing else. Unlike the original, which reads
 /// `--providers` here only after its interactive "AWS Profile setting" choice, the given AWS setting is
 /// applied (docs/differences.md).
-fn apply(ctx: &Ctx, project: &mut Project, env: &str, given: Given) -> anyhow::Result<()> {
-    if let Some(name) = &given.name {
+fn apply(ctx: &Ctx, project: &mut Project, env: &str, given: HeadlessFlags) -> anyhow::Result<()> {
+    if let Some(name) = &given.amplify.project_name {
         project.set_project_name(name);
     }
-    if let Some(editor) = given.editor {
+    if let Some(editor) = given.amplify.editor {
         project.set_editor(editor);
     }
     if let Some(frontend) = &given.frontend {

@@ -7,8 +7,7 @@
 use std::path::Path;
 
 use amplify_project::headless::{
-    AmplifyParams, AuthChoice, BoundaryFlag, parse_amplify, parse_frontend,
-    parse_permissions_boundary, parse_providers, unknown_editor_warning,
+    AmplifyParams, AuthChoice, BoundaryFlag, HeadlessFlags, parse_permissions_boundary,
 };
 use amplify_project::{
     CloudBackend, DEFAULT_CLI_JSON, ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject,
@@ -55,29 +54,20 @@ impl Flags {
 
     /// The flags, checked before anything else happens.
     fn read(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<Flags> {
-        let mut amplify = parse_amplify(args.headless.amplify.as_deref())?;
+        // A javascript frontend given in part is completed from what this folder suggests.
+        let base =
+            Frontend::default_for("javascript", guess_framework(&ctx.cwd)).expect("a known type");
+        let HeadlessFlags {
+            mut amplify,
+            frontend,
+            auth,
+            ..
+        } = args.headless.read(ctx, &base)?;
         // The original's `--envName` wins over the envName of `--amplify`.
         if let Some(env) = &args.env_name {
             amplify.env_name = Some(env.clone());
         }
-        // A javascript frontend given in part is completed from what this folder suggests.
-        let base =
-            Frontend::default_for("javascript", guess_framework(&ctx.cwd)).expect("a known type");
-        let frontend = parse_frontend(args.headless.frontend.as_deref(), &base)?;
-        let auth = parse_providers(args.headless.providers.as_deref())?;
         let boundary = parse_permissions_boundary(args.permissions_boundary.as_deref())?;
-        // The original's leniency: a project name is normalised (`my-app` is `myapp`), an unknown editor
-        // is the default one, an unsupported framework is `none`.
-        amplify.project_name = amplify.project_name.as_deref().map(default_project_name);
-        if let Some(editor) = &amplify.unknown_editor {
-            ctx.printer.warn(unknown_editor_warning(editor));
-        }
-        let frontend = frontend.map(|given| {
-            if let Some(warning) = &given.warning {
-                ctx.printer.warn(warning);
-            }
-            given.frontend
-        });
         if let Some(env) = &amplify.env_name
             && !is_valid_env_name(env)
         {
