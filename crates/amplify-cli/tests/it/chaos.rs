@@ -32,18 +32,6 @@ fn setting(name: &str, default: u64) -> u64 {
 /// The seed role's session, as IAM names it in its refusals.
 const ROLE_SESSION: &str = "arn:aws:sts::111122223333:assumed-role/BizCorpAmplifyRole/amplify";
 
-/// The files a whole project has, each of which must parse.
-const PROJECT_FILES: [&str; 8] = [
-    "amplify/.config/project-config.json",
-    "amplify/.config/local-env-info.json",
-    "amplify/.config/local-aws-info.json",
-    "amplify/team-provider-info.json",
-    "amplify/backend/amplify-meta.json",
-    "amplify/#current-cloud-backend/amplify-meta.json",
-    "amplify/backend/backend-config.json",
-    "amplify/cli.json",
-];
-
 /// How a run ended.
 #[derive(Debug, Default)]
 struct Tally {

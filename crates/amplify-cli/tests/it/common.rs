@@ -9,6 +9,18 @@ pub const PROFILE_PROVIDERS: &str = r#"{"awscloudformation":{"configLevel":"proj
 pub const DEV_KEY: &str = "AKIADEVCORPUSER00001";
 pub const MFA_CODE: &str = "314159";
 
+/// The files a whole project has, each of which must parse.
+pub const PROJECT_FILES: [&str; 8] = [
+    "amplify/.config/project-config.json",
+    "amplify/.config/local-env-info.json",
+    "amplify/.config/local-aws-info.json",
+    "amplify/team-provider-info.json",
+    "amplify/backend/amplify-meta.json",
+    "amplify/#current-cloud-backend/amplify-meta.json",
+    "amplify/backend/backend-config.json",
+    "amplify/cli.json",
+];
+
 /// A temporary HOME with the seed's two profiles and a moto server of its own.
 pub fn seeded() -> TestContext {
     TestContext::new(env!("CARGO_BIN_EXE_amplify-rs"))

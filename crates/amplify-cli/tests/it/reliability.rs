@@ -99,16 +99,7 @@ fn init_killed_at_any_instant_leaves_no_half_written_project() {
         if !dir.join("amplify").exists() {
             return false;
         }
-        for file in [
-            "amplify/.config/project-config.json",
-            "amplify/.config/local-env-info.json",
-            "amplify/.config/local-aws-info.json",
-            "amplify/team-provider-info.json",
-            "amplify/backend/amplify-meta.json",
-            "amplify/#current-cloud-backend/amplify-meta.json",
-            "amplify/backend/backend-config.json",
-            "amplify/cli.json",
-        ] {
+        for file in PROJECT_FILES {
             let text = fs_err::read_to_string(dir.join(file))
                 .unwrap_or_else(|e| panic!("kill {i}: {file}: {e}"));
             serde_json::from_str::<serde_json::Value>(&text)
