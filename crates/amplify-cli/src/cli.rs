@@ -1,6 +1,7 @@
 //! The command line, as clap reads it. Flags keep the original's names where scripts use them
 //! (`--amplify`, `--frontend`, `--providers`, `--yes`); every prompt has a flag or variable for scripts.
 
+use amplify_creds::Secret;
 use amplify_project::headless::{HeadlessFlags, read_flags};
 use clap::{Args, Parser, Subcommand};
 
@@ -21,7 +22,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Args)]
+/// The MFA code and `--providers` (which may hold a secret key) are [`Secret`]s: no `{:?}` shows them.
+#[derive(Args, Debug)]
 pub struct GlobalArgs {
     /// Print only warnings and errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
@@ -37,7 +39,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "CODE"
     )]
-    pub mfa_code: Option<String>,
+    pub mfa_code: Option<Secret>,
     /// Exchange the source keys for an MFA session (GetSessionToken) and assume roles from it, so that
     /// switching roles that share an MFA device asks for one code per session. Also
     /// `AMPLIFY_RS_MFA_SESSION=1`, the setting `mfa.session = true` and the profile key
@@ -104,7 +106,7 @@ const COMPLETION_EXAMPLES: &str = r#"Examples:
 
 /// The original's headless flags, under every name it accepts them, shared by `init` and
 /// `configure project`.
-#[derive(Args)]
+#[derive(Args, Debug)]
 pub struct HeadlessArgs {
     /// Project settings as JSON: {"projectName","envName","defaultEditor"}. Also --amplify-config, --amplifyConfig.
     #[arg(long, short = 'a', value_name = "JSON", aliases = ["amplify-config", "amplifyConfig"])]
@@ -114,7 +116,7 @@ pub struct HeadlessArgs {
     pub frontend: Option<String>,
     /// Provider settings as JSON: {"awscloudformation":{"configLevel","useProfile","profileName","accessKeyId","secretAccessKey","region"}}. Also --provider, --providers-config, --providersConfig.
     #[arg(long, short = 'p', value_name = "JSON", aliases = ["provider", "providers-config", "providersConfig"])]
-    pub providers: Option<String>,
+    pub providers: Option<Secret>,
     /// Accept the defaults and ask nothing.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -131,7 +133,7 @@ impl HeadlessArgs {
         let flags = read_flags(
             self.amplify.as_deref(),
             self.frontend.as_deref(),
-            self.providers.as_deref(),
+            self.providers.as_ref().map(Secret::expose),
             base,
         )?;
         for warning in &flags.warnings {
@@ -141,7 +143,7 @@ impl HeadlessArgs {
     }
 }
 
-#[derive(Args)]
+#[derive(Args, Debug)]
 pub struct InitArgs {
     #[command(flatten)]
     pub headless: HeadlessArgs,
@@ -391,38 +393,3 @@ const CREDENTIALS_EXAMPLES: &str = r#"Examples:
 
   # Or in this shell:
   eval "$(amplify-rs aws credentials --format env)""#;
-
-// The MFA code and `--providers` (which may hold a secret key) never reach a `{:?}`.
-impl std::fmt::Debug for GlobalArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GlobalArgs")
-            .field("quiet", &self.quiet)
-            .field("verbose", &self.verbose)
-            .field("mfa_code", &self.mfa_code.as_ref().map(|_| "REDACTED"))
-            .field("mfa_session", &self.mfa_session)
-            .field("color", &self.color)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for HeadlessArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HeadlessArgs")
-            .field("amplify", &self.amplify)
-            .field("frontend", &self.frontend)
-            .field("providers", &self.providers.as_ref().map(|_| "REDACTED"))
-            .field("yes", &self.yes)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for InitArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InitArgs")
-            .field("headless", &self.headless)
-            .field("env_name", &self.env_name)
-            .field("app_id", &self.app_id)
-            .field("permissions_boundary", &self.permissions_boundary)
-            .finish()
-    }
-}

@@ -18,8 +18,8 @@ use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
 use crate::errors::UserError;
-use crate::printer::Printer;
 use crate::terminal::{Events, TerminalMfa};
+use amplify_term::Printer;
 
 #[derive(Debug)]
 pub struct Ctx {
@@ -96,23 +96,15 @@ impl Ctx {
                 (loaded.settings, problems)
             }
         };
-        let printer = Printer::new(
-            global.quiet,
-            global.verbose,
-            settings.progress(),
-            settings.color(),
-        );
+        let colors = settings.color().forced();
+        let printer = Printer::new(global.quiet, global.verbose, settings.progress(), colors);
         for problem in problems {
             printer.warn(problem);
         }
         Ok(Self {
             printer: Arc::new(printer),
             home,
-            mfa_code: global
-                .mfa_code
-                .clone()
-                .filter(|c| !c.is_empty())
-                .map(Secret::new),
+            mfa_code: global.mfa_code.clone().filter(|c| !c.expose().is_empty()),
             env,
             cwd,
             settings,

@@ -11,9 +11,10 @@ use amplify_project::headless::FlagError;
 use amplify_provider::ProviderError;
 use amplify_stack::StackError;
 use amplify_sts::StsError;
+use amplify_term::PromptError;
 use console::style;
 
-use crate::printer::stderr_line;
+use amplify_term::stderr_line;
 
 macro_rules! say {
     ($($arg:tt)*) => { stderr_line(&format!($($arg)*)) };
@@ -31,21 +32,20 @@ pub mod code {
     /// A bug or an environment amplify-rs cannot work in (an I/O failure it did not expect).
     pub const INTERNAL: u8 = 70;
     /// Interrupted with Ctrl-C, or a prompt cancelled.
-    pub const INTERRUPTED: u8 = 130;
+    pub const INTERRUPTED: u8 = amplify_term::interrupt::EXIT_CODE;
 }
 
-/// Errors of the front end itself.
+/// Errors of the front end itself: what went wrong, and what to do.
 #[derive(Debug, thiserror::Error)]
-pub enum UserError {
-    #[error("{message}")]
-    WithHint { message: String, hint: String },
-    #[error("cancelled")]
-    Cancelled,
+#[error("{message}")]
+pub struct UserError {
+    message: String,
+    hint: String,
 }
 
 impl UserError {
     pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        UserError::WithHint {
+        UserError {
             message: message.into(),
             hint: hint.into(),
         }
@@ -74,9 +74,12 @@ fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
 fn classify_causes(error: &anyhow::Error) -> (u8, Option<String>) {
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<UserError>() {
+            return (code::USER, Some(e.hint.clone()));
+        }
+        if let Some(e) = cause.downcast_ref::<PromptError>() {
             return match e {
-                UserError::WithHint { hint, .. } => (code::USER, Some(hint.clone())),
-                UserError::Cancelled => (code::INTERRUPTED, None),
+                PromptError::Cancelled => (code::INTERRUPTED, None),
+                PromptError::Terminal(_) => (code::INTERNAL, None),
             };
         }
         if let Some(e) = cause.downcast_ref::<ResolveError>() {

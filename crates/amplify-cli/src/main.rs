@@ -7,9 +7,6 @@ mod cli;
 mod commands;
 mod context;
 mod errors;
-mod interrupt;
-mod printer;
-mod prompt;
 mod terminal;
 
 use std::process::ExitCode;
@@ -33,7 +30,7 @@ fn main() -> ExitCode {
             });
         }
     };
-    interrupt::install_handler();
+    amplify_term::interrupt::install_handler();
     init_logging(cli.global.verbose);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -112,7 +109,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        printer::stderr_line(&format!(
+        amplify_term::stderr_line(&format!(
             "{} amplify-rs stopped on an internal error{place}. This is a bug: please report it with the command you ran.",
             console::style("error:").red().bold()
         ));

@@ -7,8 +7,8 @@ use amplify_cache::CacheWarning;
 use amplify_creds::{Secret, validate};
 use amplify_sts::{MfaError, MfaPrompt, MfaReason, MfaRequest, SessionEvents};
 
-use crate::printer::Printer;
-use crate::prompt::Prompter;
+use amplify_term::Printer;
+use amplify_term::Prompter;
 
 /// The person at the terminal.
 #[derive(Debug)]

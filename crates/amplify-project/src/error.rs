@@ -16,6 +16,19 @@ pub enum ProjectError {
     Invalid { path: PathBuf, problem: String },
     #[error("{} already exists but is not an Amplify project", path.display())]
     AmplifyDirInTheWay { path: PathBuf },
+    /// `--appId` names another app than the one the project records (the original's protection).
+    #[error("Amplify appId mismatch.")]
+    AppIdMismatch { recorded: String },
+    /// A headless `init` in an existing project, without the environment's name.
+    #[error("{}", match current {
+        Some(current) => format!("Amplify project {project} is already initialized for environment {current}"),
+        None => format!("Amplify project {project} has no environment chosen in this folder"),
+    })]
+    EnvNameNeeded {
+        project: String,
+        current: Option<String>,
+        existing: Vec<String>,
+    },
 }
 
 impl ProjectError {
@@ -40,6 +53,20 @@ impl ProjectError {
                     path.display()
                 )
             }
+            ProjectError::AppIdMismatch { recorded } => format!(
+                "You are currently working in the amplify project with Id {recorded}. If this is intentional, you may bypass this protection by setting the environment variable AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK to true."
+            ),
+            ProjectError::EnvNameNeeded {
+                current: Some(_), ..
+            } => "To create a new environment run `amplify-rs init --amplify '{\"envName\":\"NAME\"}'` with the environment's name".to_string(),
+            ProjectError::EnvNameNeeded { existing, .. } => format!(
+                "choose one of {} with `amplify-rs init --amplify '{{\"envName\":\"NAME\"}}'`",
+                if existing.is_empty() {
+                    "a new name".to_string()
+                } else {
+                    existing.join(", ")
+                }
+            ),
         }
     }
 }

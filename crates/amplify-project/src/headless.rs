@@ -101,6 +101,23 @@ pub struct HeadlessFlags {
     pub warnings: Vec<String>,
 }
 
+impl HeadlessFlags {
+    /// `--envName`, which wins over the envName of `--amplify` as in the original; the name that wins must
+    /// follow the original's rule.
+    pub fn with_env_name(mut self, env_name: Option<&str>) -> Result<HeadlessFlags, FlagError> {
+        if let Some(env) = env_name {
+            self.amplify.env_name = Some(env.to_string());
+        }
+        match &self.amplify.env_name {
+            Some(env) if !crate::names::is_valid_env_name(env) => Err(FlagError::new(
+                format!("Invalid environment name: {env}"),
+                crate::names::ENV_NAME_RULE,
+            )),
+            _ => Ok(self),
+        }
+    }
+}
+
 /// The three flags, in the original's order of errors (`--amplify`, `--frontend`, `--providers`).
 pub fn read_flags(
     amplify: Option<&str>,

@@ -508,6 +508,17 @@ impl Project {
 
     /// The Amplify app id the current environment records (`AmplifyAppId` of its stack outputs), which the
     /// original checks `--appId` against.
+    /// The original's protection against `--appId` naming another app than the project's; `skip` is its
+    /// `AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true`.
+    pub fn check_app_id(&self, given: &str, skip: bool) -> Result<(), ProjectError> {
+        match self.app_id() {
+            Some(recorded) if recorded != given && !skip => Err(ProjectError::AppIdMismatch {
+                recorded: recorded.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     pub fn app_id(&self) -> Option<&str> {
         let env = self.env_name().ok()?;
         self.team_provider

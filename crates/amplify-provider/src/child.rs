@@ -5,12 +5,14 @@
 //! [`ChildEnv`] is dropped; a folder left by a process killed outright is removed by the next one.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
 
-use amplify_creds::env::aws;
+use amplify_creds::env::{Env, aws};
 use amplify_creds::{Credentials, export};
 use amplify_profile::{Document, FileKind, FileLocations, with_credential_process};
 
 use crate::error::ProviderError;
+use crate::target::Target;
 
 const PREFIX: &str = "amplify-rs-exec-";
 
@@ -28,6 +30,19 @@ pub struct SessionRequest {
 }
 
 impl SessionRequest {
+    /// What `target`'s `credential_process` asks `program` (this amplify-rs) for.
+    pub fn for_target(target: &Target, program: PathBuf) -> Self {
+        SessionRequest {
+            program,
+            project: target.in_project.then(|| target.root.clone()),
+            env: target.env.clone(),
+            by_profile: target
+                .by_profile_flag
+                .then(|| target.profile.clone())
+                .flatten(),
+        }
+    }
+
     /// The `credential_process` command line, with the real files named (POSIX single quotes; botocore's
     /// shlex and the SDKs' `sh -c` both read it).
     fn command(&self, files: &FileLocations) -> String {
@@ -115,6 +130,47 @@ impl ChildEnv {
     /// The private folder, if any.
     pub fn folder(&self) -> Option<&Path> {
         self.folder.as_ref().map(tempfile::TempDir::path)
+    }
+
+    /// `program` with `args`, in this environment.
+    pub fn command(&self, program: &str, args: &[String]) -> Command {
+        let mut command = Command::new(program);
+        command.args(args);
+        for (name, value) in &self.vars {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        command
+    }
+
+    /// Where the private folder goes: `$XDG_RUNTIME_DIR` (a tmpfs of the user's own) when there is one, else
+    /// the temporary folder.
+    pub fn base_folder(env: &Env) -> PathBuf {
+        env.get("XDG_RUNTIME_DIR")
+            .map(PathBuf::from)
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(std::env::temp_dir)
+    }
+}
+
+/// A program's status as a shell reports it: its code, or 128 + the signal that ended it.
+pub fn shell_status(status: ExitStatus) -> u8 {
+    use std::os::unix::process::ExitStatusExt as _;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => u8::try_from(code).unwrap_or(1),
+        (None, Some(signal)) => u8::try_from(128 + signal).unwrap_or(1),
+        (None, None) => 1,
+    }
+}
+
+/// The shells' status for a program that could not start: 127 when it is not there, else 126.
+pub fn shell_status_unstarted(error: &std::io::Error) -> u8 {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
     }
 }
 

@@ -73,3 +73,14 @@ impl Target {
         })
     }
 }
+
+/// "environment dev", "profile bizcorprole": whose session it is, in a sentence.
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.env, &self.profile) {
+            (Some(env), _) => write!(f, "environment {env}"),
+            (None, Some(profile)) => write!(f, "profile {profile}"),
+            (None, None) => f.write_str("the project"),
+        }
+    }
+}

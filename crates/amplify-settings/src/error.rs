@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use amplify_fs::FsError;
 
+use crate::Scope;
+
 /// A place in a settings file, printed `PATH:LINE:COLUMN` so terminals and editors can jump to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -86,6 +88,11 @@ pub enum SettingsError {
         value: String,
         allowed: String,
     },
+    #[error("{}", match scope {
+        Scope::Project => "there is no Amplify project here, so no amplify-rs.toml to edit",
+        Scope::User => "neither XDG_CONFIG_HOME nor HOME is set, so there is no user settings file",
+    })]
+    NoFile { scope: Scope },
     #[error("there is no setting {name}")]
     UnknownKey {
         name: String,
@@ -129,6 +136,15 @@ impl SettingsError {
             } => format!("did you mean {s}? `amplify-rs config list` shows every setting"),
             SettingsError::UnknownKey { .. } => {
                 "`amplify-rs config list` shows every setting".to_string()
+            }
+            SettingsError::NoFile {
+                scope: Scope::Project,
+            } => {
+                "run this in the project's folder, or leave out --project to edit your own settings"
+                    .to_string()
+            }
+            SettingsError::NoFile { scope: Scope::User } => {
+                "set HOME to your home folder".to_string()
             }
             SettingsError::File(e) => e.hint(),
         }

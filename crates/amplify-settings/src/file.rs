@@ -61,6 +61,12 @@ pub struct Reading {
 }
 
 impl SettingsFile {
+    /// The file to edit at `path`, as [`SettingsFile::read`]; `None` (no project here, no HOME) is an error
+    /// that says why there is no such file.
+    pub fn open(path: Option<&Path>, scope: Scope) -> Result<SettingsFile, SettingsError> {
+        SettingsFile::read(path.ok_or(SettingsError::NoFile { scope })?, scope)
+    }
+
     /// The file at `path`; a missing file is an empty one. A project file must be a regular file, not a
     /// symbolic link (which could point anywhere on the machine); either file is read only up to
     /// [`MAX_FILE_SIZE`].

@@ -282,6 +282,14 @@ impl Key {
         DEFINITIONS.iter().find(|d| d.name == name).map(|d| d.key)
     }
 
+    /// The setting named `name`, or an error with the setting probably meant.
+    pub fn parse(name: &str) -> Result<Key, crate::SettingsError> {
+        Key::from_name(name).ok_or_else(|| crate::SettingsError::UnknownKey {
+            name: name.to_string(),
+            suggestion: Key::suggest(name).map(Key::name),
+        })
+    }
+
     /// The setting a person probably meant by `name`: a near miss of a setting's name, the name of the
     /// profile key or variable that sets it (`mfa_process`, `AMPLIFY_RS_AWS_TIMEOUT`), or either in the
     /// wrong section (`profile.mfa_process`).

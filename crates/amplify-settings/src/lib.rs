@@ -33,6 +33,7 @@ mod edit;
 mod error;
 mod file;
 pub mod keys;
+mod list;
 mod settings;
 mod value;
 

@@ -242,6 +242,35 @@ impl Settings {
     pub fn default_profile(&self) -> Resolved {
         self.get(Key::DefaultProfile).expect("it has a default")
     }
+
+    /// The profile `init --yes` uses when a source set `init.default_profile`, and how to name that source
+    /// in a message: `AWS_PROFILE`, `init.default_profile (FILE:LINE)`.
+    pub fn chosen_default_profile(&self) -> Option<(&str, String)> {
+        let resolved = self.explicit(Key::DefaultProfile)?;
+        let named_by = match &resolved.source {
+            Source::Variable(variable) => (*variable).to_string(),
+            source => format!("init.default_profile ({source})"),
+        };
+        Some((resolved.value.as_text()?, named_by))
+    }
+
+    /// The source that sets `key` and wins over a file of `written` scope just edited, if any: a flag, a
+    /// variable, or the project file over the user's.
+    pub fn overriding(&self, key: Key, written: Scope) -> Option<&Source> {
+        let source = &self.explicit(key)?.source;
+        (source.rank() < written.rank()).then_some(source)
+    }
+}
+
+impl Color {
+    /// Colours forced on or off; `None` to decide by the terminal.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            Color::Auto => None,
+            Color::Always => Some(true),
+            Color::Never => Some(false),
+        }
+    }
 }
 
 impl Loaded {

@@ -42,6 +42,16 @@ impl Value {
         }
     }
 
+    /// `text` as a value of `key` (an argument of `config set`), or an error saying what `key` accepts.
+    pub fn parse(key: crate::Key, text: &str) -> Result<Value, crate::SettingsError> {
+        let definition = key.definition();
+        Value::from_text(&definition.kind, text).ok_or_else(|| crate::SettingsError::Value {
+            key: definition.name,
+            value: text.to_string(),
+            allowed: definition.kind.allowed(),
+        })
+    }
+
     /// The value of a TOML value, or `None` if the setting does not accept it. Types are strict, as in
     /// cargo's files: `true`, not `"true"`; `30`, not `"30"`.
     pub fn from_toml(kind: &Kind, value: &toml_edit::Value) -> Option<Value> {

@@ -14,8 +14,8 @@ use serde_json::json;
 use crate::cli::{CredentialsArgs, CredentialsFormat, ProjectArg, SessionArgs};
 use crate::context::Ctx;
 use crate::errors::UserError;
-use crate::printer::write_stdout;
 use amplify_provider::{Target, TargetFlags};
+use amplify_term::write_stdout;
 
 /// The project's root: `--project`, else the project holding the current folder.
 pub fn project_root(ctx: &Ctx, arg: &ProjectArg) -> anyhow::Result<PathBuf> {
@@ -63,7 +63,7 @@ pub async fn credentials(ctx: &Ctx, args: &CredentialsArgs) -> anyhow::Result<()
             )
         }
     };
-    write_stdout(text.as_bytes())
+    Ok(write_stdout(text.as_bytes())?)
 }
 
 pub async fn whoami(ctx: &Ctx, args: &SessionArgs) -> anyhow::Result<()> {
@@ -71,11 +71,6 @@ pub async fn whoami(ctx: &Ctx, args: &SessionArgs) -> anyhow::Result<()> {
     let identity = session.caller_identity().await?;
     let value =
         json!({"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn});
-    write_stdout(
-        format!(
-            "{}\n",
-            serde_json::to_string_pretty(&value).expect("serializes")
-        )
-        .as_bytes(),
-    )
+    let text = serde_json::to_string_pretty(&value).expect("serializes");
+    Ok(write_stdout(format!("{text}\n").as_bytes())?)
 }

@@ -3,72 +3,31 @@
 //! settings file or the project's through `amplify-settings`, which keeps the file's comments, order and
 //! spacing, and say on stderr what they changed and what still wins over it.
 
-use amplify_settings::{Key, Resolved, Scope, SettingsError, SettingsFile, Source, Value};
+use amplify_settings::{Key, Scope, SettingsFile, Value};
+use amplify_term::write_stdout;
 
 use crate::cli::ConfigCommand;
 use crate::context::Ctx;
 use crate::errors::UserError;
-use crate::printer::write_stdout;
 
 pub fn run(ctx: &Ctx, command: &ConfigCommand) -> anyhow::Result<()> {
-    match command {
-        ConfigCommand::List => list(ctx),
-        ConfigCommand::Get(args) => get(ctx, key(&args.key)?),
-        ConfigCommand::Set(args) => set(ctx, key(&args.key)?, &args.value, args.project),
-        ConfigCommand::Unset(args) => unset(ctx, key(&args.key)?, args.project),
-    }
-}
-
-fn key(name: &str) -> Result<Key, SettingsError> {
-    Key::from_name(name).ok_or_else(|| SettingsError::UnknownKey {
-        name: name.to_string(),
-        suggestion: Key::suggest(name).map(Key::name),
-    })
-}
-
-/// Where the files are, then one line per setting: `name = value  # source`, a valid TOML file.
-fn list(ctx: &Ctx) -> anyhow::Result<()> {
     let files = &ctx.settings_files;
-    let mut text = String::new();
-    if let Some(user) = &files.user {
-        text.push_str(&format!("# user file: {}\n", user.display()));
-    }
-    match &files.project {
-        Some(project) => text.push_str(&format!("# project file: {}\n", project.display())),
-        None => text.push_str("# project file: none (not in an Amplify project)\n"),
-    }
-    let rows: Vec<(String, String)> = Key::ALL.iter().map(|k| row(ctx, *k)).collect();
-    let width = rows.iter().map(|(line, _)| line.len()).max().unwrap_or(0);
-    for (line, source) in rows {
-        if line.is_empty() {
-            text.push_str(&format!("# {source}\n"));
-        } else {
-            text.push_str(&format!("{line:<width$}  # {source}\n"));
+    match command {
+        ConfigCommand::List => {
+            let text = (ctx.settings).listing(files.user.as_deref(), files.project.as_deref());
+            Ok(write_stdout(text.as_bytes())?)
         }
-    }
-    write_stdout(text.as_bytes())
-}
-
-/// A setting's line and where its value comes from; an empty line for a setting nothing sets.
-fn row(ctx: &Ctx, key: Key) -> (String, String) {
-    let definition = key.definition();
-    let below = definition
-        .profile_key
-        .map(|k| format!("; a profile's {k} comes before it"))
-        .unwrap_or_default();
-    match ctx.settings.get(key) {
-        Some(Resolved {
-            value,
-            source: Source::Default,
-        }) => (format!("{key} = {value}"), format!("default{below}")),
-        Some(Resolved { value, source }) => (format!("{key} = {value}"), source.to_string()),
-        None => (String::new(), format!("{key} is not set{below}")),
+        ConfigCommand::Get(args) => get(ctx, Key::parse(&args.key)?),
+        ConfigCommand::Set(args) => set(ctx, Key::parse(&args.key)?, &args.value, args.project),
+        ConfigCommand::Unset(args) => unset(ctx, Key::parse(&args.key)?, args.project),
     }
 }
 
 fn get(ctx: &Ctx, key: Key) -> anyhow::Result<()> {
     match ctx.settings.get(key) {
-        Some(resolved) => write_stdout(format!("{}\n", resolved.value.plain()).as_bytes()),
+        Some(resolved) => Ok(write_stdout(
+            format!("{}\n", resolved.value.plain()).as_bytes(),
+        )?),
         None => Err(UserError::new(
             format!("{key} is not set"),
             format!("set it with `amplify-rs config set {key} VALUE`"),
@@ -79,65 +38,38 @@ fn get(ctx: &Ctx, key: Key) -> anyhow::Result<()> {
 
 /// The file `set` and `unset` edit: the user's, or the project's with `--project`.
 fn open(ctx: &Ctx, project: bool) -> anyhow::Result<SettingsFile> {
-    let (path, scope) = if project {
-        let path = ctx.settings_files.project.as_ref().ok_or_else(|| {
-            UserError::new(
-                "there is no Amplify project here, so no amplify-rs.toml to edit",
-                "run this in the project's folder, or leave out --project to edit your own settings",
-            )
-        })?;
-        (path, Scope::Project)
-    } else {
-        let path = ctx.settings_files.user.as_ref().ok_or_else(|| {
-            UserError::new(
-                "neither XDG_CONFIG_HOME nor HOME is set, so there is no user settings file",
-                "set HOME to your home folder",
-            )
-        })?;
-        (path, Scope::User)
-    };
-    Ok(SettingsFile::read(path, scope)?)
+    let files = &ctx.settings_files;
+    Ok(match project {
+        true => SettingsFile::open(files.project.as_deref(), Scope::Project)?,
+        false => SettingsFile::open(files.user.as_deref(), Scope::User)?,
+    })
 }
 
 fn set(ctx: &Ctx, key: Key, text: &str, project: bool) -> anyhow::Result<()> {
-    let definition = key.definition();
-    let value = Value::from_text(&definition.kind, text).ok_or_else(|| SettingsError::Value {
-        key: definition.name,
-        value: text.to_string(),
-        allowed: definition.kind.allowed(),
-    })?;
+    let value = Value::parse(key, text)?;
     let mut file = open(ctx, project)?;
     file.set(key, &value)?;
     file.write()?;
-    ctx.printer.info(format!(
-        "{key} = {value} written to {}",
-        file.path().display()
-    ));
-    warn_if_overridden(ctx, key, file.scope());
+    let path = file.path().display();
+    ctx.printer
+        .info(format!("{key} = {value} written to {path}"));
+    // A flag, a variable or the project file that sets `key` wins over the file just written: say so.
+    if let Some(source) = ctx.settings.overriding(key, file.scope()) {
+        let noun = file.scope().noun();
+        ctx.printer
+            .warn(format!("{source} sets {key} too, and wins over the {noun}"));
+    }
     Ok(())
 }
 
 fn unset(ctx: &Ctx, key: Key, project: bool) -> anyhow::Result<()> {
     let mut file = open(ctx, project)?;
+    let path = file.path().display().to_string();
     if !file.exists() || !file.unset(key)? {
-        ctx.printer
-            .info(format!("{key} is not set in {}", file.path().display()));
+        ctx.printer.info(format!("{key} is not set in {path}"));
         return Ok(());
     }
     file.write()?;
-    ctx.printer
-        .info(format!("removed {key} from {}", file.path().display()));
+    ctx.printer.info(format!("removed {key} from {path}"));
     Ok(())
-}
-
-/// A flag, a variable or the project file that sets `key` wins over the file just written: say so.
-fn warn_if_overridden(ctx: &Ctx, key: Key, written: Scope) {
-    if let Some(Resolved { source, .. }) = ctx.settings.explicit(key)
-        && source.rank() < written.rank()
-    {
-        ctx.printer.warn(format!(
-            "{source} sets {key} too, and wins over the {}",
-            written.noun()
-        ));
-    }
 }

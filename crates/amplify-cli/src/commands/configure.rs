@@ -13,8 +13,8 @@ use crate::cli::HeadlessArgs;
 use crate::commands::questions;
 use crate::context::Ctx;
 use crate::errors::UserError;
-use crate::prompt::Prompter;
 use amplify_creds::validate;
+use amplify_term::Prompter;
 
 pub fn not_a_project() -> UserError {
     UserError::new(

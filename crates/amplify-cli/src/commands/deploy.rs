@@ -14,8 +14,8 @@ use console::style;
 
 use crate::context::Ctx;
 use crate::errors::Outcome;
-use crate::interrupt;
-use crate::prompt::Prompter;
+use amplify_term::Prompter;
+use amplify_term::interrupt;
 
 /// How often the stack is polled while CloudFormation works.
 const POLL: Duration = Duration::from_secs(3);
@@ -117,7 +117,11 @@ pub async fn root_stack(
         stack.stack_name,
         session.region()
     ));
-    let _deploying = interrupt::Phase::Deploying(stack.stack_name.clone()).enter();
+    let _deploying = interrupt::Phase::Started(format!(
+        "Interrupted: no project file was written, but the stack {} may still be being created in AWS. Delete it in the CloudFormation console if you do not run init again.",
+        stack.stack_name
+    ))
+    .enter();
     let result = create_root_stack(session, &stack, POLL, &mut |e| print_event(ctx, e)).await;
     drop(spinner);
     match result {

@@ -6,62 +6,35 @@
 //! folder, 0600 each, and are removed when the program ends, whatever ends it; amplify-rs exits with the
 //! program's status.
 
-use std::path::PathBuf;
-
+use amplify_provider::child::{shell_status, shell_status_unstarted};
 use amplify_provider::{ChildEnv, SessionRequest};
 use amplify_sts::Purpose;
+use amplify_term::interrupt;
 use anyhow::Context as _;
 
 use crate::cli::ExecArgs;
-use amplify_provider::Target;
-
 use crate::commands::aws::session_for;
 use crate::context::Ctx;
-use crate::interrupt;
 
 pub async fn run(ctx: &Ctx, args: &ExecArgs) -> anyhow::Result<u8> {
     let (session, credentials, target) = session_for(ctx, &args.session, Purpose::Export).await?;
-    let request = SessionRequest {
-        program: std::env::current_exe().context("cannot find the amplify-rs program")?,
-        project: target.in_project.then(|| target.root.clone()),
-        env: target.env.clone(),
-        by_profile: target
-            .by_profile_flag
-            .then(|| target.profile.clone())
-            .flatten(),
-    };
+    let program = std::env::current_exe().context("cannot find the amplify-rs program")?;
     let child_env = ChildEnv::prepare(
         &credentials,
         session.region(),
         target.profile.as_deref(),
         &ctx.files(),
-        &request,
-        &runtime_dir(ctx),
+        &SessionRequest::for_target(&target, program),
+        &ChildEnv::base_folder(&ctx.env),
     )?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
-    let mut command = std::process::Command::new(program);
-    command.args(rest);
-    for (name, value) in &child_env.vars {
-        match value {
-            Some(value) => command.env(name, value),
-            None => command.env_remove(name),
-        };
-    }
-    ctx.printer.debug(format!(
-        "running {program} with the session of {}",
-        describe(&target)
-    ));
-    let mut child = match command.spawn() {
+    ctx.printer
+        .debug(format!("running {program} with the session of {target}"));
+    let mut child = match child_env.command(program, rest).spawn() {
         Ok(child) => child,
         Err(e) => {
-            // The shells' codes: 127 for a program that is not there, 126 for one that cannot run.
-            let code = if e.kind() == std::io::ErrorKind::NotFound {
-                127
-            } else {
-                126
-            };
             ctx.printer.warn(format!("cannot run {program}: {e}"));
-            return Ok(code);
+            return Ok(shell_status_unstarted(&e));
         }
     };
     // Ctrl-C reaches the program from the terminal; amplify-rs waits for it, then cleans up.
@@ -70,32 +43,5 @@ pub async fn run(ctx: &Ctx, args: &ExecArgs) -> anyhow::Result<u8> {
         child.wait().context("cannot wait for the program")?
     };
     drop(child_env);
-    Ok(exit_code(status))
-}
-
-fn describe(target: &Target) -> String {
-    match (&target.env, &target.profile) {
-        (Some(env), _) => format!("environment {env}"),
-        (None, Some(profile)) => format!("profile {profile}"),
-        (None, None) => "the project".into(),
-    }
-}
-
-/// The program's status as a shell reports it: its code, or 128 + the signal that ended it.
-fn exit_code(status: std::process::ExitStatus) -> u8 {
-    use std::os::unix::process::ExitStatusExt as _;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => u8::try_from(code).unwrap_or(1),
-        (None, Some(signal)) => u8::try_from(128 + signal).unwrap_or(1),
-        (None, None) => 1,
-    }
-}
-
-/// `$XDG_RUNTIME_DIR` (a tmpfs of the user's own) when there is one, else the temporary folder.
-fn runtime_dir(ctx: &Ctx) -> PathBuf {
-    ctx.env
-        .get("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|d| d.is_dir())
-        .unwrap_or_else(std::env::temp_dir)
+    Ok(shell_status(status))
 }

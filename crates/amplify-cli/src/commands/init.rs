@@ -6,13 +6,14 @@
 
 use std::path::Path;
 
+use amplify_creds::env::original;
 use amplify_project::headless::{
     AmplifyParams, AuthChoice, BoundaryFlag, HeadlessFlags, parse_permissions_boundary,
 };
 use amplify_project::{
-    CloudBackend, DEFAULT_CLI_JSON, ENV_NAME_RULE, Editor, Frontend, NewEnvironment, NewProject,
-    Project, StackOutputs, default_project_name, default_tags, default_tags_text, find_root,
-    guess_framework, is_valid_env_name, suggested_type,
+    CloudBackend, DEFAULT_CLI_JSON, Editor, Frontend, NewEnvironment, NewProject, Project,
+    ProjectError, StackOutputs, default_project_name, default_tags, default_tags_text, find_root,
+    guess_framework, suggested_type,
 };
 use amplify_stack::CreatedStack;
 use amplify_sts::Purpose;
@@ -22,9 +23,9 @@ use crate::cli::InitArgs;
 use crate::commands::{deploy, questions};
 use crate::context::Ctx;
 use crate::errors::UserError;
-use crate::interrupt;
-use crate::prompt::Prompter;
 use amplify_provider::{EnvAuth, NamedProfile};
+use amplify_term::Prompter;
+use amplify_term::interrupt;
 
 const NOTE: &str =
     "Note: It is recommended to run this command from the root of your app directory";
@@ -58,22 +59,15 @@ impl Flags {
         let base =
             Frontend::default_for("javascript", guess_framework(&ctx.cwd)).expect("a known type");
         let HeadlessFlags {
-            mut amplify,
+            amplify,
             frontend,
             auth,
             ..
-        } = args.headless.read(ctx, &base)?;
-        // The original's `--envName` wins over the envName of `--amplify`.
-        if let Some(env) = &args.env_name {
-            amplify.env_name = Some(env.clone());
-        }
+        } = args
+            .headless
+            .read(ctx, &base)?
+            .with_env_name(args.env_name.as_deref())?;
         let boundary = parse_permissions_boundary(args.permissions_boundary.as_deref())?;
-        if let Some(env) = &amplify.env_name
-            && !is_valid_env_name(env)
-        {
-            let message = format!("Invalid environment name: {env}");
-            return Err(UserError::new(message, ENV_NAME_RULE).into());
-        }
         if !ctx.printer.is_interactive() && !args.headless.yes {
             return Err(UserError::new(
                 "amplify-rs init has questions to ask and there is no terminal",
@@ -95,7 +89,10 @@ pub async fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     let flags = Flags::read(ctx, args)?;
     let root = find_root(&ctx.cwd);
     if let (Some(root), Some(given)) = (&root, &args.app_id) {
-        check_app_id(ctx, root, given)?;
+        // The original's protection against `--appId` naming another app (it has no other use here:
+        // amplify-rs creates no Amplify app).
+        let skip = ctx.env.get(original::SKIP_APP_ID_MISMATCH_CHECK) == Some("true");
+        Project::load(root)?.check_app_id(given, skip)?;
     }
     match root {
         Some(root) if root != ctx.cwd => Err(UserError::new(
@@ -239,7 +236,12 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
     let env = match (flags.amplify.env_name.clone(), flags.ask) {
         (Some(env), _) => env,
         (None, false) => {
-            return Err(env_name_needed(&name, current_env.as_deref(), &existing).into());
+            return Err(ProjectError::EnvNameNeeded {
+                project: name,
+                current: current_env,
+                existing,
+            }
+            .into());
         }
         (None, true) => {
             match questions::existing_env(&prompter, &existing, current_env.as_deref())? {
@@ -292,45 +294,6 @@ async fn add_environment(ctx: &Ctx, root: &Path, flags: Flags) -> anyhow::Result
         },
     )
     .await
-}
-
-/// The original's protection against `--appId` naming another app than the project's (it has no other use
-/// here: amplify-rs creates no Amplify app), bypassed as there by `AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true`.
-fn check_app_id(ctx: &Ctx, root: &Path, given: &str) -> anyhow::Result<()> {
-    if ctx
-        .env
-        .get(amplify_creds::env::original::SKIP_APP_ID_MISMATCH_CHECK)
-        == Some("true")
-    {
-        return Ok(());
-    }
-    let project = Project::load(root)?;
-    match project.app_id() {
-        Some(recorded) if recorded != given => Err(UserError::new(
-            "Amplify appId mismatch.",
-            format!("You are currently working in the amplify project with Id {recorded}. If this is intentional, you may bypass this protection by setting the environment variable AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK to true."),
-        )
-        .into()),
-        _ => Ok(()),
-    }
-}
-
-/// Why a headless init in an existing project needs `envName`.
-fn env_name_needed(name: &str, current: Option<&str>, existing: &[String]) -> UserError {
-    let (message, hint) = match current {
-        Some(current) => (
-            format!("Amplify project {name} is already initialized for environment {current}"),
-            "To create a new environment run `amplify-rs init --amplify '{\"envName\":\"NAME\"}'` with the environment's name".to_string(),
-        ),
-        None => (
-            format!("Amplify project {name} has no environment chosen in this folder"),
-            format!(
-                "choose one of {} with `amplify-rs init --amplify '{{\"envName\":\"NAME\"}}'`",
-                if existing.is_empty() { "a new name".to_string() } else { existing.join(", ") }
-            ),
-        ),
-    };
-    UserError::new(message, hint)
 }
 
 /// The permissions boundary of a new environment of `project`: `--permissions-boundary` (`""` for none),
@@ -501,18 +464,10 @@ fn fresh_clone_editor(
 /// `--yes` without `--providers` (see [`EnvAuth::default_for`]): the profile of the setting
 /// `init.default_profile` (`AWS_PROFILE`, the settings files), else `default`.
 fn default_auth(ctx: &Ctx) -> anyhow::Result<EnvAuth> {
-    use amplify_settings::Source;
-    let preferred = ctx.settings.default_profile();
-    let named = match (&preferred.source, preferred.value.as_text()) {
-        (Source::Default, _) | (_, None) => None,
-        (source, Some(name)) => Some(NamedProfile {
-            name: name.to_string(),
-            named_by: match source {
-                Source::Variable(variable) => (*variable).to_string(),
-                _ => format!("init.default_profile ({source})"),
-            },
-        }),
-    };
+    let named = (ctx.settings.chosen_default_profile()).map(|(name, named_by)| NamedProfile {
+        name: name.to_string(),
+        named_by,
+    });
     Ok(EnvAuth::default_for(ctx.profiles()?, &ctx.env, named)?)
 }
 

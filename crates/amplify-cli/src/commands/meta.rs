@@ -4,13 +4,13 @@
 use clap::CommandFactory as _;
 
 use crate::cli::Cli;
-use crate::printer::write_stdout;
+use amplify_term::write_stdout;
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "amplify-rs", &mut out);
-    write_stdout(&out)
+    Ok(write_stdout(&out)?)
 }
 
 /// Every command's `--help`, in Markdown, at a fixed width and without colour so the output is stable.
@@ -23,7 +23,7 @@ pub fn reference() -> anyhow::Result<()> {
         "# Command reference\n\nGenerated from the command line's definition by `cargo xtask docs`; a test fails when this file is stale.\nSee [commands.md](commands.md) for what the commands do and the exit codes.\n",
     );
     render(&mut root, "amplify-rs", &mut text);
-    write_stdout(text.as_bytes())
+    Ok(write_stdout(text.as_bytes())?)
 }
 
 fn render(command: &mut clap::Command, path: &str, out: &mut String) {

@@ -12,7 +12,7 @@ use amplify_profile::{ProfileSet, report};
 use crate::cli::ProfilesArgs;
 use crate::context::Ctx;
 use crate::errors::UserError;
-use crate::printer::write_stdout;
+use amplify_term::write_stdout;
 
 pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
     // Read here rather than through `ctx.profiles()`: this command prints the warnings its own way.
@@ -52,5 +52,5 @@ pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
             };
         }
     };
-    write_stdout(text.as_bytes())
+    Ok(write_stdout(text.as_bytes())?)
 }

@@ -12,13 +12,13 @@ use amplify_project::{
 
 use crate::context::Ctx;
 use crate::errors::UserError;
-use crate::prompt::Prompter;
 use amplify_provider::EnvAuth;
+use amplify_term::{PromptError, Prompter};
 
 pub const PROFILE_DOCS: &str =
     "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-profiles.html";
 
-pub fn project_name(prompter: &Prompter<'_>, default: &str) -> anyhow::Result<String> {
+pub fn project_name(prompter: &Prompter<'_>, default: &str) -> Result<String, PromptError> {
     prompter.text("Enter a name for the project", Some(default), |name| {
         if is_valid_project_name(name) {
             Ok(())
@@ -28,7 +28,7 @@ pub fn project_name(prompter: &Prompter<'_>, default: &str) -> anyhow::Result<St
     })
 }
 
-pub fn env_name(prompter: &Prompter<'_>, existing: &[String]) -> anyhow::Result<String> {
+pub fn env_name(prompter: &Prompter<'_>, existing: &[String]) -> Result<String, PromptError> {
     let default = (!existing.iter().any(|e| e == "dev")).then_some("dev");
     prompter.text("Enter a name for the environment", default, |name| {
         if !is_valid_env_name(name) {

@@ -1,21 +1,25 @@
-//! What Ctrl-C means depends on what the command is doing. Before anything is sent to AWS, nothing was
-//! written; while a stack is being created, the stack may exist in AWS though no file was written; while the
-//! project files are written, stopping half way is what must never happen, so the interrupt waits for the
-//! writes to finish. Commands say which phase they are in with [`Phase::enter`].
+//! What Ctrl-C means depends on what the command is doing. Before anything is sent away, nothing was
+//! written; once work has started elsewhere (a stack being created in AWS), stopping here does not stop it,
+//! and the person is told what may be left; while files are written, stopping half way is what must never
+//! happen, so the interrupt waits for the writes to finish. Commands say which phase they are in with
+//! [`Phase::enter`]. Whatever stops the process first gives the terminal back as it was (echo on, cursor
+//! shown) and exits with [`EXIT_CODE`].
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::style;
 
-use crate::errors::code;
 use crate::printer::stderr_line;
+
+/// The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_CODE: u8 = 130;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Phase {
     Idle,
-    /// CreateStack sent (or about to be) for this stack.
-    Deploying(String),
+    /// Work started elsewhere that Ctrl-C cannot take back (CreateStack sent): what to tell the person.
+    Started(String),
     /// Project files being written.
     Writing,
     /// A program of `exec` is running: it gets Ctrl-C from the terminal itself, and amplify-rs waits for it.
@@ -73,7 +77,7 @@ fn stop(message: &str) -> ! {
     restore_terminal();
     let _ = console::Term::stderr().show_cursor();
     stderr_line(&format!("\n{}", style(message).yellow()));
-    std::process::exit(i32::from(code::INTERRUPTED));
+    std::process::exit(i32::from(EXIT_CODE));
 }
 
 fn restore_terminal() {
@@ -93,9 +97,7 @@ pub fn interrupted() {
     let phase = PHASE.lock().map(|p| p.clone()).unwrap_or(Phase::Idle);
     match phase {
         Phase::Idle => stop("Interrupted: nothing was written."),
-        Phase::Deploying(stack) => stop(&format!(
-            "Interrupted: no project file was written, but the stack {stack} may still be being created in AWS. Delete it in the CloudFormation console if you do not run init again."
-        )),
+        Phase::Started(what) => stop(&what),
         Phase::Writing => PENDING.store(true, Ordering::SeqCst),
         Phase::Child => {}
     }

@@ -1,35 +1,44 @@
-//! The prompts, with the original's wording, drawn by dialoguer on stderr. Every prompt goes through
+//! The prompts, drawn by dialoguer on stderr. Every prompt goes through
 //! [`Printer::suspend`] so a spinner never covers it, and an answer that fails validation is asked again
 //! with the reason, never ending the command.
 
 use dialoguer::theme::{ColorfulTheme, Theme as _};
 use dialoguer::{Confirm, FuzzySelect, Input, Password, Select};
 
-use crate::errors::UserError;
 use crate::printer::Printer;
+
+/// Why a question got no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    /// Esc or `q`: the person chose not to answer.
+    #[error("cancelled")]
+    Cancelled,
+    #[error("cannot read from the terminal")]
+    Terminal(#[source] std::io::Error),
+}
+
+type Result<T> = std::result::Result<T, PromptError>;
 
 fn theme() -> ColorfulTheme {
     ColorfulTheme::default()
 }
 
 /// Turns dialoguer's errors into ours: Esc or `q` is a cancellation, anything else an I/O failure.
-fn answered<T>(result: dialoguer::Result<Option<T>>) -> anyhow::Result<T> {
-    match read(result)? {
-        Some(value) => Ok(value),
-        None => Err(UserError::Cancelled.into()),
-    }
+fn answered<T>(result: dialoguer::Result<Option<T>>) -> Result<T> {
+    read(result)?.ok_or(PromptError::Cancelled)
 }
 
 /// A read that Ctrl-C interrupted is handled as Ctrl-C (see [`crate::interrupt::interrupted`]).
-fn read<T>(result: dialoguer::Result<T>) -> anyhow::Result<T> {
+fn read<T>(result: dialoguer::Result<T>) -> Result<T> {
     result.map_err(|dialoguer::Error::IO(e)| {
         if e.kind() == std::io::ErrorKind::Interrupted {
             crate::interrupt::interrupted();
         }
-        anyhow::Error::new(e).context("cannot read from the terminal")
+        PromptError::Terminal(e)
     })
 }
 
+#[derive(Debug)]
 pub struct Prompter<'a> {
     printer: &'a Printer,
 }
@@ -44,8 +53,8 @@ impl<'a> Prompter<'a> {
         &self,
         prompt: &str,
         default: Option<&str>,
-        validate: impl Fn(&str) -> Result<(), String>,
-    ) -> anyhow::Result<String> {
+        validate: impl Fn(&str) -> std::result::Result<(), String>,
+    ) -> Result<String> {
         self.printer.suspend(|| {
             let theme = theme();
             let mut input = Input::<String>::with_theme(&theme).with_prompt(prompt.trim_end());
@@ -65,8 +74,8 @@ impl<'a> Prompter<'a> {
     pub fn secret(
         &self,
         prompt: &str,
-        validate: impl Fn(&str) -> Result<(), String>,
-    ) -> anyhow::Result<String> {
+        validate: impl Fn(&str) -> std::result::Result<(), String>,
+    ) -> Result<String> {
         self.printer.suspend(|| {
             let theme = theme();
             read(
@@ -79,7 +88,7 @@ impl<'a> Prompter<'a> {
         })
     }
 
-    pub fn confirm(&self, prompt: &str, default: bool) -> anyhow::Result<bool> {
+    pub fn confirm(&self, prompt: &str, default: bool) -> Result<bool> {
         self.printer.suspend(|| {
             let theme = theme();
             answered(
@@ -97,7 +106,7 @@ impl<'a> Prompter<'a> {
         prompt: &str,
         items: &[S],
         default: usize,
-    ) -> anyhow::Result<usize> {
+    ) -> Result<usize> {
         self.printer.suspend(|| {
             let theme = theme();
             answered(
@@ -118,7 +127,7 @@ impl<'a> Prompter<'a> {
         items: &[S],
         default: usize,
         answer: impl Fn(usize) -> String,
-    ) -> anyhow::Result<usize> {
+    ) -> Result<usize> {
         self.printer.suspend(|| {
             let theme = theme();
             let index = answered(

@@ -8,7 +8,6 @@ use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use amplify_settings::Color;
 use console::style;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -24,13 +23,12 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(quiet: bool, verbose: bool, progress: bool, color: Color) -> Self {
-        match color {
-            Color::Auto => {}
-            Color::Always | Color::Never => {
-                console::set_colors_enabled(color == Color::Always);
-                console::set_colors_enabled_stderr(color == Color::Always);
-            }
+    /// `progress`: whether spinners are allowed at all; `colors`: forced on or off, else (`None`) used when
+    /// the output is a terminal and `NO_COLOR` is not set.
+    pub fn new(quiet: bool, verbose: bool, progress: bool, colors: Option<bool>) -> Self {
+        if let Some(colors) = colors {
+            console::set_colors_enabled(colors);
+            console::set_colors_enabled_stderr(colors);
         }
         Self {
             quiet,
@@ -143,10 +141,10 @@ pub fn stderr_line(line: &str) {
 }
 
 /// Writes data to stdout. A reader that went away (`| head`) is not an error.
-pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+        other => other,
     }
 }
