@@ -39,10 +39,12 @@ fn get(ctx: &Ctx, key: Key) -> anyhow::Result<()> {
 /// The file `set` and `unset` edit: the user's, or the project's with `--project`.
 fn open(ctx: &Ctx, project: bool) -> anyhow::Result<SettingsFile> {
     let files = &ctx.settings_files;
-    Ok(match project {
-        true => SettingsFile::open(files.project.as_deref(), Scope::Project)?,
-        false => SettingsFile::open(files.user.as_deref(), Scope::User)?,
-    })
+    let (path, scope) = if project {
+        (files.project.as_deref(), Scope::Project)
+    } else {
+        (files.user.as_deref(), Scope::User)
+    };
+    Ok(SettingsFile::open(path, scope)?)
 }
 
 fn set(ctx: &Ctx, key: Key, text: &str, project: bool) -> anyhow::Result<()> {
