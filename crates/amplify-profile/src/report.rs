@@ -105,7 +105,8 @@ pub fn write_list_table(set: &ProfileSet, out: &mut impl std::io::Write) -> std:
         .unwrap_or(0)
         .max(4);
     writeln!(out, "{:<width$}  {:<10}  DESCRIPTION", "NAME", "REGION")?;
-    for (name, profile) in set.each() {
+    for profile in set.views() {
+        let name = profile.name();
         match set.resolve_from(name, profile) {
             Ok(chain) => {
                 let region = chain.region.as_deref().unwrap_or("-");
