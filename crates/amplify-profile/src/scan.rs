@@ -21,7 +21,7 @@ use hashbrown::HashTable;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::location::Location;
 use crate::parse::{
-    DEFAULT_SECTION, RawProperty, Value, is_py_space, nested, nested_lines, py_strip,
+    DEFAULT_SECTION, RawProperty, Value, is_py_space, nested, nested_lines, py_strip, py_strip_end,
     section_header,
 };
 
@@ -258,7 +258,7 @@ impl<'t> Reader<'t> {
         let Some(split) = delimiter else {
             return Err((number, ParseErrorKind::NotKeyValue));
         };
-        let key = stripped[..split].trim_end_matches(is_py_space);
+        let key = py_strip_end(&stripped[..split]);
         if key.is_empty() {
             return Err((number, ParseErrorKind::EmptyKey));
         }
@@ -393,7 +393,7 @@ impl<'t> Reader<'t> {
             joined.push('\n');
             joined.push_str(line);
         }
-        let joined = joined.trim_end_matches(is_py_space);
+        let joined = py_strip_end(&joined);
         if !joined.starts_with('\n') {
             return (
                 Cow::<str>::Owned(joined.to_string()).into(),
