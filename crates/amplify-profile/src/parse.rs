@@ -74,18 +74,27 @@ fn is_py_space_ascii(b: u8) -> bool {
 }
 
 fn py_strip_start(s: &str) -> &str {
-    // Most lines start with an ASCII letter: then there is no character to decode.
-    match s.as_bytes().first() {
-        Some(&b) if b.is_ascii() && !is_py_space_ascii(b) => s,
-        _ => s.trim_start_matches(is_py_space),
+    // Most lines and values start with an ASCII letter, after ASCII spaces if any: then there is no
+    // character to decode.
+    let skip = s.bytes().take_while(|&b| is_py_space_ascii(b)).count();
+    let rest = &s[skip..];
+    match rest.as_bytes().first() {
+        Some(&b) if !b.is_ascii() => rest.trim_start_matches(is_py_space),
+        _ => rest,
     }
 }
 
 /// [`py_strip`] at the end only.
 pub(crate) fn py_strip_end(s: &str) -> &str {
-    match s.as_bytes().last() {
-        Some(&b) if b.is_ascii() && !is_py_space_ascii(b) => s,
-        _ => s.trim_end_matches(is_py_space),
+    let skip = s
+        .bytes()
+        .rev()
+        .take_while(|&b| is_py_space_ascii(b))
+        .count();
+    let rest = &s[..s.len() - skip];
+    match rest.as_bytes().last() {
+        Some(&b) if !b.is_ascii() => rest.trim_end_matches(is_py_space),
+        _ => rest,
     }
 }
 
