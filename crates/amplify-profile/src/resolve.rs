@@ -46,7 +46,6 @@ impl ProfileSet {
         };
         let walk = Walk {
             set: self,
-            visited: vec![first.name()],
             hops: Vec::new(),
         };
         let (base, hops) = walk.run(first)?;
@@ -66,9 +65,9 @@ type Refusal = Option<ResolveError>;
 /// botocore's walk from the profile asked for down to the base credentials.
 struct Walk<'a> {
     set: &'a ProfileSet,
-    /// botocore's `_visited_profiles`: the profile asked for, then each source profile.
-    visited: Vec<&'a str>,
-    /// From the profile asked for down to the base.
+    /// From the profile asked for down to the base. Their profiles are botocore's `_visited_profiles` (the
+    /// profile asked for, then each source profile) whenever a source is checked: every profile walked
+    /// before that one has a role.
     hops: Vec<(RoleHop, Refusal)>,
 }
 
@@ -102,7 +101,6 @@ impl<'a> Walk<'a> {
                 }
                 Source::Profile(name) => {
                     let next = self.validate_source(&current, name)?;
-                    self.visited.push(next.name());
                     referenced_by = Some(current);
                     current = next;
                 }
@@ -135,9 +133,13 @@ impl<'a> Walk<'a> {
                 location: location.clone(),
                 available: self.set.names().map(str::to_string).collect(),
             })?;
-        let revisited = self.visited.contains(&name);
+        let revisited = self.hops.iter().any(|(hop, _)| hop.profile == name);
         if revisited && (name != parent.name() || !has_static_keys(&source)) {
-            let mut visited: Vec<String> = self.visited.iter().map(|v| v.to_string()).collect();
+            let mut visited: Vec<String> = self
+                .hops
+                .iter()
+                .map(|(hop, _)| hop.profile.clone())
+                .collect();
             visited.push(name.to_string());
             return Err(ResolveError::Loop { visited, location });
         }
