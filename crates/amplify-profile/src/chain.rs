@@ -93,19 +93,27 @@ impl BaseCredentials {
     }
 
     fn describe(&self) -> String {
-        match self {
+        let mut text = String::new();
+        self.describe_into(&mut text);
+        text
+    }
+
+    fn describe_into(&self, text: &mut String) {
+        let words = match self {
             BaseCredentials::Static {
                 session_token: None,
                 ..
-            } => "static keys".into(),
-            BaseCredentials::Static { .. } => "static session keys".into(),
-            BaseCredentials::Process { .. } => "credential_process".into(),
+            } => "static keys",
+            BaseCredentials::Static { .. } => "static session keys",
+            BaseCredentials::Process { .. } => "credential_process",
             BaseCredentials::CredentialSource { source, .. } => {
-                format!("credential_source {}", source.as_str())
+                text.push_str("credential_source ");
+                source.as_str()
             }
-            BaseCredentials::Sso { .. } => "SSO".into(),
-            BaseCredentials::WebIdentity { .. } => "web identity".into(),
-        }
+            BaseCredentials::Sso { .. } => "SSO",
+            BaseCredentials::WebIdentity { .. } => "web identity",
+        };
+        text.push_str(words);
     }
 }
 
@@ -174,16 +182,25 @@ impl ProfileChain {
 
     /// A few words for a picker: `static keys`, `role Biz via devcorpuser (static keys), MFA`.
     pub fn describe(&self) -> String {
+        let mut text = String::new();
+        self.describe_into(&mut text);
+        text
+    }
+
+    /// [`ProfileChain::describe`] added to `text`: a list of 100,000 profiles writes each through one buffer.
+    pub fn describe_into(&self, text: &mut String) {
         let Some(last) = self.hops.last() else {
-            return self.base.describe();
+            return self.base.describe_into(text);
         };
         let role_name = last.role_arn.rsplit('/').next().unwrap_or(&last.role_arn);
-        let mut text = format!("role {role_name}");
+        text.push_str("role ");
+        text.push_str(role_name);
         // The profile whose credentials assume the last role: the hop before it, else the base.
         let via =
             (self.hops.iter().rev().nth(1)).map_or(self.base.profile(), |h| h.profile.as_str());
         if via != self.profile {
-            let _ = write!(text, " via {via}");
+            text.push_str(" via ");
+            text.push_str(via);
         }
         if self.hops.len() > 1 {
             let _ = write!(text, " ({} hops)", self.hops.len());
@@ -191,7 +208,6 @@ impl ProfileChain {
         if self.needs_mfa() {
             text.push_str(", MFA");
         }
-        text
     }
 
     /// Everything that decides which credentials this chain yields, as one string: two chains with the

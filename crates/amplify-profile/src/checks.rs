@@ -53,11 +53,13 @@ pub(crate) fn check(key: &str, value: &str) -> Option<String> {
     }
 }
 
-/// Letters, digits and the given punctuation only (STS's `[\w...]` patterns).
+/// Letters, digits and the given (ASCII) punctuation only (STS's `[\w...]` patterns). Byte by byte: a
+/// non-ASCII character fails either way, and the reader checks every `mfa_serial` of the file.
 fn only(value: &str, punctuation: &str) -> bool {
+    let punctuation = punctuation.as_bytes();
     value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || punctuation.contains(&b))
 }
 
 /// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.

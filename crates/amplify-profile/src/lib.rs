@@ -32,6 +32,7 @@ mod resolve;
 mod resolve_error;
 mod scan;
 mod session_copy;
+mod view;
 
 pub use chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
 pub use document::{Document, FileKind};

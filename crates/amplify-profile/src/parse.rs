@@ -65,7 +65,37 @@ pub(crate) fn is_py_space(c: char) -> bool {
 }
 
 pub(crate) fn py_strip(s: &str) -> &str {
-    s.trim_matches(is_py_space)
+    py_strip_end(py_strip_start(s))
+}
+
+/// An ASCII byte that [`is_py_space`] strips: tab to carriage return, space, and the four separators.
+fn is_py_space_ascii(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | 0x1c..=0x1f)
+}
+
+fn py_strip_start(s: &str) -> &str {
+    // Most lines and values start with an ASCII letter, after ASCII spaces if any: then there is no
+    // character to decode.
+    let skip = s.bytes().take_while(|&b| is_py_space_ascii(b)).count();
+    let rest = &s[skip..];
+    match rest.as_bytes().first() {
+        Some(&b) if !b.is_ascii() => rest.trim_start_matches(is_py_space),
+        _ => rest,
+    }
+}
+
+/// [`py_strip`] at the end only.
+pub(crate) fn py_strip_end(s: &str) -> &str {
+    let skip = s
+        .bytes()
+        .rev()
+        .take_while(|&b| is_py_space_ascii(b))
+        .count();
+    let rest = &s[..s.len() - skip];
+    match rest.as_bytes().last() {
+        Some(&b) if !b.is_ascii() => rest.trim_end_matches(is_py_space),
+        _ => rest,
+    }
 }
 
 /// Parses `text`, the contents of `path` (used only to locate errors), keeping every section and key.
@@ -139,6 +169,25 @@ fn is_py_line_boundary(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_fast_path_strips_what_python_strips() {
+        for b in 0u8..=0x7f {
+            assert_eq!(is_py_space_ascii(b), is_py_space(char::from(b)), "{b:#x}");
+        }
+        for s in [
+            "",
+            " ",
+            "a",
+            " a\t",
+            "\u{1c}a\u{85}",
+            "\u{a0}x y\u{2028}",
+            "\u{1f}",
+            "é ",
+        ] {
+            assert_eq!(py_strip(s), s.trim_matches(is_py_space), "{s:?}");
+        }
+    }
     use crate::error::ParseErrorKind;
 
     fn parse_ok(text: &str) -> ParsedFile {

@@ -21,6 +21,7 @@ use crate::location::{FileLocations, Location};
 use crate::names::{Entries, Entry, Name, Texts};
 use crate::parse::{RawProperty, Value};
 use crate::scan::FileIndex;
+use crate::view::View;
 
 /// A key's value and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,18 +75,6 @@ impl Profile {
             .get(key)
             .map(|p| p.location.clone())
             .unwrap_or_else(|| self.sections[0].clone())
-    }
-
-    /// `key` as the file at `path` alone sets it for this profile, as botocore's shared-credentials and
-    /// config-file providers each read one file.
-    pub(crate) fn in_file(&self, key: &str, path: &Path) -> Option<&Property> {
-        match self.properties.get(key) {
-            Some(p) if *p.location.path == *path => Some(p),
-            _ => self
-                .overridden
-                .get(key)
-                .filter(|p| *p.location.path == *path),
-        }
     }
 
     /// Every setting of the profile as the AWS CLI reads it: after `[DEFAULT]` inheritance and the
@@ -341,11 +330,27 @@ impl ProfileSet {
         }
     }
 
-    /// Every profile in order with its name, each read as [`ProfileSet::lookup`] reads it.
-    pub(crate) fn each(&self) -> impl Iterator<Item = (&str, Cow<'_, Profile>)> {
-        let texts = self.texts();
-        (self.entries.iter())
-            .map(move |entry| (self.entries.name(texts, entry), self.kept_or_read(entry)))
+    /// The profile's sections as the resolver reads them, borrowed from the files ([`View`]).
+    pub(crate) fn view(&self, name: &str) -> Option<View<'_>> {
+        let entry = self.entries.find(self.texts(), name)?;
+        Some(self.view_of(entry))
+    }
+
+    fn view_of<'s>(&'s self, entry: &'s Entry) -> View<'s> {
+        let part = |file: &'s Option<FileIndex>, section: Option<u32>| {
+            Some((file.as_ref()?, section? as usize))
+        };
+        View::new(
+            self.entries.name(self.texts(), entry),
+            part(&self.config, entry.config),
+            part(&self.credentials, entry.credentials),
+        )
+    }
+
+    /// Every profile in order, as [`ProfileSet::view`] reads it: a list goes through them without looking
+    /// each up by its name.
+    pub(crate) fn views(&self) -> impl Iterator<Item = View<'_>> {
+        self.entries.iter().map(move |entry| self.view_of(entry))
     }
 
     /// A `[sso-session NAME]` section of the config file, as a profile-like set of keys.

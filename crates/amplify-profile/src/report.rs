@@ -105,20 +105,33 @@ pub fn write_list_table(set: &ProfileSet, out: &mut impl std::io::Write) -> std:
         .unwrap_or(0)
         .max(4);
     writeln!(out, "{:<width$}  {:<10}  DESCRIPTION", "NAME", "REGION")?;
-    for (name, profile) in set.each() {
+    // Each line is made in one buffer and written whole: no string of its own per profile.
+    let mut line = String::new();
+    for profile in set.views() {
+        let name = profile.name();
+        line.clear();
+        padded(&mut line, name, width);
         match set.resolve_from(name, profile) {
             Ok(chain) => {
-                let region = chain.region.as_deref().unwrap_or("-");
-                let about = chain.describe();
-                writeln!(out, "{name:<width$}  {region:<10}  {about}")?;
+                padded(&mut line, chain.region.as_deref().unwrap_or("-"), 10);
+                chain.describe_into(&mut line);
             }
             Err(error) => {
-                let about = format!("cannot be used: {error}");
-                writeln!(out, "{name:<width$}  {:<10}  {about}", "-")?;
+                padded(&mut line, "-", 10);
+                let _ = write!(line, "cannot be used: {error}");
             }
         }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
+}
+
+/// `text` left-aligned in `width` characters, as `{:<width$}` writes it, then the two spaces between columns.
+fn padded(line: &mut String, text: &str, width: usize) {
+    line.push_str(text);
+    let count = text.chars().count();
+    line.extend(std::iter::repeat_n(' ', width.saturating_sub(count) + 2));
 }
 
 /// One profile hop by hop, with where each setting is written.

@@ -7,25 +7,23 @@
 //! client makes before it sends a request (a `duration_seconds` under 900, an `external_id` of one
 //! character), from the base outwards as the requests are made.
 
-use std::borrow::Cow;
-
 use amplify_creds::Secret;
 
 use crate::chain::{BaseCredentials, CredentialSource, ProfileChain, RoleHop};
 use crate::checks::py_int;
 use crate::keys::{role, settings, source, static_keys};
 use crate::location::Location;
-use crate::parse::Value;
-use crate::profiles::{Profile, ProfileSet};
+use crate::profiles::ProfileSet;
 use crate::resolve_error::ResolveError;
+use crate::view::{Setting, ValueRef, View};
 
 impl ProfileSet {
     /// Resolves `name` into its chain without any network call, as `aws --profile NAME` would (so the
     /// `AWS_ACCESS_KEY_ID` family of variables plays no part).
     pub fn resolve(&self, name: &str) -> Result<ProfileChain, ResolveError> {
-        // Read without being kept: a list resolves every profile and holds none of them.
+        // Read without being kept, or copied: a list resolves every profile and holds none of them.
         let first = self
-            .lookup(name)
+            .view(name)
             .ok_or_else(|| ResolveError::ProfileNotFound {
                 name: name.to_string(),
                 available: self.names().map(str::to_string).collect(),
@@ -40,15 +38,14 @@ impl ProfileSet {
     pub(crate) fn resolve_from(
         &self,
         name: &str,
-        first: Cow<'_, Profile>,
+        first: View<'_>,
     ) -> Result<ProfileChain, ResolveError> {
-        let region = first
-            .get(settings::REGION)
-            .filter(|r| !r.is_empty())
-            .map(str::to_string);
+        let region = match first.setting(settings::REGION).map(|s| s.value) {
+            Some(ValueRef::Text(region)) if !region.is_empty() => Some(region.to_string()),
+            _ => None,
+        };
         let walk = Walk {
             set: self,
-            visited: vec![name.to_string()],
             hops: Vec::new(),
         };
         let (base, hops) = walk.run(first)?;
@@ -68,9 +65,9 @@ type Refusal = Option<ResolveError>;
 /// botocore's walk from the profile asked for down to the base credentials.
 struct Walk<'a> {
     set: &'a ProfileSet,
-    /// botocore's `_visited_profiles`: the profile asked for, then each source profile.
-    visited: Vec<String>,
-    /// From the profile asked for down to the base.
+    /// From the profile asked for down to the base. Their profiles are botocore's `_visited_profiles` (the
+    /// profile asked for, then each source profile) whenever a source is checked: every profile walked
+    /// before that one has a role.
     hops: Vec<(RoleHop, Refusal)>,
 }
 
@@ -81,12 +78,9 @@ enum Source<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn run(
-        mut self,
-        first: Cow<'a, Profile>,
-    ) -> Result<(BaseCredentials, Vec<RoleHop>), ResolveError> {
+    fn run(mut self, first: View<'a>) -> Result<(BaseCredentials, Vec<RoleHop>), ResolveError> {
         let mut current = first;
-        let mut referenced_by: Option<Cow<'a, Profile>> = None;
+        let mut referenced_by: Option<View<'a>> = None;
         let (base, base_refusal) = loop {
             // The assume-role provider takes the profile asked for whenever it has a role; a source profile
             // only when it has no static keys (botocore's `_resolve_credentials_from_profile`).
@@ -95,7 +89,7 @@ impl<'a> Walk<'a> {
             if !assumes {
                 match self.set.base_of(&current)? {
                     Some(found) => break found,
-                    None => return Err(no_credentials(&current, referenced_by.as_deref())),
+                    None => return Err(no_credentials(&current, referenced_by.as_ref())),
                 }
             }
             let (source, hop, refusal) = role_config(&current)?;
@@ -106,9 +100,7 @@ impl<'a> Walk<'a> {
                     break (BaseCredentials::CredentialSource { profile, source }, None);
                 }
                 Source::Profile(name) => {
-                    let name = name.to_string();
-                    let next = self.validate_source(&current, &name)?;
-                    self.visited.push(name);
+                    let next = self.validate_source(&current, name)?;
                     referenced_by = Some(current);
                     current = next;
                 }
@@ -130,24 +122,24 @@ impl<'a> Walk<'a> {
 
     /// botocore's `_validate_source_profile`: the source exists, and is not visited again, except by a
     /// profile naming itself while it has static keys.
-    fn validate_source(
-        &self,
-        parent: &Profile,
-        name: &str,
-    ) -> Result<Cow<'a, Profile>, ResolveError> {
+    fn validate_source(&self, parent: &View<'_>, name: &str) -> Result<View<'a>, ResolveError> {
         let location = parent.location_of(role::SOURCE_PROFILE);
         let source = self
             .set
-            .lookup(name)
+            .view(name)
             .ok_or_else(|| ResolveError::SourceProfileNotFound {
                 profile: parent.name().into(),
                 source_profile: name.into(),
                 location: location.clone(),
                 available: self.set.names().map(str::to_string).collect(),
             })?;
-        let revisited = self.visited.iter().any(|v| v == name);
+        let revisited = self.hops.iter().any(|(hop, _)| hop.profile == name);
         if revisited && (name != parent.name() || !has_static_keys(&source)) {
-            let mut visited = self.visited.clone();
+            let mut visited: Vec<String> = self
+                .hops
+                .iter()
+                .map(|(hop, _)| hop.profile.clone())
+                .collect();
             visited.push(name.to_string());
             return Err(ResolveError::Loop { visited, location });
         }
@@ -156,7 +148,7 @@ impl<'a> Walk<'a> {
 }
 
 /// botocore's `_get_role_config`: where the source credentials come from, and the AssumeRole request.
-fn role_config(profile: &Profile) -> Result<(Source<'_>, RoleHop, Refusal), ResolveError> {
+fn role_config<'p>(profile: &'p View<'_>) -> Result<(Source<'p>, RoleHop, Refusal), ResolveError> {
     let name = profile.name();
     let source_profile = text(profile, role::SOURCE_PROFILE)?;
     let credential_source = text(profile, role::CREDENTIAL_SOURCE)?;
@@ -189,7 +181,7 @@ fn role_config(profile: &Profile) -> Result<(Source<'_>, RoleHop, Refusal), Reso
 /// The AssumeRole request of a role profile, and the first of its parameters botocore's client refuses,
 /// in the order the client checks them (`RoleSessionName`, `ExternalId`, `SerialNumber`,
 /// `DurationSeconds`, `RoleArn`).
-fn role_hop(profile: &Profile) -> Result<(RoleHop, Refusal), ResolveError> {
+fn role_hop(profile: &View<'_>) -> Result<(RoleHop, Refusal), ResolveError> {
     let role_arn = text(profile, role::ROLE_ARN)?.unwrap_or_default();
     let external_id = text(profile, role::EXTERNAL_ID)?;
     let mfa_serial = text(profile, role::MFA_SERIAL)?;
@@ -225,7 +217,7 @@ fn role_hop(profile: &Profile) -> Result<(RoleHop, Refusal), ResolveError> {
 
 /// The refusal of botocore's client for a value shorter than STS's model allows (counted in characters,
 /// as Python counts them).
-fn too_short(profile: &Profile, key: &'static str, value: Option<&str>, min: usize) -> Refusal {
+fn too_short(profile: &View<'_>, key: &'static str, value: Option<&str>, min: usize) -> Refusal {
     let value = value?;
     (value.chars().count() < min).then(|| ResolveError::TooShort {
         profile: profile.name().into(),
@@ -241,7 +233,7 @@ impl ProfileSet {
     /// role profile: botocore's `ProfileProviderBuilder.providers`, first found wins.
     fn base_of(
         &self,
-        profile: &Profile,
+        profile: &View<'_>,
     ) -> Result<Option<(BaseCredentials, Refusal)>, ResolveError> {
         if let Some(found) = web_identity(profile)? {
             return Ok(Some(found));
@@ -252,7 +244,7 @@ impl ProfileSet {
         if let Some(base) = static_keys_in(profile, &self.files.credentials)? {
             return Ok(Some((base, None)));
         }
-        if profile.property(source::LOGIN_SESSION).is_some() {
+        if profile.has(source::LOGIN_SESSION) {
             return Err(ResolveError::Unsupported {
                 profile: profile.name().into(),
                 key: source::LOGIN_SESSION,
@@ -272,28 +264,24 @@ impl ProfileSet {
     /// botocore's `SSOProvider`: used when the profile has `sso_account_id` or `sso_role_name`; an
     /// `sso_session` must name a section, whose keys the profile may repeat only with the same value; then
     /// all four settings must be there.
-    fn sso(&self, profile: &Profile) -> Result<Option<(BaseCredentials, Refusal)>, ResolveError> {
+    fn sso(&self, profile: &View<'_>) -> Result<Option<(BaseCredentials, Refusal)>, ResolveError> {
         use source::{SSO_ACCOUNT_ID, SSO_REGION, SSO_ROLE_NAME, SSO_SESSION, SSO_START_URL};
         let trigger = [SSO_ROLE_NAME, SSO_ACCOUNT_ID]
             .into_iter()
-            .find(|key| profile.property(key).is_some());
+            .find(|key| profile.has(key));
         let Some(trigger) = trigger else {
             return Ok(None);
         };
-        let mut settings: Vec<(&str, &Value, Location)> = profile
-            .properties()
-            .map(|(key, p)| (key, &p.value, p.location.clone()))
-            .collect();
         let sso_session = text(profile, SSO_SESSION)?;
-        if let Some(session_name) = sso_session {
-            for (key, value, location) in self.sso_session_settings(profile, session_name)? {
-                match settings.iter_mut().find(|(k, ..)| *k == key) {
-                    Some(own) => *own = (key, value, location),
-                    None => settings.push((key, value, location)),
-                }
-            }
-        }
-        let value = |key: &'static str| settings.iter().find(|(k, ..)| *k == key);
+        let session = match sso_session {
+            Some(session_name) => self.sso_session_settings(profile, session_name)?,
+            None => Vec::new(),
+        };
+        // The session's settings over the profile's own.
+        let value = |key: &'static str| match session.iter().find(|(k, ..)| *k == key) {
+            Some((_, value, location)) => Some((*value, location.clone())),
+            None => profile.setting(key).map(|s| (s.value, s.location())),
+        };
         let missing: Vec<&'static str> = [SSO_ROLE_NAME, SSO_ACCOUNT_ID, SSO_START_URL, SSO_REGION]
             .into_iter()
             .filter(|key| value(key).is_none())
@@ -307,11 +295,11 @@ impl ProfileSet {
             });
         }
         let text_of = |key: &'static str| match value(key) {
-            Some((_, Value::Text(text), _)) => Ok(text.clone()),
-            _ => Err(ResolveError::NotText {
+            Some((ValueRef::Text(text), _)) => Ok(text.to_string()),
+            found => Err(ResolveError::NotText {
                 profile: profile.name().into(),
                 key,
-                location: value(key).map_or_else(|| profile.location_of(key), |v| v.2.clone()),
+                location: found.map_or_else(|| profile.location_of(key), |v| v.1),
             }),
         };
         let base = BaseCredentials::Sso {
@@ -328,7 +316,7 @@ impl ProfileSet {
 
     /// botocore's `SSOTokenProvider`, when the credentials are first fetched: the `[sso-session]` section
     /// itself must have `sso_start_url` and `sso_region`.
-    fn incomplete_sso_session(&self, profile: &Profile, name: &str) -> Refusal {
+    fn incomplete_sso_session(&self, profile: &View<'_>, name: &str) -> Refusal {
         use source::{SSO_REGION, SSO_START_URL};
         let session = self.sso_session(name)?;
         let missing: Vec<&'static str> = [SSO_START_URL, SSO_REGION]
@@ -347,9 +335,9 @@ impl ProfileSet {
     /// value of the same key (botocore's `_resolve_sso_session_reference`).
     fn sso_session_settings<'s>(
         &'s self,
-        profile: &Profile,
+        profile: &View<'_>,
         session_name: &str,
-    ) -> Result<Vec<(&'s str, &'s Value, Location)>, ResolveError> {
+    ) -> Result<Vec<(&'s str, ValueRef<'s>, Location)>, ResolveError> {
         let session =
             self.sso_session(session_name)
                 .ok_or_else(|| ResolveError::SsoSessionNotFound {
@@ -360,18 +348,19 @@ impl ProfileSet {
                 })?;
         let mut settings = Vec::new();
         for (key, property) in session.properties() {
-            if let Some(own) = profile.property(key)
-                && own.value != property.value
+            let value = ValueRef::from(&property.value);
+            if let Some(own) = profile.setting(key)
+                && own.value != value
             {
                 return Err(ResolveError::SsoConflict {
                     profile: profile.name().into(),
                     sso_session: session_name.into(),
                     key: key.into(),
-                    location: own.location.clone(),
+                    location: own.location(),
                     session_location: property.location.clone(),
                 });
             }
-            settings.push((key, &property.value, property.location.clone()));
+            settings.push((key, value, property.location.clone()));
         }
         Ok(settings)
     }
@@ -379,7 +368,7 @@ impl ProfileSet {
 
 /// botocore's `AssumeRoleWithWebIdentityProvider` on a profile: a token file that is not empty, then a
 /// `role_arn` that is not empty either.
-fn web_identity(profile: &Profile) -> Result<Option<(BaseCredentials, Refusal)>, ResolveError> {
+fn web_identity(profile: &View<'_>) -> Result<Option<(BaseCredentials, Refusal)>, ResolveError> {
     if !truthy(profile, source::WEB_IDENTITY_TOKEN_FILE) {
         return Ok(None);
     }
@@ -407,7 +396,7 @@ fn web_identity(profile: &Profile) -> Result<Option<(BaseCredentials, Refusal)>,
 /// botocore's `SharedCredentialProvider` (the credentials file) or `ConfigProvider` (the config file):
 /// the file at `path` alone must give the profile `aws_access_key_id`, then `aws_secret_access_key`.
 fn static_keys_in(
-    profile: &Profile,
+    profile: &View<'_>,
     path: &std::path::Path,
 ) -> Result<Option<BaseCredentials>, ResolveError> {
     let Some(id) = profile.in_file(static_keys::ACCESS_KEY_ID, path) else {
@@ -418,15 +407,15 @@ fn static_keys_in(
             profile: profile.name().into(),
             present: static_keys::ACCESS_KEY_ID,
             missing: static_keys::SECRET_ACCESS_KEY,
-            location: id.location.clone(),
+            location: id.location(),
         });
     };
-    let file_text = |key: &'static str, property: &crate::Property| match &property.value {
-        Value::Text(text) => Ok(text.clone()),
-        Value::Map(_) => Err(ResolveError::NotText {
+    let file_text = |key: &'static str, setting: Setting<'_>| match setting.value {
+        ValueRef::Text(text) => Ok(text.to_string()),
+        ValueRef::Map(_) => Err(ResolveError::NotText {
             profile: profile.name().into(),
             key,
-            location: property.location.clone(),
+            location: setting.location(),
         }),
     };
     // The older name first, as botocore reads them; an empty token is no token.
@@ -442,14 +431,14 @@ fn static_keys_in(
         access_key_id: file_text(static_keys::ACCESS_KEY_ID, id)?,
         secret_access_key: Secret::new(file_text(static_keys::SECRET_ACCESS_KEY, secret)?),
         session_token: session_token.map(Secret::new),
-        location: id.location.clone(),
+        location: id.location(),
     }))
 }
 
 /// The error for a profile that gives no credentials: the profile asked for, or a source profile.
-fn no_credentials(profile: &Profile, referenced_by: Option<&Profile>) -> ResolveError {
+fn no_credentials(profile: &View<'_>, referenced_by: Option<&View<'_>>) -> ResolveError {
     let advice = advice(profile);
-    let location = profile.sections()[0].clone();
+    let location = profile.first_section();
     match referenced_by {
         None => ResolveError::NoCredentials {
             profile: profile.name().into(),
@@ -467,8 +456,8 @@ fn no_credentials(profile: &Profile, referenced_by: Option<&Profile>) -> Resolve
 }
 
 /// What a profile without credentials most likely lacks.
-fn advice(profile: &Profile) -> &'static str {
-    let has = |key: &str| profile.property(key).is_some();
+fn advice(profile: &View<'_>) -> &'static str {
+    let has = |key: &str| profile.has(key);
     if has(static_keys::SECRET_ACCESS_KEY) && !has(static_keys::ACCESS_KEY_ID) {
         "add aws_access_key_id next to aws_secret_access_key: the AWS CLI reads keys only where it finds aws_access_key_id"
     } else if has(source::WEB_IDENTITY_TOKEN_FILE) {
@@ -489,11 +478,11 @@ fn advice(profile: &Profile) -> &'static str {
 
 /// A text value; a nested map where one value is needed is an error (botocore would fail later, or
 /// crash).
-fn text<'p>(profile: &'p Profile, key: &'static str) -> Result<Option<&'p str>, ResolveError> {
-    match profile.property(key).map(|p| &p.value) {
+fn text<'p>(profile: &'p View<'_>, key: &'static str) -> Result<Option<&'p str>, ResolveError> {
+    match profile.setting(key).map(|s| s.value) {
         None => Ok(None),
-        Some(Value::Text(text)) => Ok(Some(text)),
-        Some(Value::Map(_)) => Err(ResolveError::NotText {
+        Some(ValueRef::Text(text)) => Ok(Some(text)),
+        Some(ValueRef::Map(_)) => Err(ResolveError::NotText {
             profile: profile.name().into(),
             key,
             location: profile.location_of(key),
@@ -502,24 +491,22 @@ fn text<'p>(profile: &'p Profile, key: &'static str) -> Result<Option<&'p str>, 
 }
 
 /// Python's truth of the value: present and not empty.
-fn truthy(profile: &Profile, key: &str) -> bool {
-    match profile.property(key).map(|p| &p.value) {
+fn truthy(profile: &View<'_>, key: &str) -> bool {
+    match profile.setting(key).map(|s| s.value) {
         None => false,
-        Some(Value::Text(text)) => !text.is_empty(),
-        Some(Value::Map(map)) => !map.is_empty(),
+        Some(ValueRef::Text(text)) => !text.is_empty(),
+        Some(ValueRef::Map(map)) => !map.is_empty(),
     }
 }
 
 /// botocore's `_has_assume_role_config_vars`: `role_arn` set and `web_identity_token_file` not set.
-fn has_assume_role(profile: &Profile) -> bool {
-    profile.property(role::ROLE_ARN).is_some()
-        && profile.property(source::WEB_IDENTITY_TOKEN_FILE).is_none()
+fn has_assume_role(profile: &View<'_>) -> bool {
+    profile.has(role::ROLE_ARN) && !profile.has(source::WEB_IDENTITY_TOKEN_FILE)
 }
 
 /// botocore's `_has_static_credentials`: either key set, in either file, even empty.
-fn has_static_keys(profile: &Profile) -> bool {
-    profile.property(static_keys::ACCESS_KEY_ID).is_some()
-        || profile.property(static_keys::SECRET_ACCESS_KEY).is_some()
+fn has_static_keys(profile: &View<'_>) -> bool {
+    profile.has(static_keys::ACCESS_KEY_ID) || profile.has(static_keys::SECRET_ACCESS_KEY)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use hashbrown::HashTable;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::location::Location;
 use crate::parse::{
-    DEFAULT_SECTION, RawProperty, Value, is_py_space, nested, nested_lines, py_strip,
+    DEFAULT_SECTION, RawProperty, Value, is_py_space, nested, nested_lines, py_strip, py_strip_end,
     section_header,
 };
 
@@ -129,7 +129,7 @@ struct Reader<'t> {
     sections: Vec<SectionSpan>,
     /// The section whose keys are still being read, for the end of its byte range.
     open: Option<usize>,
-    collected: Vec<RawProperty>,
+    collected: Vec<Kept<'t>>,
     /// The section of each of `collected`, when the whole file is kept (not for one section read again).
     collected_in: Vec<usize>,
     defaults: Vec<(RawProperty, Option<ParseErrorKind>)>,
@@ -258,7 +258,7 @@ impl<'t> Reader<'t> {
         let Some(split) = delimiter else {
             return Err((number, ParseErrorKind::NotKeyValue));
         };
-        let key = stripped[..split].trim_end_matches(is_py_space);
+        let key = py_strip_end(&stripped[..split]);
         if key.is_empty() {
             return Err((number, ParseErrorKind::EmptyKey));
         }
@@ -368,7 +368,13 @@ impl<'t> Reader<'t> {
                     });
                 }
                 if self.collect {
-                    let property = owned(pending.key, value, pending.line, sub_lines);
+                    let (key, line) = (pending.key, pending.line);
+                    let property = Kept {
+                        key,
+                        value,
+                        line,
+                        sub_lines,
+                    };
                     self.collected.push(property);
                     if self.validate {
                         self.collected_in.push(i);
@@ -387,7 +393,7 @@ impl<'t> Reader<'t> {
             joined.push('\n');
             joined.push_str(line);
         }
-        let joined = joined.trim_end_matches(is_py_space);
+        let joined = py_strip_end(&joined);
         if !joined.starts_with('\n') {
             return (
                 Cow::<str>::Owned(joined.to_string()).into(),
@@ -417,7 +423,7 @@ impl<'t> Reader<'t> {
 }
 
 /// A value as the pass holds it: text borrowed from the file when it is on one line.
-enum ScanValue<'t> {
+pub(crate) enum ScanValue<'t> {
     Text(Cow<'t, str>),
     Map(Vec<(String, String)>),
 }
@@ -425,6 +431,21 @@ enum ScanValue<'t> {
 impl<'t> From<Cow<'t, str>> for ScanValue<'t> {
     fn from(text: Cow<'t, str>) -> Self {
         ScanValue::Text(text)
+    }
+}
+
+/// A key of a section as a second reading keeps it: borrowed from the file's text unless it had to be
+/// lower-cased or joined from several lines, so reading a profile to resolve it copies nothing.
+pub(crate) struct Kept<'t> {
+    pub key: Cow<'t, str>,
+    pub value: ScanValue<'t>,
+    pub line: usize,
+    sub_lines: Vec<usize>,
+}
+
+impl Kept<'_> {
+    fn into_owned(self) -> RawProperty {
+        owned(self.key, self.value, self.line, self.sub_lines)
     }
 }
 
@@ -554,6 +575,12 @@ impl FileIndex {
 
     /// The keys written in the section itself, in file order, read again from its lines.
     pub fn own_properties(&self, section: usize) -> Vec<RawProperty> {
+        let own = self.own_keys(section);
+        own.into_iter().map(Kept::into_owned).collect()
+    }
+
+    /// [`FileIndex::own_properties`] borrowed from the text: what resolving a profile reads.
+    pub fn own_keys(&self, section: usize) -> Vec<Kept<'_>> {
         let span = self.sections[section];
         let mut reader = Reader::new(&self.text, false, true);
         reader.collected.reserve(8);
@@ -572,7 +599,7 @@ impl FileIndex {
 
     /// Whether the section itself writes `key` (not counting `[DEFAULT]`).
     pub fn sets(&self, section: usize, key: &str) -> bool {
-        self.own_properties(section).iter().any(|p| p.key == key)
+        self.own_keys(section).iter().any(|p| p.key == key)
     }
 
     /// Keeps the `[DEFAULT]` keys some section inherits. One whose nested map is broken is an error if any
@@ -650,7 +677,7 @@ pub(crate) fn parse_all(path: &Path, text: &str) -> Result<crate::parse::ParsedF
         .collect();
     let collected = std::mem::take(&mut reader.collected);
     for (section, property) in reader.collected_in.iter().zip(collected) {
-        sections[*section].properties.push(property);
+        sections[*section].properties.push(property.into_owned());
     }
     let mut file = crate::parse::ParsedFile {
         sections,
