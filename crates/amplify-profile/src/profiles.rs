@@ -212,6 +212,26 @@ impl fmt::Display for Warning {
     }
 }
 
+/// Below this size a file is indexed on the calling thread: a thread costs more than the pass over it.
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
+/// The credentials file's index: being made on another thread, or to be made after the config file's.
+enum Indexed<'scope> {
+    Elsewhere(std::thread::ScopedJoinHandle<'scope, (FileIndex, Option<crate::ParseError>)>),
+    Later(Arc<Path>, String),
+}
+
+impl Indexed<'_> {
+    fn get(self) -> (FileIndex, Option<crate::ParseError>) {
+        match self {
+            Indexed::Elsewhere(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Indexed::Later(path, text) => FileIndex::read(path, text),
+        }
+    }
+}
+
 /// Every profile of the config and credentials files, in the order a person reads them: the config file's
 /// first, then those that exist only in the credentials file.
 ///
@@ -253,6 +273,17 @@ impl ProfileSet {
         config: Option<String>,
         credentials: Option<String>,
     ) -> Result<Self, crate::ParseError> {
+        Self::index(files, config, credentials, PARALLEL_FROM_BYTES)
+    }
+
+    /// [`ProfileSet::from_owned`], the credentials file indexed on another thread when both files have at
+    /// least `parallel_from` bytes.
+    fn index(
+        files: &FileLocations,
+        config: Option<String>,
+        credentials: Option<String>,
+        parallel_from: usize,
+    ) -> Result<Self, crate::ParseError> {
         let mut set = ProfileSet {
             entries: Entries::default(),
             sso_sessions: IndexMap::new(),
@@ -261,35 +292,67 @@ impl ProfileSet {
             config: None,
             credentials: None,
         };
-        // The config file is checked whole before the credentials file is read, as botocore does.
-        if let Some(text) = config {
-            let (file, error) = FileIndex::read(Arc::from(files.config.as_path()), text);
-            // Sized once (a profile per section of the config file, most often), not grown by doubling.
-            set.entries = Entries::with_capacity(file.len());
-            let file = set.config.insert(file);
-            let mut sessions = Vec::new();
-            let repeated = add_config(&mut set.entries, &mut sessions, &mut set.warnings, file);
-            earliest(error, repeated)?;
-            file.settle()?;
-            // Read once the `[DEFAULT]` keys they inherit are settled.
-            for (name, section) in sessions {
-                let session = sso_session(file, section, name.clone());
-                set.sso_sessions.insert(name, session);
+        // Two large files are indexed at once, the credentials file on another core: the pass over each
+        // depends on nothing of the other. What follows keeps botocore's order: the config file is checked
+        // whole (its error wins) before anything of the credentials file is used.
+        let both_large = [&config, &credentials]
+            .iter()
+            .all(|text| text.as_ref().is_some_and(|t| t.len() >= parallel_from));
+        let credentials_path: Arc<Path> = Arc::from(files.credentials.as_path());
+        std::thread::scope(|scope| {
+            let indexed = credentials.map(|text| {
+                let path = credentials_path.clone();
+                if both_large {
+                    Indexed::Elsewhere(scope.spawn(move || FileIndex::read(path, text)))
+                } else {
+                    Indexed::Later(path, text)
+                }
+            });
+            if let Some(text) = config {
+                set.add_config_file(FileIndex::read(Arc::from(files.config.as_path()), text))?;
             }
-        }
-        if let Some(text) = credentials {
-            let (file, error) = FileIndex::read(Arc::from(files.credentials.as_path()), text);
-            let file = set.credentials.insert(file);
-            let texts = Texts {
-                config: set.config.as_ref(),
-                credentials: Some(&*file),
-            };
-            let repeated = add_credentials(&mut set.entries, &mut set.warnings, texts);
-            earliest(error, repeated)?;
-            file.settle()?;
-        }
+            if let Some(indexed) = indexed {
+                set.add_credentials_file(indexed.get())?;
+            }
+            Ok::<_, crate::ParseError>(())
+        })?;
         set.warn_values();
         Ok(set)
+    }
+
+    /// The config file's sections as profiles and sso-sessions.
+    fn add_config_file(
+        &mut self,
+        (file, error): (FileIndex, Option<crate::ParseError>),
+    ) -> Result<(), crate::ParseError> {
+        // Sized once (a profile per section of the config file, most often), not grown by doubling.
+        self.entries = Entries::with_capacity(file.len());
+        let file = self.config.insert(file);
+        let mut sessions = Vec::new();
+        let repeated = add_config(&mut self.entries, &mut sessions, &mut self.warnings, file);
+        earliest(error, repeated)?;
+        file.settle()?;
+        // Read once the `[DEFAULT]` keys they inherit are settled.
+        for (name, section) in sessions {
+            let session = sso_session(file, section, name.clone());
+            self.sso_sessions.insert(name, session);
+        }
+        Ok(())
+    }
+
+    /// The credentials file's sections, over the config file's profiles of the same names.
+    fn add_credentials_file(
+        &mut self,
+        (file, error): (FileIndex, Option<crate::ParseError>),
+    ) -> Result<(), crate::ParseError> {
+        let file = self.credentials.insert(file);
+        let texts = Texts {
+            config: self.config.as_ref(),
+            credentials: Some(&*file),
+        };
+        let repeated = add_credentials(&mut self.entries, &mut self.warnings, texts);
+        earliest(error, repeated)?;
+        file.settle()
     }
 
     fn texts(&self) -> Texts<'_> {
@@ -991,5 +1054,51 @@ mod tests {
         assert!(warnings[2].contains("duration_seconds = 2h is not a whole number"));
         // A warning, not a refusal: the AWS CLI accepts the ARN.
         assert!(s.resolve("a").is_err_and(|e| e.profile() == "b"));
+    }
+
+    /// The credentials file indexed on another thread gives the same set, the same warnings and the same
+    /// first error as indexed after the config file, the config file's error first when both have one.
+    #[test]
+    fn indexing_the_credentials_file_on_another_thread_changes_nothing() {
+        let good_config = "[default]\nregion=us-east-1\n[profile r]\nrole_arn=arn:aws:iam::111122223333:role/R\nsource_profile=k\nrole_session_name=x\n[profile k]\nregion=eu-west-1\n[sso-session s]\nsso_region=us-east-1\n";
+        let good_credentials = "[k]\naws_access_key_id=AKIAK\naws_secret_access_key=s\n[only]\naws_access_key_id=A\naws_secret_access_key=B\n[default]\naws_access_key_id=D\naws_secret_access_key=E\n";
+        let bad_config = "[profile a]\nregion=x\nregion=y\n";
+        let bad_credentials = "[k]\naws_access_key_id=A\naws_access_key_id=B\n";
+        let repeated = "[k]\naws_access_key_id=A\n[k]\naws_secret_access_key=B\n";
+        let cases = [
+            (Some(good_config), Some(good_credentials)),
+            (Some(bad_config), Some(good_credentials)),
+            (Some(good_config), Some(bad_credentials)),
+            (Some(bad_config), Some(bad_credentials)),
+            (Some(good_config), Some(repeated)),
+            (Some(good_config), None),
+            (None, Some(good_credentials)),
+            (Some(""), Some("")),
+        ];
+        for (config, credentials) in cases {
+            // What a user of the set sees: the names, each one resolved, the warnings, or the error.
+            let read = |parallel_from| {
+                let texts = (config.map(str::to_string), credentials.map(str::to_string));
+                match ProfileSet::index(&files(), texts.0, texts.1, parallel_from) {
+                    Ok(set) => {
+                        let names: Vec<&str> = set.names().collect();
+                        let chains: Vec<String> = names
+                            .iter()
+                            .map(|n| format!("{:?}", set.resolve(n)))
+                            .collect();
+                        format!("{names:?} {chains:?} {:?}", set.warnings())
+                    }
+                    Err(error) => format!("{error:?}"),
+                }
+            };
+            assert_eq!(read(0), read(usize::MAX), "{config:?} / {credentials:?}");
+        }
+        let both_bad = ProfileSet::index(
+            &files(),
+            Some(bad_config.into()),
+            Some(bad_credentials.into()),
+            0,
+        );
+        assert!(both_bad.is_err_and(|e| *e.location.path == *files().config));
     }
 }
