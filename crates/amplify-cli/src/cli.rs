@@ -172,7 +172,8 @@ pub struct IgnoredInitFlags {
     #[arg(long, hide = true)]
     pub debug: bool,
     #[arg(long, hide = true, value_name = "JSON")]
-    pub categories: Option<String>,
+    /// The original's categories may hold an identity provider's secrets.
+    pub categories: Option<Secret>,
     #[arg(long, hide = true, value_name = "JSON")]
     pub codegen: Option<String>,
 }
@@ -393,3 +394,30 @@ const CREDENTIALS_EXAMPLES: &str = r#"Examples:
 
   # Or in this shell:
   eval "$(amplify-rs aws credentials --format env)""#;
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    /// A command line printed with `{:?}` (a log line, a panic) shows no MFA code, no secret key of
+    /// `--providers` and no identity provider's secret of `--categories`.
+    #[test]
+    fn the_secrets_of_a_command_line_never_reach_debug() {
+        let cli = super::Cli::try_parse_from([
+            "amplify-rs",
+            "--mfa-code",
+            "123456",
+            "init",
+            "--providers",
+            r#"{"awscloudformation":{"accessKeyId":"AKIA","secretAccessKey":"KEYSECRET"}}"#,
+            "--categories",
+            r#"{"auth":{"facebookAppSecretUserPool":"APPSECRET"}}"#,
+        ])
+        .expect("a valid command line");
+        let printed = format!("{cli:?}");
+        for secret in ["123456", "KEYSECRET", "APPSECRET"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("REDACTED"), "{printed}");
+    }
+}

@@ -1,6 +1,7 @@
 //! `amplify-rs`: the thin binary. It reads the command line, sets up output and logging, runs one command
-//! on a single-threaded runtime, and turns a failure into a message and an exit code. Prompts and progress
-//! live in `printer`, `prompt` and `commands`; everything else is in the library crates.
+//! on a single-threaded runtime, and turns a failure into a message and an exit code. The questions and the
+//! order of steps live in `commands`, the terminal's machinery in `amplify-term`; everything else is in the
+//! library crates.
 
 mod auth;
 mod cli;

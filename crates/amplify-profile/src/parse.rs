@@ -169,6 +169,7 @@ fn is_py_line_boundary(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ParseErrorKind;
 
     #[test]
     fn the_ascii_fast_path_strips_what_python_strips() {
@@ -184,11 +185,13 @@ mod tests {
             "\u{a0}x y\u{2028}",
             "\u{1f}",
             "é ",
+            " \u{a0}x\u{3000} \t",
+            "\t\u{2028} \u{85}",
+            " é\u{a0} ",
         ] {
             assert_eq!(py_strip(s), s.trim_matches(is_py_space), "{s:?}");
         }
     }
-    use crate::error::ParseErrorKind;
 
     fn parse_ok(text: &str) -> ParsedFile {
         parse(Path::new("/home/dev/.aws/config"), text).unwrap()

@@ -215,23 +215,6 @@ impl fmt::Display for Warning {
 /// Below this size a file is indexed on the calling thread: a thread costs more than the pass over it.
 const PARALLEL_FROM_BYTES: usize = 256 * 1024;
 
-/// The credentials file's index: being made on another thread, or to be made after the config file's.
-enum Indexed<'scope> {
-    Elsewhere(std::thread::ScopedJoinHandle<'scope, (FileIndex, Option<crate::ParseError>)>),
-    Later(Arc<Path>, String),
-}
-
-impl Indexed<'_> {
-    fn get(self) -> (FileIndex, Option<crate::ParseError>) {
-        match self {
-            Indexed::Elsewhere(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Indexed::Later(path, text) => FileIndex::read(path, text),
-        }
-    }
-}
-
 /// Every profile of the config and credentials files, in the order a person reads them: the config file's
 /// first, then those that exist only in the credentials file.
 ///
@@ -299,20 +282,31 @@ impl ProfileSet {
             .iter()
             .all(|text| text.as_ref().is_some_and(|t| t.len() >= parallel_from));
         let credentials_path: Arc<Path> = Arc::from(files.credentials.as_path());
+        // The credentials file's text, taken by whichever thread indexes it: another one if it can be started,
+        // else this one, after the config file.
+        let credentials = std::sync::Mutex::new(credentials);
+        let take = || {
+            let text = credentials
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            text.map(|text| FileIndex::read(credentials_path.clone(), text))
+        };
         std::thread::scope(|scope| {
-            let indexed = credentials.map(|text| {
-                let path = credentials_path.clone();
-                if both_large {
-                    Indexed::Elsewhere(scope.spawn(move || FileIndex::read(path, text)))
-                } else {
-                    Indexed::Later(path, text)
-                }
-            });
+            let elsewhere = both_large
+                .then(|| std::thread::Builder::new().spawn_scoped(scope, take).ok())
+                .flatten();
             if let Some(text) = config {
                 set.add_config_file(FileIndex::read(Arc::from(files.config.as_path()), text))?;
             }
+            let indexed = match elsewhere {
+                Some(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => take(),
+            };
             if let Some(indexed) = indexed {
-                set.add_credentials_file(indexed.get())?;
+                set.add_credentials_file(indexed)?;
             }
             Ok::<_, crate::ParseError>(())
         })?;
@@ -380,7 +374,8 @@ impl ProfileSet {
     }
 
     /// The profile as [`ProfileSet::get`] gives it, but read without being kept unless it already was: for
-    /// going through every profile once (a list, a check) without holding them all.
+    /// going through every profile once (the JSON report, a reading of the whole files) without holding them
+    /// all.
     pub(crate) fn lookup(&self, name: &str) -> Option<Cow<'_, Profile>> {
         let entry = self.entries.find(self.texts(), name)?;
         Some(self.kept_or_read(entry))

@@ -506,19 +506,19 @@ impl Project {
             .filter(|arn| !arn.is_empty())
     }
 
-    /// The Amplify app id the current environment records (`AmplifyAppId` of its stack outputs), which the
-    /// original checks `--appId` against.
-    /// The original's protection against `--appId` naming another app than the project's; `skip` is its
-    /// `AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true`.
-    pub fn check_app_id(&self, given: &str, skip: bool) -> Result<(), ProjectError> {
+    /// The original's protection against `--appId` naming another app than the project's (the original
+    /// skips it when `AMPLIFY_SKIP_APP_ID_MISMATCH_CHECK=true`; the caller decides that).
+    pub fn check_app_id(&self, given: &str) -> Result<(), ProjectError> {
         match self.app_id() {
-            Some(recorded) if recorded != given && !skip => Err(ProjectError::AppIdMismatch {
+            Some(recorded) if recorded != given => Err(ProjectError::AppIdMismatch {
                 recorded: recorded.to_string(),
             }),
             _ => Ok(()),
         }
     }
 
+    /// The Amplify app id the current environment records (`AmplifyAppId` of its stack outputs), which the
+    /// original checks `--appId` against.
     pub fn app_id(&self) -> Option<&str> {
         let env = self.env_name().ok()?;
         self.team_provider

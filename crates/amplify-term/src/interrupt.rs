@@ -20,9 +20,9 @@ pub enum Phase {
     Idle,
     /// Work started elsewhere that Ctrl-C cannot take back (CreateStack sent): what to tell the person.
     Started(String),
-    /// Project files being written.
+    /// Files being written: Ctrl-C waits until they all are (the message names them as project files).
     Writing,
-    /// A program of `exec` is running: it gets Ctrl-C from the terminal itself, and amplify-rs waits for it.
+    /// A child program is running: it gets Ctrl-C from the terminal itself, and this process waits for it.
     Child,
 }
 

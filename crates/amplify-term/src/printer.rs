@@ -1,8 +1,8 @@
 //! Where output goes. Messages for people, prompts and progress go to stderr, so stdout stays for data;
-//! spinners are drawn only when stderr is a terminal, `--quiet` is not set and the `ui.progress` setting
-//! allows them; colours follow `ui.color` (`--color`, `NO_COLOR`); anything printed while a spinner runs is
-//! printed above it; and a prompt always suspends the spinner first (the original once hid its MFA prompt
-//! under one).
+//! spinners are drawn only when stderr is a terminal, the printer is not quiet and the caller allows them;
+//! colours are forced on or off by the caller, or follow the terminal and `NO_COLOR`; anything printed while
+//! a spinner runs is printed above it; and a prompt always suspends the spinner first (the original Amplify
+//! CLI once hid its MFA prompt under one).
 
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;

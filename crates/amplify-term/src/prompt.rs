@@ -13,7 +13,7 @@ pub enum PromptError {
     /// Esc or `q`: the person chose not to answer.
     #[error("cancelled")]
     Cancelled,
-    #[error("cannot read from the terminal")]
+    #[error("cannot read from the terminal: {0}")]
     Terminal(#[source] std::io::Error),
 }
 

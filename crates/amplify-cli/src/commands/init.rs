@@ -91,8 +91,9 @@ pub async fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     if let (Some(root), Some(given)) = (&root, &args.app_id) {
         // The original's protection against `--appId` naming another app (it has no other use here:
         // amplify-rs creates no Amplify app).
-        let skip = ctx.env.get(original::SKIP_APP_ID_MISMATCH_CHECK) == Some("true");
-        Project::load(root)?.check_app_id(given, skip)?;
+        if ctx.env.get(original::SKIP_APP_ID_MISMATCH_CHECK) != Some("true") {
+            Project::load(root)?.check_app_id(given)?;
+        }
     }
     match root {
         Some(root) if root != ctx.cwd => Err(UserError::new(
