@@ -21,7 +21,12 @@ pub(crate) fn check(key: &str, value: &str) -> Option<String> {
     if !CHECKED.contains(&key) {
         return None;
     }
-    let length = value.chars().count();
+    // Characters, as STS counts them; bytes are the same count for the ASCII values nearly all are.
+    let length = if value.is_ascii() {
+        value.len()
+    } else {
+        value.chars().count()
+    };
     match key {
         // Shorter values are refused by the AWS CLI itself: an error when the profile is used.
         role::ROLE_ARN if length >= 20 && !is_role_arn(value) => Some(format!(
@@ -64,15 +69,15 @@ fn only(value: &str, punctuation: &str) -> bool {
 
 /// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.
 fn is_role_arn(arn: &str) -> bool {
-    // Split without collecting: the reader checks every role_arn of the file.
-    let mut split = arn.splitn(6, ':');
+    // Split bytes without collecting: the reader checks every role_arn of the file.
+    let mut split = arn.as_bytes().splitn(6, |b| *b == b':');
     let mut part = || split.next();
     let parts = [part(), part(), part(), part(), part(), part()];
-    matches!(parts, [Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)]
+    matches!(parts, [Some(b"arn"), Some(partition), Some(b"iam"), Some(b""), Some(account), Some(resource)]
         if !partition.is_empty()
             && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && resource.strip_prefix("role/").is_some_and(|name| !name.is_empty()))
+            && account.iter().all(u8::is_ascii_digit)
+            && resource.strip_prefix(b"role/").is_some_and(|name| !name.is_empty()))
 }
 
 /// STS's RoleSessionName: 2 to 64 of `[\w+=,.@-]`.
