@@ -180,7 +180,6 @@ impl<'t> Reader<'t> {
             candidates: Vec::new(),
             section_keys: Vec::new(),
             section_key_map: HashMap::default(),
-            // Sized for the sections a file of profiles has (one in 60 to 100 bytes), not grown by rehashing.
             seen_sections: HashTable::new(),
             hasher: FastHash::default(),
         }
@@ -233,9 +232,11 @@ impl<'t> Reader<'t> {
             self.current = Some(Target::Defaults);
             return Ok(());
         }
-        let hash = self.hasher.hash_one(header);
+        // Only a whole parse checks repeated headers here; the first pass of a `ProfileSet` leaves that to
+        // the profiles' own index, so it hashes nothing a section.
+        let hash = self.check_sections.then(|| self.hasher.hash_one(header));
         let same = |&i: &u32| self.header_of(i as usize) == header;
-        if let Some(&first) = self.seen_sections.find(hash, same) {
+        if let Some(&first) = hash.and_then(|hash| self.seen_sections.find(hash, same)) {
             let first_line = self.sections[first as usize].line as usize;
             return Err((line.number, duplicate(header, first_line)));
         }
@@ -249,7 +250,7 @@ impl<'t> Reader<'t> {
             body_end: offset(line.next),
         });
         let at = self.sections.len() - 1;
-        if self.check_sections {
+        if let Some(hash) = hash {
             let (sections, text, hasher) = (&self.sections, self.text, &self.hasher);
             let rehash = |&i: &u32| {
                 let span = sections[i as usize];

@@ -85,13 +85,20 @@ pub struct AccessKeysFile {
     pub region: String,
 }
 
+/// The keys folder under the home folder, as the original names it.
+const KEYS_FOLDER: &str = ".amplify/awscloudformation";
+
 impl AccessKeysFile {
+    /// `HOME/.amplify/awscloudformation`, the one folder keys files are written to and deleted from.
+    pub fn folder(home: &Path) -> PathBuf {
+        home.join(KEYS_FOLDER)
+    }
+
     /// Writes a new keys file `HOME/.amplify/awscloudformation/<10 random characters>`, mode 0600.
     pub fn create(&self, home: &Path) -> Result<PathBuf, ProjectError> {
-        let relative = Path::new(".amplify").join("awscloudformation");
         // The folder holds keys: made 0700 from ~/.amplify down, whatever the umask.
-        amplify_fs::ensure_private_dirs(home, &relative)?;
-        let path = home.join(relative).join(make_id(10));
+        amplify_fs::ensure_private_dirs(home, Path::new(KEYS_FOLDER))?;
+        let path = AccessKeysFile::folder(home).join(make_id(10));
         let c = &self.credentials;
         let mut credentials = json!({"accessKeyId": c.access_key_id, "secretAccessKey": c.secret_access_key.expose()});
         if let Some(token) = &c.session_token {

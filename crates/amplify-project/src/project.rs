@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use crate::atomic::{read_text, to_json_text, write_file, write_json};
-use crate::auth::AwsAuth;
+use crate::auth::{AccessKeysFile, AwsAuth};
 use crate::cloud_backend::{self, CloudBackend};
 use crate::editor::Editor;
 use crate::error::ProjectError;
@@ -563,7 +563,7 @@ impl Project {
     /// folder `home/.amplify/awscloudformation/` are deleted (`local-aws-info.json` could have been planted
     /// to name another file); the others are returned, left as they are.
     pub fn remove_retired_keys(&mut self, home: &Path) -> Result<Vec<PathBuf>, ProjectError> {
-        let folder = home.join(".amplify").join("awscloudformation");
+        let folder = AccessKeysFile::folder(home);
         let mut left = Vec::new();
         for path in std::mem::take(&mut self.retired_keys) {
             if path.parent() != Some(folder.as_path()) {

@@ -56,10 +56,7 @@ pub fn hide_generated_files(root: &Path) -> Result<VscodeSettings, ProjectError>
             settings.insert(key, value);
         }
     }
-    fs_err::create_dir_all(root.join(".vscode")).map_err(|source| amplify_fs::FsError::Write {
-        path: root.join(".vscode"),
-        source,
-    })?;
+    // The write makes `.vscode/` when it is missing.
     write_json(&path, &Value::Object(settings))?;
     Ok(VscodeSettings::Written)
 }
