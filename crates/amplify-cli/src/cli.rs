@@ -268,6 +268,18 @@ impl Command {
         };
         arg.project.as_deref()
     }
+
+    /// Whether the command only reads and prints, never prompting or writing: Ctrl-C then simply ends it,
+    /// as it ends `cat`, and no handler (a thread) is started for it.
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Command::Awscloudformation(AwsCommand::Profiles(_))
+                | Command::Config(ConfigCommand::List | ConfigCommand::Get(_))
+                | Command::Completions { .. }
+                | Command::GenerateReference
+        )
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,8 +31,12 @@ fn main() -> ExitCode {
             });
         }
     };
-    amplify_term::interrupt::install_handler();
-    init_logging(cli.global.verbose);
+    if !cli.command.reads_only() {
+        amplify_term::interrupt::install_handler();
+    }
+    if cli.global.verbose {
+        init_logging();
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => errors::report(&error),
@@ -119,13 +123,9 @@ fn install_panic_hook() {
 }
 
 /// `--verbose` logs this project's crates at debug level on stderr. The AWS SDK's own logs stay at warn:
-/// at debug they would print request details.
-fn init_logging(verbose: bool) {
-    let filter = if verbose {
-        "warn,amplify_aws=info,amplify_sts=debug,amplify_stack=debug,amplify_project=debug,amplify_fs=debug,amplify_rs=debug"
-    } else {
-        "off"
-    };
+/// at debug they would print request details. Without it nothing is logged, and no logger is set up.
+fn init_logging() {
+    let filter = "warn,amplify_aws=info,amplify_sts=debug,amplify_stack=debug,amplify_project=debug,amplify_fs=debug,amplify_rs=debug";
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)

@@ -6,7 +6,8 @@
 //!   leaves no half-written file. [`Mode::Private`] files (keys, tokens) are 0600 whatever the umask.
 //! - [`read_capped`] reads a file only if it is a regular file no larger than a limit: a project file that
 //!   points at `/dev/zero`, or a cache grown to gigabytes, is an error naming the file and the limit, not an
-//!   endless read.
+//!   endless read. [`read_whole_capped`] does the same for files a reader keeps whole while it uses slices of
+//!   them (the AWS files), reading large ones into one mapping of their own that huge pages can back.
 //! - [`ensure_private_dirs`] makes the folders that hold secrets (`~/.amplify/awscloudformation`): each
 //!   missing folder is created 0700, and one that exists must be a real folder (not a symbolic link) of the
 //!   user's own; a folder others can change is refused with what to do.
@@ -15,11 +16,13 @@
 mod error;
 mod private;
 mod read;
+mod whole;
 mod write;
 
 pub use error::FsError;
 pub use private::{ensure_private_dirs, open_lock_file};
 pub use read::{read_capped, read_to_string_capped};
+pub use whole::{FileBytes, FileText, PAGES_FROM, read_whole_capped};
 pub use write::{Mode, write_atomic};
 
 /// Size limits of the files amplify-rs reads: far above any real file, far below what would hurt.

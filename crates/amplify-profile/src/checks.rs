@@ -9,38 +9,31 @@
 use crate::keys::role;
 use crate::parse::is_py_space;
 
-/// What is wrong with `key = value`, for the keys STS reads (`None` at once for any other key).
+/// What is wrong with `key = value`, for the keys STS reads (`None` at once for any other key: the reader
+/// asks for every value of the file, so the key is matched before anything is counted).
 pub(crate) fn check(key: &str, value: &str) -> Option<String> {
-    const CHECKED: [&str; 5] = [
-        role::ROLE_ARN,
-        role::ROLE_SESSION_NAME,
-        role::EXTERNAL_ID,
-        role::MFA_SERIAL,
-        role::DURATION_SECONDS,
-    ];
-    if !CHECKED.contains(&key) {
-        return None;
-    }
     // Characters, as STS counts them; bytes are the same count for the ASCII values nearly all are.
-    let length = if value.is_ascii() {
-        value.len()
-    } else {
-        value.chars().count()
+    let length = || {
+        if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().count()
+        }
     };
     match key {
         // Shorter values are refused by the AWS CLI itself: an error when the profile is used.
-        role::ROLE_ARN if length >= 20 && !is_role_arn(value) => Some(format!(
+        role::ROLE_ARN if length() >= 20 && !is_role_arn(value) => Some(format!(
             "role_arn = {value} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME); the AWS CLI sends it as it is and STS will refuse it"
         )),
-        role::ROLE_SESSION_NAME if length >= 2 && !is_session_name(value) => Some(format!(
+        role::ROLE_SESSION_NAME if length() >= 2 && !is_session_name(value) => Some(format!(
             "role_session_name = {value} is not 2 to 64 characters of letters, digits and _+=,.@-; STS will refuse it"
         )),
-        role::EXTERNAL_ID if length >= 2 && (length > 1224 || !only(value, "_+=,.@:/-")) => {
+        role::EXTERNAL_ID if length() >= 2 && (length() > 1224 || !only(value, &EXTERNAL_ID)) => {
             Some(format!(
                 "external_id = {value} is not 2 to 1224 characters of letters, digits and _+=,.@:/-; STS will refuse it"
             ))
         }
-        role::MFA_SERIAL if length >= 9 && (length > 256 || !only(value, "_+=/:,.@-")) => {
+        role::MFA_SERIAL if length() >= 9 && (length() > 256 || !only(value, &MFA_SERIAL)) => {
             Some(format!(
                 "mfa_serial = {value} is not an MFA device's ARN or serial number; STS will refuse it"
             ))
@@ -58,31 +51,61 @@ pub(crate) fn check(key: &str, value: &str) -> Option<String> {
     }
 }
 
-/// Letters, digits and the given (ASCII) punctuation only (STS's `[\w...]` patterns). Byte by byte: a
-/// non-ASCII character fails either way, and the reader checks every `mfa_serial` of the file.
-fn only(value: &str, punctuation: &str) -> bool {
-    let punctuation = punctuation.as_bytes();
-    value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || punctuation.contains(&b))
+/// The bytes STS's `[\w...]` patterns allow: letters, digits and the given ASCII punctuation, as a table (the
+/// reader checks every `mfa_serial` of the file, and a search of the punctuation for each byte was a sixth of
+/// its pass).
+const fn allowed(punctuation: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    table
 }
 
-/// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.
+const EXTERNAL_ID: [bool; 256] = allowed(b"_+=,.@:/-");
+const MFA_SERIAL: [bool; 256] = allowed(b"_+=/:,.@-");
+const SESSION_NAME: [bool; 256] = allowed(b"_+=,.@-");
+
+/// Only bytes the table allows. Byte by byte: a non-ASCII character fails either way.
+fn only(value: &str, allowed: &[bool; 256]) -> bool {
+    value.bytes().all(|b| allowed[usize::from(b)])
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account. In bytes, without a string search: the
+/// reader checks every `role_arn` of the file.
 fn is_role_arn(arn: &str) -> bool {
-    // Split bytes without collecting: the reader checks every role_arn of the file.
-    let mut split = arn.as_bytes().splitn(6, |b| *b == b':');
-    let mut part = || split.next();
-    let parts = [part(), part(), part(), part(), part(), part()];
-    matches!(parts, [Some(b"arn"), Some(partition), Some(b"iam"), Some(b""), Some(account), Some(resource)]
-        if !partition.is_empty()
-            && account.len() == 12
-            && account.iter().all(u8::is_ascii_digit)
-            && resource.strip_prefix(b"role/").is_some_and(|name| !name.is_empty()))
+    let Some(rest) = arn.as_bytes().strip_prefix(b"arn:") else {
+        return false;
+    };
+    let Some(end) = rest.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let (partition, rest) = (&rest[..end], &rest[end + 1..]);
+    // Twelve digits, then the `:` that ends the account.
+    let account = |rest: &[u8]| {
+        rest.get(..12)
+            .is_some_and(|digits| digits.iter().all(u8::is_ascii_digit))
+            && rest.get(12) == Some(&b':')
+    };
+    !partition.is_empty()
+        && rest.strip_prefix(b"iam::").is_some_and(|rest| {
+            account(rest)
+                && rest[13..]
+                    .strip_prefix(b"role/")
+                    .is_some_and(|name| !name.is_empty())
+        })
 }
 
 /// STS's RoleSessionName: 2 to 64 of `[\w+=,.@-]`.
 fn is_session_name(name: &str) -> bool {
-    (2..=64).contains(&name.len()) && only(name, "_+=,.@-")
+    (2..=64).contains(&name.len()) && only(name, &SESSION_NAME)
 }
 
 /// Python 3.11's `int(text)`: white space around, an optional sign, then decimal digits of any script

@@ -180,9 +180,10 @@ impl Document {
     /// Reads the file at `path` (a missing file is an empty document). The file must be one the AWS CLI
     /// can read: an edit of a file it refuses would be a guess.
     pub fn load(path: &Path, kind: FileKind) -> Result<Document, LoadError> {
-        let text = crate::profiles::read_optional(path)?.unwrap_or_default();
-        crate::parse::parse(path, &text)?;
-        Ok(Document::new(kind, &text))
+        let [text] = crate::profiles::read_texts([path])?;
+        let text = text.as_deref().unwrap_or_default();
+        crate::parse::parse(path, text)?;
+        Ok(Document::new(kind, text))
     }
 
     /// Writes the document to `path` atomically, mode 0600 (both files can hold keys). A missing folder

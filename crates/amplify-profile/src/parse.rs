@@ -64,15 +64,18 @@ pub(crate) fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+#[inline]
 pub(crate) fn py_strip(s: &str) -> &str {
     py_strip_end(py_strip_start(s))
 }
 
 /// An ASCII byte that [`is_py_space`] strips: tab to carriage return, space, and the four separators.
+#[inline]
 fn is_py_space_ascii(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ' | 0x1c..=0x1f)
 }
 
+#[inline]
 fn py_strip_start(s: &str) -> &str {
     // Most lines and values start with an ASCII letter, after ASCII spaces if any: then there is no
     // character to decode.
@@ -85,6 +88,7 @@ fn py_strip_start(s: &str) -> &str {
 }
 
 /// [`py_strip`] at the end only.
+#[inline]
 pub(crate) fn py_strip_end(s: &str) -> &str {
     let skip = s
         .bytes()
@@ -106,9 +110,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ParseError> {
 
 /// configparser's section pattern `\[(?P<header>.+)\]`, matched at the start of the stripped line: the
 /// header runs to the last `]`, and anything after it is ignored.
+#[inline]
 pub(crate) fn section_header(stripped: &str) -> Option<&str> {
     let inner = stripped.strip_prefix('[')?;
-    let close = inner.rfind(']')?;
+    // Bytes, from the end: a header most often ends with its `]`.
+    let close = inner.bytes().rposition(|b| b == b']')?;
     (close > 0).then(|| &inner[..close])
 }
 

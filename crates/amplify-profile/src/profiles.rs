@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use std::borrow::Cow;
 
+use amplify_fs::FileText;
 use foldhash::fast::RandomState as FastHash;
 use indexmap::IndexMap;
 
@@ -233,8 +234,7 @@ pub struct ProfileSet {
 impl ProfileSet {
     /// Reads both files; a missing file counts as empty, as it does for the AWS CLI.
     pub fn load(files: &FileLocations) -> Result<Self, LoadError> {
-        let config = read_optional(&files.config)?;
-        let credentials = read_optional(&files.credentials)?;
+        let [config, credentials] = read_texts([&files.config, &files.credentials])?;
         Self::from_owned(files, config, credentials).map_err(LoadError::from)
     }
 
@@ -244,17 +244,14 @@ impl ProfileSet {
         config: Option<&str>,
         credentials: Option<&str>,
     ) -> Result<Self, crate::ParseError> {
-        Self::from_owned(
-            files,
-            config.map(str::to_string),
-            credentials.map(str::to_string),
-        )
+        let owned = |text: &str| FileText::from(text.to_string());
+        Self::from_owned(files, config.map(owned), credentials.map(owned))
     }
 
     fn from_owned(
         files: &FileLocations,
-        config: Option<String>,
-        credentials: Option<String>,
+        config: Option<FileText>,
+        credentials: Option<FileText>,
     ) -> Result<Self, crate::ParseError> {
         Self::index(files, config, credentials, PARALLEL_FROM_BYTES)
     }
@@ -263,8 +260,8 @@ impl ProfileSet {
     /// least `parallel_from` bytes.
     fn index(
         files: &FileLocations,
-        config: Option<String>,
-        credentials: Option<String>,
+        config: Option<FileText>,
+        credentials: Option<FileText>,
         parallel_from: usize,
     ) -> Result<Self, crate::ParseError> {
         let mut set = ProfileSet {
@@ -816,23 +813,28 @@ fn shell_words(header: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, LoadError> {
-    let bytes = match amplify_fs::read_capped(path, amplify_fs::limits::AWS_FILE) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return Ok(None),
-        Err(amplify_fs::FsError::Read { path, source }) => {
-            return Err(LoadError::Read { path, source });
-        }
-        Err(other) => return Err(LoadError::Fs(other)),
-    };
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
-        LoadError::NotUtf8 {
+/// The texts of the files at `paths`, read together (`amplify_fs::read_whole_capped`); a missing file is
+/// `None`. The first file's error comes first, as botocore reads the config file first.
+pub(crate) fn read_texts<const N: usize>(
+    paths: [&Path; N],
+) -> Result<[Option<FileText>; N], LoadError> {
+    let read =
+        amplify_fs::read_whole_capped(paths, amplify_fs::limits::AWS_FILE).map_err(
+            |e| match e {
+                amplify_fs::FsError::Read { path, source } => LoadError::Read { path, source },
+                other => LoadError::Fs(other),
+            },
+        )?;
+    let mut texts = Vec::with_capacity(N);
+    for (path, bytes) in paths.into_iter().zip(read) {
+        let text = bytes.map(amplify_fs::FileBytes::into_text).transpose();
+        texts.push(text.map_err(|line| LoadError::NotUtf8 {
             path: path.to_path_buf(),
             line,
-        }
-    })
+        })?);
+    }
+    let mut texts = texts.into_iter();
+    Ok(std::array::from_fn(|_| texts.next().flatten()))
 }
 
 #[cfg(test)]
@@ -1073,7 +1075,8 @@ mod tests {
         for (config, credentials) in cases {
             // What a user of the set sees: the names, each one resolved, the warnings, or the error.
             let read = |parallel_from| {
-                let texts = (config.map(str::to_string), credentials.map(str::to_string));
+                let owned = |text: &str| FileText::from(text.to_string());
+                let texts = (config.map(owned), credentials.map(owned));
                 match ProfileSet::index(&files(), texts.0, texts.1, parallel_from) {
                     Ok(set) => {
                         let names: Vec<&str> = set.names().collect();
@@ -1090,8 +1093,8 @@ mod tests {
         }
         let both_bad = ProfileSet::index(
             &files(),
-            Some(bad_config.into()),
-            Some(bad_credentials.into()),
+            Some(bad_config.to_string().into()),
+            Some(bad_credentials.to_string().into()),
             0,
         );
         assert!(both_bad.is_err_and(|e| *e.location.path == *files().config));

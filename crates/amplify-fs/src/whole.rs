@@ -1,0 +1,323 @@
+//! Large files read whole into memory of their own, for a reader that keeps borrowed slices of them (the two
+//! AWS files: [`read_whole_capped`]).
+//!
+//! Memory the process has not touched yet costs a page fault per 4 KiB page on first write: the kernel
+//! allocates, zeroes and accounts each page. Reading the bench's 1.5 MB of profiles into fresh `Vec`s takes 360
+//! of them, and on the virtual machines amplify-rs is measured on they cost more than the read itself
+//! (docs/performance.md, "Reading the profile files"). Files that together have [`PAGES_FROM`] bytes or more
+//! are therefore read one after the other into one anonymous mapping, advised to be backed by 2 MiB pages where
+//! the system grants transparent huge pages on request (`madvise`, the default of most distributions): one fault
+//! for up to 2 MiB, and one page's rounding for all the files. Where it does not, the mapping behaves as the
+//! heap does. The mapping is private and anonymous, not a mapping of the files, so a program that truncates or
+//! rewrites a file while it is read changes nothing here (a mapped file would raise `SIGBUS`, or change under
+//! the slices).
+
+use std::io::Read as _;
+use std::ops::{Deref, Range};
+use std::path::Path;
+use std::sync::Arc;
+
+use memmap2::{Advice, MmapMut};
+
+use crate::error::FsError;
+
+/// Files that together have at least this many bytes share a mapping; smaller ones are read onto the heap,
+/// where a huge page would be mostly empty.
+pub const PAGES_FROM: u64 = 256 << 10;
+
+/// A mapping is a whole number of these (the size of a huge page on x86-64 and arm64), so that the kernel
+/// can place it at a huge page's boundary.
+const HUGE_PAGE: usize = 2 << 20;
+
+/// The bytes of a file read whole: a range of a buffer the files read together share.
+#[derive(Clone)]
+pub struct FileBytes {
+    buffer: Arc<Buffer>,
+    range: Range<usize>,
+}
+
+enum Buffer {
+    Heap(Vec<u8>),
+    Mapped(MmapMut),
+}
+
+impl Buffer {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Buffer::Heap(bytes) => bytes,
+            Buffer::Mapped(map) => map,
+        }
+    }
+}
+
+impl FileBytes {
+    fn heap(bytes: Vec<u8>) -> Self {
+        let range = 0..bytes.len();
+        FileBytes {
+            buffer: Arc::new(Buffer::Heap(bytes)),
+            range,
+        }
+    }
+
+    /// Whether the bytes are in a mapping of their own (for tests).
+    pub fn is_mapped(&self) -> bool {
+        matches!(*self.buffer, Buffer::Mapped(_))
+    }
+
+    /// The bytes as text, or the line (counted from 1) of the first bytes that are not UTF-8.
+    pub fn into_text(self) -> Result<FileText, usize> {
+        Checked::try_new_or_recover(self, |b| std::str::from_utf8(b))
+            .map(FileText)
+            .map_err(|(bytes, e)| 1 + count(b'\n', &bytes[..e.valid_up_to()]))
+    }
+}
+
+fn count(byte: u8, bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == byte).count()
+}
+
+impl Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.buffer.bytes()[self.range.clone()]
+    }
+}
+
+impl std::fmt::Debug for FileBytes {
+    /// The length only: the bytes may be a secret key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileBytes({} bytes)", self.len())
+    }
+}
+
+type Str<'a> = &'a str;
+
+self_cell::self_cell!(
+    /// The bytes, and the same bytes checked once as UTF-8.
+    struct Checked {
+        owner: FileBytes,
+        #[covariant]
+        dependent: Str,
+    }
+);
+
+/// A file's bytes known to be UTF-8 text; a `String` is one too.
+pub struct FileText(Checked);
+
+impl Deref for FileText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0.borrow_dependent()
+    }
+}
+
+impl From<String> for FileText {
+    fn from(text: String) -> Self {
+        Self::checked_again(FileBytes::heap(text.into_bytes()))
+    }
+}
+
+impl FileText {
+    /// Bytes already known to be UTF-8 (a `String`'s, a `FileText`'s): the check cannot fail, and could only
+    /// give "" if it did.
+    fn checked_again(bytes: FileBytes) -> Self {
+        FileText(Checked::new(bytes, |b| {
+            std::str::from_utf8(b).unwrap_or_default()
+        }))
+    }
+}
+
+impl Clone for FileText {
+    /// The same bytes, shared, checked again.
+    fn clone(&self) -> Self {
+        Self::checked_again(self.0.borrow_owner().clone())
+    }
+}
+
+impl std::fmt::Debug for FileText {
+    /// The length only: the text may hold a secret key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileText({} bytes)", self.len())
+    }
+}
+
+/// [`crate::read_capped`] for files kept whole while slices of them are used, read together: each is `None`
+/// if it does not exist, and an error is the first file's that fails. Files that together have
+/// [`PAGES_FROM`] bytes or more share one mapping (see the module's documentation).
+pub fn read_whole_capped<const N: usize>(
+    paths: [&Path; N],
+    limit: u64,
+) -> Result<[Option<FileBytes>; N], FsError> {
+    let mut opened = Vec::with_capacity(N);
+    for path in paths {
+        opened.push(crate::read::open_regular(path, limit)?);
+    }
+    // Each file gets a byte more than its size: one that fills it grew since, and is read onto the heap.
+    let room = |size: u64| {
+        usize::try_from(size)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+    };
+    let rooms: usize = opened.iter().flatten().map(|(_, size)| room(*size)).sum();
+    let mapping = (rooms as u64 >= PAGES_FROM)
+        .then(|| huge_mapping(rooms))
+        .flatten();
+    let mut parts = Vec::with_capacity(N);
+    let Some(mut map) = mapping else {
+        for (path, opened) in paths.into_iter().zip(opened) {
+            parts.push(match opened {
+                Some((file, size)) => {
+                    let bytes = Vec::with_capacity(room(size));
+                    let bytes = crate::read::read_rest(path, file.into_parts().0, bytes, limit)?;
+                    Some(FileBytes::heap(bytes))
+                }
+                None => None,
+            });
+        }
+        return Ok(array(parts));
+    };
+    let (mut at, mut slots) = (0, Vec::with_capacity(N));
+    for (path, opened) in paths.into_iter().zip(opened) {
+        let Some((file, size)) = opened else {
+            slots.push(None);
+            continue;
+        };
+        let file = file.into_parts().0;
+        let slot = &mut map[at..at + room(size)];
+        let len = fill(path, &file, slot)?;
+        slots.push(Some(if len < slot.len() {
+            Ok(at..at + len)
+        } else {
+            Err(crate::read::read_rest(path, file, slot.to_vec(), limit)?)
+        }));
+        at += slot.len();
+    }
+    let buffer = Arc::new(Buffer::Mapped(map));
+    let parts = slots.into_iter().map(|slot| {
+        slot.map(|slot| match slot {
+            Ok(range) => FileBytes {
+                buffer: buffer.clone(),
+                range,
+            },
+            Err(bytes) => FileBytes::heap(bytes),
+        })
+    });
+    Ok(array(parts.collect()))
+}
+
+/// `N` parts, made as `N` (missing files included).
+fn array<const N: usize>(parts: Vec<Option<FileBytes>>) -> [Option<FileBytes>; N] {
+    let mut parts = parts.into_iter();
+    std::array::from_fn(|_| parts.next().flatten())
+}
+
+/// Reads `file` into `slot` until the end of the file or of the slot; the number of bytes read.
+fn fill(path: &Path, mut file: &std::fs::File, slot: &mut [u8]) -> Result<usize, FsError> {
+    let mut len = 0;
+    while len < slot.len() {
+        match file.read(&mut slot[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(crate::read::read_error(path, e)),
+        }
+    }
+    Ok(len)
+}
+
+/// An anonymous mapping of at least `size` bytes, a whole number of huge pages, advised to use them; `None` if
+/// the system gives no mapping (the heap is used instead).
+fn huge_mapping(size: usize) -> Option<MmapMut> {
+    let len = size.div_ceil(HUGE_PAGE).checked_mul(HUGE_PAGE)?;
+    let map = MmapMut::map_anon(len).ok()?;
+    // Refused where transparent huge pages are off or unknown: the mapping then has ordinary pages.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = map.advise(Advice::HugePage);
+    Some(map)
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests may use std::fs
+mod tests {
+    use super::*;
+
+    fn text_of(size: usize, seed: u8) -> String {
+        (0..size)
+            .map(|i| match i % 61 {
+                60 => '\n',
+                n => char::from(b'a' + (n as u8 + seed) % 26),
+            })
+            .collect()
+    }
+
+    /// Pairs of files at and around the sizes where the storage changes, each read back exactly, in its own
+    /// range; a missing file is `None` beside the other.
+    #[test]
+    fn files_read_together_read_back_whole_whatever_their_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("config"), dir.path().join("credentials"));
+        let threshold = usize::try_from(PAGES_FROM).unwrap();
+        let sizes = [
+            0,
+            1,
+            threshold / 2,
+            threshold - 2,
+            threshold,
+            HUGE_PAGE,
+            3 * HUGE_PAGE + 7,
+        ];
+        for first in sizes {
+            for second in [0, 5, threshold / 2, HUGE_PAGE - 1] {
+                let (text_a, text_b) = (text_of(first, 0), text_of(second, 7));
+                std::fs::write(&a, &text_a).unwrap();
+                std::fs::write(&b, &text_b).unwrap();
+                let [read_a, read_b] = read_whole_capped([&*a, &*b], 64 << 20).unwrap();
+                let (read_a, read_b) = (read_a.unwrap(), read_b.unwrap());
+                let shared = first + second + 2 >= threshold;
+                assert_eq!(read_a.is_mapped(), shared, "{first} + {second}");
+                assert_eq!(read_b.is_mapped(), shared, "{first} + {second}");
+                assert_eq!(&*read_a.into_text().unwrap(), text_a.as_str());
+                assert_eq!(&*read_b.into_text().unwrap(), text_b.as_str());
+            }
+        }
+        std::fs::remove_file(&a).unwrap();
+        let [none, some] = read_whole_capped([&*a, &*b], 64 << 20).unwrap();
+        assert!(none.is_none());
+        assert_eq!(some.unwrap().len(), HUGE_PAGE - 1);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_found_on_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        let size = usize::try_from(PAGES_FROM).unwrap() + 10;
+        let mut bytes = vec![b'a'; size];
+        bytes[100] = b'\n';
+        bytes[size - 5] = 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        let [read] = read_whole_capped([&*path], 64 << 20).unwrap();
+        let read = read.unwrap();
+        assert!(read.is_mapped());
+        assert_eq!(read.into_text().unwrap_err(), 2);
+    }
+
+    #[test]
+    fn the_limits_hold_as_for_any_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, vec![b'a'; 300 << 10]).unwrap();
+        let too_large = read_whole_capped([&*path], 200 << 10).unwrap_err();
+        assert!(matches!(too_large, FsError::TooLarge { .. }), "{too_large}");
+        let device = read_whole_capped([&*path, Path::new("/dev/zero")], 1 << 20).unwrap_err();
+        assert!(matches!(device, FsError::NotAFile { .. }), "{device}");
+    }
+
+    #[test]
+    fn debug_shows_the_length_not_the_bytes() {
+        let text = FileText::from("aws_secret_access_key = s3cr3t".to_string());
+        assert_eq!(format!("{text:?}"), "FileText(30 bytes)");
+        assert_eq!(&*text.clone(), "aws_secret_access_key = s3cr3t");
+    }
+}
