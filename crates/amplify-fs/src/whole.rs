@@ -67,7 +67,7 @@ impl FileBytes {
     /// The bytes as text, or the line (counted from 1) of the first bytes that are not UTF-8.
     pub fn into_text(self) -> Result<FileText, usize> {
         Checked::try_new_or_recover(self, |b| std::str::from_utf8(b))
-            .map(FileText)
+            .map(|checked| FileText(Arc::new(checked)))
             .map_err(|(bytes, e)| 1 + count(b'\n', &bytes[..e.valid_up_to()]))
     }
 }
@@ -102,8 +102,9 @@ self_cell::self_cell!(
     }
 );
 
-/// A file's bytes known to be UTF-8 text; a `String` is one too.
-pub struct FileText(Checked);
+/// A file's bytes known to be UTF-8 text; a `String` is one too. A clone shares the bytes.
+#[derive(Clone)]
+pub struct FileText(Arc<Checked>);
 
 impl Deref for FileText {
     type Target = str;
@@ -115,24 +116,10 @@ impl Deref for FileText {
 
 impl From<String> for FileText {
     fn from(text: String) -> Self {
-        Self::checked_again(FileBytes::heap(text.into_bytes()))
-    }
-}
-
-impl FileText {
-    /// Bytes already known to be UTF-8 (a `String`'s, a `FileText`'s): the check cannot fail, and could only
-    /// give "" if it did.
-    fn checked_again(bytes: FileBytes) -> Self {
-        FileText(Checked::new(bytes, |b| {
-            std::str::from_utf8(b).unwrap_or_default()
-        }))
-    }
-}
-
-impl Clone for FileText {
-    /// The same bytes, shared, checked again.
-    fn clone(&self) -> Self {
-        Self::checked_again(self.0.borrow_owner().clone())
+        let bytes = FileBytes::heap(text.into_bytes());
+        // A `String`'s bytes are UTF-8: the check cannot fail (and could only give "" if it did).
+        let checked = Checked::new(bytes, |b| std::str::from_utf8(b).unwrap_or_default());
+        FileText(Arc::new(checked))
     }
 }
 

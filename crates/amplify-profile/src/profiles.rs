@@ -21,7 +21,7 @@ use crate::error::LoadError;
 use crate::location::{FileLocations, Location};
 use crate::names::{Entries, Entry, Name, Texts};
 use crate::parse::{RawProperty, Value};
-use crate::scan::FileIndex;
+use crate::scan::{FileIndex, Tail};
 use crate::view::View;
 
 /// A key's value and where it was written.
@@ -213,7 +213,8 @@ impl fmt::Display for Warning {
     }
 }
 
-/// Below this size a file is indexed on the calling thread: a thread costs more than the pass over it.
+/// Files of fewer than twice this many bytes are read on the calling thread: a thread costs more than the
+/// pass over them.
 const PARALLEL_FROM_BYTES: usize = 256 * 1024;
 
 /// Every profile of the config and credentials files, in the order a person reads them: the config file's
@@ -256,8 +257,10 @@ impl ProfileSet {
         Self::index(files, config, credentials, PARALLEL_FROM_BYTES)
     }
 
-    /// [`ProfileSet::from_owned`], the credentials file indexed on another thread when both files have at
-    /// least `parallel_from` bytes.
+    /// [`ProfileSet::from_owned`], read on two threads when the files have `2 * parallel_from` bytes or more:
+    /// the other thread reads the credentials file and, when the config file is the larger, the config file
+    /// from a header near the point where both threads have the same number of bytes to read
+    /// ([`crate::scan::split_point`]); this one reads the rest of the config file.
     fn index(
         files: &FileLocations,
         config: Option<FileText>,
@@ -272,14 +275,18 @@ impl ProfileSet {
             config: None,
             credentials: None,
         };
-        // Two large files are indexed at once, the credentials file on another core: the pass over each
-        // depends on nothing of the other. What follows keeps botocore's order: the config file is checked
-        // whole (its error wins) before anything of the credentials file is used.
-        let both_large = [&config, &credentials]
-            .iter()
-            .all(|text| text.as_ref().is_some_and(|t| t.len() >= parallel_from));
+        let length = |text: &Option<FileText>| text.as_ref().map_or(0, |t| t.len());
+        let (config_bytes, total) = (length(&config), length(&config) + length(&credentials));
+        let parallel = total >= parallel_from.saturating_mul(2);
+        // This thread also builds the profiles' table as it goes, which costs about half as much as reading
+        // the same sections: it reads two fifths of the bytes, the other thread the rest.
+        let near = total / 5 * 2;
+        let split = (config.as_ref())
+            .filter(|text| parallel && text.len() > near)
+            .and_then(|text| crate::scan::split_point(text, near));
+        let config_path: Arc<Path> = Arc::from(files.config.as_path());
         let credentials_path: Arc<Path> = Arc::from(files.credentials.as_path());
-        // The credentials file's text, taken by whichever thread indexes it: another one if it can be started,
+        // The credentials file's text, taken by whichever thread reads it: the other one if it can be started,
         // else this one, after the config file.
         let credentials = std::sync::Mutex::new(credentials);
         let take = || {
@@ -289,20 +296,47 @@ impl ProfileSet {
                 .take();
             text.map(|text| FileIndex::read(credentials_path.clone(), text))
         };
+        let config_text = config.clone();
+        let elsewhere = || {
+            let tail = split.zip(config_text.as_deref());
+            let tail = tail.map(|(at, text)| Tail::read(&config_path, text, at));
+            (take(), tail)
+        };
+        // What follows keeps botocore's order: the config file is checked whole (its first error wins)
+        // before anything of the credentials file is used.
         std::thread::scope(|scope| {
-            let elsewhere = both_large
-                .then(|| std::thread::Builder::new().spawn_scoped(scope, take).ok())
+            let thread = parallel
+                .then(|| std::thread::Builder::new().spawn_scoped(scope, elsewhere).ok())
                 .flatten();
-            if let Some(text) = config {
-                set.add_config_file(FileIndex::read(Arc::from(files.config.as_path()), text))?;
-            }
-            let indexed = match elsewhere {
+            // Without the other thread, nothing is split.
+            let split = split.filter(|_| thread.is_some());
+            let mut sections = ConfigSections::default();
+            let head = config.map(|text| {
+                let end = split.unwrap_or(text.len());
+                let (file, error) = FileIndex::read_head(config_path.clone(), text, end);
+                // Sized once, for as many profiles as sections in the whole file (estimated from the part
+                // read, with a tenth to spare), not grown by doubling.
+                let estimate = file.len() * config_bytes / end.max(1);
+                set.entries = Entries::with_capacity(estimate + estimate / 10 * usize::from(end < config_bytes));
+                // The first part's profiles, while the other thread reads on.
+                sections.add(&mut set.entries, &file);
+                (file, error)
+            });
+            let (indexed, tail) = match thread {
                 Some(thread) => thread
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => take(),
+                None => (None, None),
             };
-            if let Some(indexed) = indexed {
+            if let Some((mut file, error)) = head {
+                // The rest of the file counts only when its first part has no error.
+                let error = match (error, tail) {
+                    (None, Some(tail)) => file.append(tail),
+                    (error, _) => error,
+                };
+                set.add_config_file((file, error), sections)?;
+            }
+            if let Some(indexed) = indexed.or_else(take) {
                 set.add_credentials_file(indexed)?;
             }
             Ok::<_, crate::ParseError>(())
@@ -311,16 +345,15 @@ impl ProfileSet {
         Ok(set)
     }
 
-    /// The config file's sections as profiles and sso-sessions.
+    /// The config file's sections as profiles and sso-sessions, those `sections` has not added yet included.
     fn add_config_file(
         &mut self,
         (file, error): (FileIndex, Option<crate::ParseError>),
+        mut sections: ConfigSections,
     ) -> Result<(), crate::ParseError> {
-        // Sized once (a profile per section of the config file, most often), not grown by doubling.
-        self.entries = Entries::with_capacity(file.len());
         let file = self.config.insert(file);
-        let mut sessions = Vec::new();
-        let repeated = add_config(&mut self.entries, &mut sessions, &mut self.warnings, file);
+        sections.add(&mut self.entries, file);
+        let (sessions, repeated) = sections.finish(file, &mut self.warnings);
         earliest(error, repeated)?;
         file.settle()?;
         // Read once the `[DEFAULT]` keys they inherit are settled.
@@ -520,24 +553,44 @@ fn earliest(
 /// The profiles and sso-sessions of the config file, with their warnings; the first header that repeats
 /// an earlier one is an error, as it is for the AWS CLI. A repeated profile header is found through the
 /// profiles' own index (two sections naming one profile, with the same header); any other header through
-/// a table of its own.
-fn add_config(
-    entries: &mut Entries,
-    sso_sessions: &mut Vec<(String, usize)>,
-    warnings: &mut Vec<Warning>,
-    file: &FileIndex,
-) -> Option<crate::ParseError> {
-    let texts = Texts {
-        config: Some(file),
-        credentials: None,
-    };
-    let mut notes: Vec<(usize, String)> = Vec::new();
-    let mut others: std::collections::HashMap<&str, usize, FastHash> = Default::default();
-    // Sections whose profile a later section with another header replaced: a third may repeat them.
-    let mut shadowed: Vec<usize> = Vec::new();
-    for section in 0..file.len() {
+/// a table of its own. The sections are added in order, in as many goes as the file's index grows in: those
+/// of a file's first part while the other thread reads the rest, then the rest's.
+#[derive(Default)]
+struct ConfigSections {
+    /// The first section not added yet.
+    next: usize,
+    notes: Vec<(usize, String)>,
+    /// The headers of sections that name no profile, and their lines.
+    others: std::collections::HashMap<String, usize, FastHash>,
+    /// Sections whose profile a later section with another header replaced: a third may repeat them.
+    shadowed: Vec<usize>,
+    sso_sessions: Vec<(String, usize)>,
+    /// The first header that repeats an earlier one: no section after it is added.
+    repeated: Option<crate::ParseError>,
+}
+
+impl ConfigSections {
+    /// Adds the sections of `file` not added yet.
+    fn add(&mut self, entries: &mut Entries, file: &FileIndex) {
+        while self.repeated.is_none() && self.next < file.len() {
+            self.repeated = self.add_section(entries, file, self.next);
+            self.next += 1;
+        }
+    }
+
+    fn add_section(
+        &mut self,
+        entries: &mut Entries,
+        file: &FileIndex,
+        section: usize,
+    ) -> Option<crate::ParseError> {
+        let texts = Texts {
+            config: Some(file),
+            credentials: None,
+        };
         let header = file.header(section);
         let line = file.line(section);
+        let notes = &mut self.notes;
         let mut note = |message| notes.push((line, message));
         let profile_name = if header == "default" {
             Some(Cow::Borrowed("default"))
@@ -545,7 +598,7 @@ fn add_config(
             profile_header(header, &mut note)
         } else if header.starts_with("sso-session") {
             match shell_words(header).filter(|p| p.len() == 2) {
-                Some(mut parts) => sso_sessions.push((parts.swap_remove(1), section)),
+                Some(mut parts) => self.sso_sessions.push((parts.swap_remove(1), section)),
                 None => note(format!("[{header}] is ignored: write [sso-session NAME]")),
             }
             None
@@ -557,10 +610,8 @@ fn add_config(
         };
         let name = match profile_name {
             None => {
-                if let Some(first_line) = others.insert(header, line) {
-                    return Some(file.duplicate(section, first_line));
-                }
-                continue;
+                return (self.others.insert(header.to_string(), line))
+                    .map(|first_line| file.duplicate(section, first_line));
             }
             Some(Cow::Borrowed(name)) => Name::Config {
                 section: offset(section),
@@ -573,30 +624,36 @@ fn add_config(
             ..Entry::new(name)
         };
         // One lookup: the earlier entry, if any, comes back replaced (its place in the order is kept).
-        let Some(earlier) = entries.insert(texts, entry).and_then(|e| e.config) else {
-            continue;
-        };
-        let earlier = earlier as usize;
+        let earlier = entries.insert(texts, entry).and_then(|e| e.config)? as usize;
         let same = std::iter::once(earlier)
-            .chain(shadowed.iter().copied())
+            .chain(self.shadowed.iter().copied())
             .find(|s| file.header(*s) == header);
         if let Some(first) = same {
             return Some(file.duplicate(section, file.line(first)));
         }
-        shadowed.push(earlier);
+        self.shadowed.push(earlier);
         // `[default]` and `[profile default]`: the later section replaces the earlier one.
         let name = name_of(texts, entries, name);
         let earlier = file.line(earlier);
         note(format!(
             "this section replaces the profile `{name}` defined at line {earlier}"
         ));
+        None
     }
-    warnings.extend(
-        notes
-            .into_iter()
-            .map(|(line, message)| warning(&file.path, line, message)),
-    );
-    None
+
+    /// The sso-sessions found and the first repeated header; the warnings go to `warnings` when there is none.
+    fn finish(
+        self,
+        file: &FileIndex,
+        warnings: &mut Vec<Warning>,
+    ) -> (Vec<(String, usize)>, Option<crate::ParseError>) {
+        if self.repeated.is_none() {
+            warnings.extend(
+                (self.notes.into_iter()).map(|(line, message)| warning(&file.path, line, message)),
+            );
+        }
+        (self.sso_sessions, self.repeated)
+    }
 }
 
 /// The profiles of the credentials file (merged with the config file's of the same name), with their
@@ -1053,8 +1110,10 @@ mod tests {
         assert!(s.resolve("a").is_err_and(|e| e.profile() == "b"));
     }
 
-    /// The credentials file indexed on another thread gives the same set, the same warnings and the same
-    /// first error as indexed after the config file, the config file's error first when both have one.
+    /// Read on two threads (the credentials file, and the end of a config file larger than it, on the other
+    /// one), the files give the same set, the same warnings and the same first error as read on one, the
+    /// config file's error first when both have one. The long config files are cut: a value to warn about,
+    /// a section repeated and an error each come after the cut.
     #[test]
     fn indexing_the_credentials_file_on_another_thread_changes_nothing() {
         let good_config = "[default]\nregion=us-east-1\n[profile r]\nrole_arn=arn:aws:iam::111122223333:role/R\nsource_profile=k\nrole_session_name=x\n[profile k]\nregion=eu-west-1\n[sso-session s]\nsso_region=us-east-1\n";
@@ -1062,7 +1121,17 @@ mod tests {
         let bad_config = "[profile a]\nregion=x\nregion=y\n";
         let bad_credentials = "[k]\naws_access_key_id=A\naws_access_key_id=B\n";
         let repeated = "[k]\naws_access_key_id=A\n[k]\naws_secret_access_key=B\n";
+        let long = |end: &str| {
+            format!("{good_config}[profile c]\nrole_arn=not an IAM role but long\nsource_profile=k\n{end}")
+        };
+        let warned = long("[profile d]\nsource_profile=c\nrole_arn=arn:aws:iam::111122223333:role/D\n");
+        let repeated_late = long("[profile k]\nregion=x\n[profile e]\nregion=y\n");
+        let broken_late = long("[profile f]\nregion=x\nno delimiter\n");
         let cases = [
+            (Some(warned.as_str()), None),
+            (Some(warned.as_str()), Some(good_credentials)),
+            (Some(repeated_late.as_str()), None),
+            (Some(broken_late.as_str()), Some(bad_credentials)),
             (Some(good_config), Some(good_credentials)),
             (Some(bad_config), Some(good_credentials)),
             (Some(good_config), Some(bad_credentials)),

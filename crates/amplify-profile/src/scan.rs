@@ -7,6 +7,11 @@
 //! The same reader, told to keep every key, is [`crate::parse::parse`]: there is one implementation of the
 //! rules. The values STS will refuse are noted during the pass ([`Candidate`]); [`crate::ProfileSet`] decides
 //! which of them a profile really uses.
+//!
+//! A large file can be read in two parts at once, cut at a header written at the start of a line
+//! ([`split_point`]): such a line ends whatever the reader was doing, so the second part, read by a fresh
+//! reader on another thread ([`Tail`]), gives what the one reader would have. The test
+//! `a_file_read_in_two_parts_reads_as_one` holds the two readings equal at every cut of 300 varied files.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -212,12 +217,14 @@ impl<'t> Reader<'t> {
     }
 
     fn run(&mut self, lines: Lines<'t>) -> Result<(), LineError> {
+        // The end of the lines read: the file's, or where the next part of it starts.
+        let end = lines.text.len();
         for line in lines {
             self.line(&line)?;
         }
         self.finish()?;
         if let Some(open) = self.open.take() {
-            self.sections[open].body_end = offset(self.text.len());
+            self.sections[open].body_end = offset(end);
         }
         Ok(())
     }
@@ -570,15 +577,26 @@ impl FileIndex {
     /// sections are those before it). Two things are left to the caller, in this order: that no header
     /// repeats before that line ([`duplicate`]), then [`FileIndex::settle`].
     pub fn read(path: Arc<Path>, text: FileText) -> (FileIndex, Option<ParseError>) {
+        let end = text.len();
+        Self::read_head(path, text, end)
+    }
+
+    /// [`FileIndex::read`] of the file's first `end` bytes, `end` being a [`split_point`] or the file's
+    /// length; the rest is read by [`Tail::read`] and added by [`FileIndex::append`].
+    pub fn read_head(path: Arc<Path>, text: FileText, end: usize) -> (FileIndex, Option<ParseError>) {
         let (sections, defaults, candidates, error) = {
             let mut reader = Reader::new(&text, true, false);
-            // Room for a section every 64 bytes (the bench's profiles take about 100), reserved and not
-            // touched: the table is not copied as it grows, and `shrink_to_fit` gives back what is left.
+            // Room for a section every 64 bytes of the whole file (the bench's profiles take about 100),
+            // reserved and not touched: the table is not copied as it grows or as the rest of the file is
+            // appended, and `shrink_to_fit` gives back what is left.
             reader.sections.reserve(text.len() / SECTION_BYTES);
-            let error = read_all(&mut reader, &path).err();
+            let lines = Lines::new(&text[..end], bom(&text), 0);
+            let error = (reader.run(lines)).map_err(|(line, kind)| error(&path, line, kind));
             let defaults = std::mem::take(&mut reader.defaults);
-            reader.sections.shrink_to_fit();
-            (reader.sections, defaults, reader.candidates, error)
+            if end == text.len() {
+                reader.sections.shrink_to_fit();
+            }
+            (reader.sections, defaults, reader.candidates, error.err())
         };
         let index = FileIndex {
             path,
@@ -589,6 +607,20 @@ impl FileIndex {
             candidates,
         };
         (index, error)
+    }
+
+    /// Adds the sections of the rest of the file, read by another thread, when the first part had no error
+    /// (it ends the file as the AWS CLI reads it); the rest's error, if any.
+    pub fn append(&mut self, tail: Tail) -> Option<ParseError> {
+        let before = self.sections.len();
+        self.sections.extend(tail.sections);
+        self.sections.shrink_to_fit();
+        self.candidates
+            .extend(tail.candidates.into_iter().map(|candidate| Candidate {
+                section: candidate.section.map(|section| before + section),
+                ..candidate
+            }));
+        tail.error
     }
 
     /// The error for section `section`, whose header repeats that of the section at `first_line`.
@@ -685,6 +717,72 @@ impl FileIndex {
     }
 }
 
+/// Where a large file can be cut in two, for its parts to be read by two threads: the start of the first line
+/// at or after byte `near` that is a section header written at its start. Such a line ends whatever the reader
+/// was doing (a value's continuation lines are indented), so the second part reads the same from a fresh
+/// reader. Never before a `[DEFAULT]` section (or any text "DEFAULT"): its keys are checked against those of
+/// the earlier ones, which the second reader would not have.
+pub(crate) fn split_point(text: &str, near: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // From the byte before: a line starting at `near` itself counts.
+    let mut from = near.min(bytes.len()).saturating_sub(1);
+    loop {
+        let start = from + memchr::memmem::find(&bytes[from..], b"\n[")? + 1;
+        let line = &text[start..];
+        let line = &line[..newline_or_end(line.as_bytes())];
+        if section_header(py_strip(line)).is_some() {
+            // The rest is searched, not the whole file: past each "DEFAULT" it has, if any.
+            match memchr::memmem::find(&bytes[start..], DEFAULT_SECTION.as_bytes()) {
+                None => return Some(start),
+                Some(at) => from = start + at + DEFAULT_SECTION.len() - 1,
+            }
+        } else {
+            from = start;
+        }
+    }
+}
+
+/// The length of the first line of `bytes` (`\n` or `\r` ends it).
+fn newline_or_end(bytes: &[u8]) -> usize {
+    memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(bytes.len())
+}
+
+/// The sections of a file from a [`split_point`] to its end, read on another thread while the first part is
+/// read here; [`FileIndex::append`] adds them.
+#[derive(Debug)]
+pub(crate) struct Tail {
+    sections: Vec<SectionSpan>,
+    candidates: Vec<Candidate>,
+    error: Option<ParseError>,
+}
+
+impl Tail {
+    /// Reads `text` (the contents of `path`) from byte `start`, a [`split_point`].
+    pub fn read(path: &Arc<Path>, text: &str, start: usize) -> Tail {
+        let mut reader = Reader::new(text, true, false);
+        reader.sections.reserve((text.len() - start) / SECTION_BYTES);
+        let lines = Lines::new(text, start, lines_before(text, start));
+        let error = (reader.run(lines)).map_err(|(line, kind)| error(path, line, kind));
+        debug_assert!(reader.defaults.is_empty(), "a split point has no [DEFAULT] after it");
+        reader.sections.shrink_to_fit();
+        Tail {
+            sections: reader.sections,
+            candidates: reader.candidates,
+            error: error.err(),
+        }
+    }
+}
+
+/// The number of lines before byte `at`, the start of a line: its `\n`s, unless a `\r` also ends lines.
+fn lines_before(text: &str, at: usize) -> usize {
+    let head = &text.as_bytes()[..at];
+    if memchr::memchr(b'\r', head).is_none() {
+        memchr::memchr_iter(b'\n', head).count()
+    } else {
+        Lines::new(&text[..at], 0, 0).count()
+    }
+}
+
 /// Runs the first pass over a whole text (after its byte order mark).
 fn read_all<'t>(reader: &mut Reader<'t>, path: &Arc<Path>) -> Result<(), ParseError> {
     let text = reader.text;
@@ -744,4 +842,112 @@ pub(crate) fn parse_all(path: &Path, text: &str) -> Result<crate::parse::ParsedF
         }
     }
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of mostly good lines with every kind the reader tells apart: headers (some indented, some
+    /// `[DEFAULT]`), keys (some values STS refuses), continuation and nested lines, blank lines, comments,
+    /// `\r\n` ends now and then; and, rarely, each kind of error (an unclosed header, a line that is no key,
+    /// a key repeated, a nested value with a line that is no key).
+    fn file(seed: u64) -> String {
+        let mut state = seed.max(1);
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut text = String::from("[profile first]\n");
+        for n in 0..(40 + next(80)) {
+            let line = match next(1000) {
+                0..=99 => format!("[profile a{n}]"),
+                100..=199 => format!("[b{n}]"),
+                200..=229 => "[default]".to_string(),
+                230..=239 => format!("[sso-session s{n}]"),
+                240..=259 => format!("  [profile indented{n}]"),
+                260..=269 => "[DEFAULT]".to_string(),
+                270 => format!("[unclosed{n}"),
+                271..=599 => format!("k{n} = v{n}"),
+                600..=649 => format!("role_arn = arn:aws:iam::111122223333:role/R{n}"),
+                // Values STS refuses (a key repeated in a section is an error).
+                650..=664 => "role_arn = not an arn, but long enough".to_string(),
+                665..=684 => "mfa_serial = not a serial".to_string(),
+                685..=699 => format!("mfa_serial{n} = arn:aws:iam::111122223333:mfa/u{n}"),
+                700..=709 => "duration_seconds = many".to_string(),
+                710..=739 => format!("s{n} =\n  max_concurrent_requests = {n}"),
+                740 => "  no delimiter here".to_string(),
+                741..=779 => format!("k{n} = v{n}\n  continued {n}"),
+                780..=849 => String::new(),
+                850..=889 => "# a comment".to_string(),
+                890..=899 => "; another".to_string(),
+                900 => "no delimiter".to_string(),
+                901 => "region = us-east-1".to_string(),
+                _ => format!("Key_{n} : value"),
+            };
+            text.push_str(&line);
+            text.push_str(if next(20) == 0 { "\r\n" } else { "\n" });
+        }
+        text
+    }
+
+    /// What the reading of a file gives, as text to compare.
+    fn outcome(index: &FileIndex, error: Option<&ParseError>) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}",
+            index.sections, index.candidates, index.unsettled, error
+        )
+    }
+
+    /// Read in two parts, cut at every point `split_point` offers, a file gives what it gives read whole:
+    /// the same sections, values to warn about, `[DEFAULT]` keys and first error (its line counted over the
+    /// whole file). 300 files, each cut at each of its headers.
+    #[test]
+    fn a_file_read_in_two_parts_reads_as_one() {
+        let path: Arc<Path> = Arc::from(Path::new("/home/u/.aws/config"));
+        let (mut cuts, mut errors, mut warned) = (0, 0, 0);
+        for seed in 1..=300 {
+            let text = file(seed);
+            let (whole, error) = FileIndex::read(path.clone(), FileText::from(text.clone()));
+            errors += usize::from(error.is_some());
+            let expected = outcome(&whole, error.as_ref());
+            let mut points: Vec<usize> = (0..text.len())
+                .filter_map(|near| split_point(&text, near))
+                .collect();
+            points.dedup();
+            for at in points {
+                assert!(!text[at..].contains("DEFAULT"), "seed {seed}: cut at {at}");
+                let (mut head, error) = FileIndex::read_head(path.clone(), text.clone().into(), at);
+                let tail = Tail::read(&path, &text, at);
+                warned += usize::from(!tail.candidates.is_empty());
+                let error = match error {
+                    None => head.append(tail),
+                    error => error,
+                };
+                assert_eq!(
+                    outcome(&head, error.as_ref()),
+                    expected,
+                    "seed {seed}, cut at byte {at} of:\n{text}"
+                );
+                cuts += 1;
+            }
+        }
+        // The files are varied enough to mean something: many cuts, and errors in some files but not all.
+        assert!(cuts > 3000, "{cuts} cuts");
+        assert!((30..270).contains(&errors), "{errors} of 300 files have an error");
+        assert!(warned > 1000, "{warned} cuts with values to warn about after them");
+    }
+
+    #[test]
+    fn a_cut_is_at_a_header_at_the_start_of_a_line_with_no_default_section_after_it() {
+        let text = "[a]\nk = v\n  [indented]\nx = [y]\n[b]\nk = v\n[DEFAULT]\nr = 1\n[c]\n";
+        let c = text.find("[c]");
+        assert_eq!(split_point(text, 0), c, "not before [DEFAULT]");
+        assert_eq!(split_point(&text[..text.find("[DEFAULT]").unwrap()], 0), Some(text.find("[b]").unwrap()));
+        assert_eq!(split_point(text, text.find("[c]").unwrap()), c);
+        assert_eq!(split_point(text, text.len()), None);
+        assert_eq!(split_point("[a]\n[unclosed\nk = v\n", 1), None);
+    }
 }
