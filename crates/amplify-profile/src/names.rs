@@ -4,10 +4,10 @@
 //! each (an `IndexMap<String, _>` took twice that, and an allocation per name).
 
 use std::hash::BuildHasher as _;
-use std::sync::OnceLock;
 
 use foldhash::fast::RandomState as FastHash;
 use hashbrown::HashTable;
+use once_cell::race::OnceBox;
 
 use crate::profiles::Profile;
 use crate::scan::FileIndex;
@@ -30,7 +30,9 @@ pub(crate) struct Entry {
     pub name: Name,
     pub config: Option<u32>,
     pub credentials: Option<u32>,
-    pub read: OnceLock<Box<Profile>>,
+    /// A pointer wide, not `OnceLock`'s two: 32 bytes an entry instead of 40, a fifth fewer pages to fault
+    /// in for a table of 100,000 profiles.
+    pub read: OnceBox<Profile>,
 }
 
 impl Entry {
@@ -39,7 +41,7 @@ impl Entry {
             name,
             config: None,
             credentials: None,
-            read: OnceLock::new(),
+            read: OnceBox::new(),
         }
     }
 }
@@ -151,5 +153,15 @@ impl Entries {
             hasher.hash_one(name_in(texts, quoted, entries[i as usize].name))
         });
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// An entry is 32 bytes (the table of a million profiles holds a million of them): its name's place,
+    /// its section in each file, and a pointer to the profile once read.
+    #[test]
+    fn an_entry_takes_32_bytes() {
+        assert_eq!(size_of::<super::Entry>(), 32);
     }
 }

@@ -306,7 +306,11 @@ impl ProfileSet {
         // before anything of the credentials file is used.
         std::thread::scope(|scope| {
             let thread = parallel
-                .then(|| std::thread::Builder::new().spawn_scoped(scope, elsewhere).ok())
+                .then(|| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, elsewhere)
+                        .ok()
+                })
                 .flatten();
             // Without the other thread, nothing is split.
             let split = split.filter(|_| thread.is_some());
@@ -317,7 +321,9 @@ impl ProfileSet {
                 // Sized once, for as many profiles as sections in the whole file (estimated from the part
                 // read, with a tenth to spare), not grown by doubling.
                 let estimate = file.len() * config_bytes / end.max(1);
-                set.entries = Entries::with_capacity(estimate + estimate / 10 * usize::from(end < config_bytes));
+                set.entries = Entries::with_capacity(
+                    estimate + estimate / 10 * usize::from(end < config_bytes),
+                );
                 // The first part's profiles, while the other thread reads on.
                 sections.add(&mut set.entries, &file);
                 (file, error)
@@ -413,7 +419,7 @@ impl ProfileSet {
 
     fn kept_or_read<'s>(&'s self, entry: &'s Entry) -> Cow<'s, Profile> {
         match entry.read.get() {
-            Some(profile) => Cow::Borrowed(&**profile),
+            Some(profile) => Cow::Borrowed(profile),
             None => Cow::Owned(self.read(entry)),
         }
     }
@@ -1122,9 +1128,12 @@ mod tests {
         let bad_credentials = "[k]\naws_access_key_id=A\naws_access_key_id=B\n";
         let repeated = "[k]\naws_access_key_id=A\n[k]\naws_secret_access_key=B\n";
         let long = |end: &str| {
-            format!("{good_config}[profile c]\nrole_arn=not an IAM role but long\nsource_profile=k\n{end}")
+            format!(
+                "{good_config}[profile c]\nrole_arn=not an IAM role but long\nsource_profile=k\n{end}"
+            )
         };
-        let warned = long("[profile d]\nsource_profile=c\nrole_arn=arn:aws:iam::111122223333:role/D\n");
+        let warned =
+            long("[profile d]\nsource_profile=c\nrole_arn=arn:aws:iam::111122223333:role/D\n");
         let repeated_late = long("[profile k]\nregion=x\n[profile e]\nregion=y\n");
         let broken_late = long("[profile f]\nregion=x\nno delimiter\n");
         let cases = [

@@ -583,7 +583,11 @@ impl FileIndex {
 
     /// [`FileIndex::read`] of the file's first `end` bytes, `end` being a [`split_point`] or the file's
     /// length; the rest is read by [`Tail::read`] and added by [`FileIndex::append`].
-    pub fn read_head(path: Arc<Path>, text: FileText, end: usize) -> (FileIndex, Option<ParseError>) {
+    pub fn read_head(
+        path: Arc<Path>,
+        text: FileText,
+        end: usize,
+    ) -> (FileIndex, Option<ParseError>) {
         let (sections, defaults, candidates, error) = {
             let mut reader = Reader::new(&text, true, false);
             // Room for a section every 64 bytes of the whole file (the bench's profiles take about 100),
@@ -760,10 +764,15 @@ impl Tail {
     /// Reads `text` (the contents of `path`) from byte `start`, a [`split_point`].
     pub fn read(path: &Arc<Path>, text: &str, start: usize) -> Tail {
         let mut reader = Reader::new(text, true, false);
-        reader.sections.reserve((text.len() - start) / SECTION_BYTES);
+        reader
+            .sections
+            .reserve((text.len() - start) / SECTION_BYTES);
         let lines = Lines::new(text, start, lines_before(text, start));
         let error = (reader.run(lines)).map_err(|(line, kind)| error(path, line, kind));
-        debug_assert!(reader.defaults.is_empty(), "a split point has no [DEFAULT] after it");
+        debug_assert!(
+            reader.defaults.is_empty(),
+            "a split point has no [DEFAULT] after it"
+        );
         reader.sections.shrink_to_fit();
         Tail {
             sections: reader.sections,
@@ -936,8 +945,14 @@ mod tests {
         }
         // The files are varied enough to mean something: many cuts, and errors in some files but not all.
         assert!(cuts > 3000, "{cuts} cuts");
-        assert!((30..270).contains(&errors), "{errors} of 300 files have an error");
-        assert!(warned > 1000, "{warned} cuts with values to warn about after them");
+        assert!(
+            (30..270).contains(&errors),
+            "{errors} of 300 files have an error"
+        );
+        assert!(
+            warned > 1000,
+            "{warned} cuts with values to warn about after them"
+        );
     }
 
     #[test]
@@ -945,7 +960,10 @@ mod tests {
         let text = "[a]\nk = v\n  [indented]\nx = [y]\n[b]\nk = v\n[DEFAULT]\nr = 1\n[c]\n";
         let c = text.find("[c]");
         assert_eq!(split_point(text, 0), c, "not before [DEFAULT]");
-        assert_eq!(split_point(&text[..text.find("[DEFAULT]").unwrap()], 0), Some(text.find("[b]").unwrap()));
+        assert_eq!(
+            split_point(&text[..text.find("[DEFAULT]").unwrap()], 0),
+            Some(text.find("[b]").unwrap())
+        );
         assert_eq!(split_point(text, text.find("[c]").unwrap()), c);
         assert_eq!(split_point(text, text.len()), None);
         assert_eq!(split_point("[a]\n[unclosed\nk = v\n", 1), None);

@@ -17,8 +17,16 @@ use amplify_term::write_stdout;
 pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
     // Read here rather than through `ctx.profiles()`: this command prints the warnings its own way.
     let set = ProfileSet::load(&ctx.files())?;
+    let result = show(ctx, &set, args);
+    // The process ends with this command: the set's memory (the files and their index, megabytes for large
+    // files) is given back whole at exit, sooner than freed piece by piece here.
+    std::mem::forget(set);
+    result
+}
+
+fn show(ctx: &Ctx, set: &ProfileSet, args: &ProfilesArgs) -> anyhow::Result<()> {
     if args.check {
-        let (text, errors) = report::check(&set, args.json);
+        let (text, errors) = report::check(set, args.json);
         write_stdout(text.as_bytes())?;
         return match errors {
             0 => Ok(()),
@@ -33,19 +41,19 @@ pub fn run(ctx: &Ctx, args: &ProfilesArgs) -> anyhow::Result<()> {
         Some(name) => {
             let chain = set.resolve(name)?;
             if args.json {
-                format!("{:#}\n", report::chain_json(&set, name, Ok(&chain)))
+                format!("{:#}\n", report::chain_json(set, name, Ok(&chain)))
             } else {
-                report::describe_one(&set, &chain)
+                report::describe_one(set, &chain)
             }
         }
-        None if args.json => format!("{:#}\n", report::list_json(&set)),
+        None if args.json => format!("{:#}\n", report::list_json(set)),
         None => {
             for warning in set.warnings() {
                 ctx.printer.warn(warning.to_string());
             }
             // Written as each profile is resolved: a list of 100,000 profiles never holds the table.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = report::write_list_table(&set, &mut out).and_then(|()| out.flush());
+            let written = report::write_list_table(set, &mut out).and_then(|()| out.flush());
             return match written {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => Ok(other?),
