@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use std::borrow::Cow;
 
@@ -213,6 +213,15 @@ impl fmt::Display for Warning {
     }
 }
 
+/// Whether [`ProfileSet::index`] may start a second thread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    /// Only in tests: the other thread's work done on this one, as when it cannot start.
+    #[cfg(test)]
+    One,
+    Two,
+}
+
 /// Files of fewer than twice this many bytes are read on the calling thread: a thread costs more than the
 /// pass over them.
 const PARALLEL_FROM_BYTES: usize = 256 * 1024;
@@ -254,18 +263,26 @@ impl ProfileSet {
         config: Option<FileText>,
         credentials: Option<FileText>,
     ) -> Result<Self, crate::ParseError> {
-        Self::index(files, config, credentials, PARALLEL_FROM_BYTES)
+        Self::index(
+            files,
+            config,
+            credentials,
+            PARALLEL_FROM_BYTES,
+            Threads::Two,
+        )
     }
 
     /// [`ProfileSet::from_owned`], read on two threads when the files have `2 * parallel_from` bytes or more:
     /// the other thread reads the credentials file and, when the config file is the larger, the config file
     /// from a header near the point where both threads have the same number of bytes to read
-    /// ([`crate::scan::split_point`]); this one reads the rest of the config file.
+    /// ([`crate::scan::split_point`]); this one reads the rest of the config file. With [`Threads::One`] (the
+    /// tests' stand-in for a thread that could not start), this one does the other's work too.
     fn index(
         files: &FileLocations,
         config: Option<FileText>,
         credentials: Option<FileText>,
         parallel_from: usize,
+        threads: Threads,
     ) -> Result<Self, crate::ParseError> {
         let mut set = ProfileSet {
             entries: Entries::default(),
@@ -286,34 +303,38 @@ impl ProfileSet {
             .and_then(|text| crate::scan::split_point(text, near));
         let config_path: Arc<Path> = Arc::from(files.config.as_path());
         let credentials_path: Arc<Path> = Arc::from(files.credentials.as_path());
-        // The credentials file's text, taken by whichever thread reads it: the other one if it can be started,
-        // else this one, after the config file.
-        let credentials = std::sync::Mutex::new(credentials);
-        let take = || {
+        // The other thread's work, each part taken by whichever thread comes to it first: the other one
+        // when it runs, this one after the first part of the config file if the other has not started it (it
+        // could not be started, or started late on a busy machine). Nothing then waits on an idle core.
+        let credentials = Mutex::new(credentials);
+        let take_credentials = || {
             let text = credentials
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .unwrap_or_else(PoisonError::into_inner)
                 .take();
             text.map(|text| FileIndex::read(credentials_path.clone(), text))
         };
+        let tail_at = Mutex::new(split);
         let config_text = config.clone();
-        let elsewhere = || {
-            let tail = split.zip(config_text.as_deref());
-            let tail = tail.map(|(at, text)| Tail::read(&config_path, text, at));
-            (take(), tail)
+        let take_tail = || {
+            let at = tail_at
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            at.zip(config_text.as_deref())
+                .map(|(at, text)| Tail::read(&config_path, text, at))
         };
+        let elsewhere = || (take_credentials(), take_tail());
         // What follows keeps botocore's order: the config file is checked whole (its first error wins)
         // before anything of the credentials file is used.
         std::thread::scope(|scope| {
-            let thread = parallel
+            let thread = (parallel && threads == Threads::Two)
                 .then(|| {
                     std::thread::Builder::new()
                         .spawn_scoped(scope, elsewhere)
                         .ok()
                 })
                 .flatten();
-            // Without the other thread, nothing is split.
-            let split = split.filter(|_| thread.is_some());
             let mut sections = ConfigSections::default();
             let head = config.map(|text| {
                 let end = split.unwrap_or(text.len());
@@ -328,11 +349,15 @@ impl ProfileSet {
                 sections.add(&mut set.entries, &file);
                 (file, error)
             });
+            let (tail, indexed) = (take_tail(), take_credentials());
             let (indexed, tail) = match thread {
-                Some(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => (None, None),
+                Some(thread) => {
+                    let (elsewhere, tail_elsewhere) = thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    (indexed.or(elsewhere), tail.or(tail_elsewhere))
+                }
+                None => (indexed, tail),
             };
             if let Some((mut file, error)) = head {
                 // The rest of the file counts only when its first part has no error.
@@ -342,7 +367,7 @@ impl ProfileSet {
                 };
                 set.add_config_file((file, error), sections)?;
             }
-            if let Some(indexed) = indexed.or_else(take) {
+            if let Some(indexed) = indexed {
                 set.add_credentials_file(indexed)?;
             }
             Ok::<_, crate::ParseError>(())
@@ -1118,8 +1143,9 @@ mod tests {
 
     /// Read on two threads (the credentials file, and the end of a config file larger than it, on the other
     /// one), the files give the same set, the same warnings and the same first error as read on one, the
-    /// config file's error first when both have one. The long config files are cut: a value to warn about,
-    /// a section repeated and an error each come after the cut.
+    /// config file's error first when both have one; and so do they when the other thread never starts and
+    /// this one takes its work. The long config files are cut: a value to warn about, a section repeated and
+    /// an error each come after the cut.
     #[test]
     fn indexing_the_credentials_file_on_another_thread_changes_nothing() {
         let good_config = "[default]\nregion=us-east-1\n[profile r]\nrole_arn=arn:aws:iam::111122223333:role/R\nsource_profile=k\nrole_session_name=x\n[profile k]\nregion=eu-west-1\n[sso-session s]\nsso_region=us-east-1\n";
@@ -1152,10 +1178,10 @@ mod tests {
         ];
         for (config, credentials) in cases {
             // What a user of the set sees: the names, each one resolved, the warnings, or the error.
-            let read = |parallel_from| {
+            let read = |parallel_from, threads| {
                 let owned = |text: &str| FileText::from(text.to_string());
                 let texts = (config.map(owned), credentials.map(owned));
-                match ProfileSet::index(&files(), texts.0, texts.1, parallel_from) {
+                match ProfileSet::index(&files(), texts.0, texts.1, parallel_from, threads) {
                     Ok(set) => {
                         let names: Vec<&str> = set.names().collect();
                         let chains: Vec<String> = names
@@ -1167,13 +1193,17 @@ mod tests {
                     Err(error) => format!("{error:?}"),
                 }
             };
-            assert_eq!(read(0), read(usize::MAX), "{config:?} / {credentials:?}");
+            let one = read(usize::MAX, Threads::Two);
+            assert_eq!(read(0, Threads::Two), one, "{config:?} / {credentials:?}");
+            // Split, but the other thread never comes: this one reads both parts and the credentials.
+            assert_eq!(read(0, Threads::One), one, "{config:?} / {credentials:?}");
         }
         let both_bad = ProfileSet::index(
             &files(),
             Some(bad_config.to_string().into()),
             Some(bad_credentials.to_string().into()),
             0,
+            Threads::Two,
         );
         assert!(both_bad.is_err_and(|e| *e.location.path == *files().config));
     }
