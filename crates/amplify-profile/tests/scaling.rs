@@ -7,8 +7,9 @@
 //!   asked for): going from 1,000 to 10,000 profiles (49,000 more lines) may add no more than 32 allocations,
 //!   the growth of the index's lists. An allocation per profile would add 9,000; building each profile, or
 //!   a `String` per key or line, 36,000 or more.
-//! - What stays held after loading is the text and the index: the files' size and less than 150 bytes a
-//!   profile (a profile built with its keys and values takes about 800).
+//! - What stays held on the heap after loading is the index: less than 150 bytes a profile (a profile built
+//!   with its keys and values takes about 800). The files of 10,000 profiles (1.5 MB) are read into a mapping
+//!   of their own (`amplify_fs::read_whole_capped`), which the counter does not see.
 //! - A list (every profile resolved) keeps nothing: the bytes held after it are those held before.
 //! - Times are compared, not judged: 10,000 profiles must cost less than 30 times 1,000 to load and resolve
 //!   one, and to list (linear work is about 10 times; quadratic work 100).
@@ -143,8 +144,8 @@ fn reading_10k_profiles_allocates_as_1k_keeps_little_and_scales_linearly() {
         l.allocations
     );
     assert!(
-        l.held < large_size + 150 * 10_000,
-        "reading holds more than the text and its index (150 bytes a profile): {} bytes for files of {large_size}",
+        l.held < 150 * 10_000,
+        "reading holds more than the index on the heap (150 bytes a profile): {} bytes for files of {large_size}",
         l.held
     );
     for cost in [&s, &l] {
