@@ -22,7 +22,7 @@ mod write;
 pub use error::FsError;
 pub use private::{ensure_private_dirs, open_lock_file};
 pub use read::{read_capped, read_to_string_capped};
-pub use whole::{FileBytes, FileText, PAGES_FROM, read_whole_capped};
+pub use whole::{FileBytes, FileText, WholeFile, read_whole_capped};
 pub use write::{Mode, write_atomic};
 
 /// Size limits of the files amplify-rs reads: far above any real file, far below what would hurt.

@@ -273,10 +273,11 @@ impl ProfileSet {
     }
 
     /// [`ProfileSet::from_owned`], read on two threads when the files have `2 * parallel_from` bytes or more:
-    /// the other thread reads the credentials file and, when the config file is the larger, the config file
-    /// from a header near the point where both threads have the same number of bytes to read
-    /// ([`crate::scan::split_point`]); this one reads the rest of the config file. With [`Threads::One`] (the
-    /// tests' stand-in for a thread that could not start), this one does the other's work too.
+    /// the other thread reads the credentials file and, when the config file runs past two fifths of the two
+    /// files' bytes, the config file from a header near that point ([`crate::scan::split_point`]); this one
+    /// reads the config file up to there and builds the profiles' table. Either thread takes the other's work if
+    /// it gets there first. With [`Threads::One`] (the tests' stand-in for a thread that could not start), this
+    /// one does all of it.
     fn index(
         files: &FileLocations,
         config: Option<FileText>,
@@ -293,7 +294,8 @@ impl ProfileSet {
             credentials: None,
         };
         let length = |text: &Option<FileText>| text.as_ref().map_or(0, |t| t.len());
-        let (config_bytes, total) = (length(&config), length(&config) + length(&credentials));
+        let total = length(&config) + length(&credentials);
+        let has_credentials = credentials.is_some();
         let parallel = total >= parallel_from.saturating_mul(2);
         // This thread also builds the profiles' table as it goes, which costs about half as much as reading
         // the same sections: it reads two fifths of the bytes, the other thread the rest.
@@ -328,7 +330,9 @@ impl ProfileSet {
         // What follows keeps botocore's order: the config file is checked whole (its first error wins)
         // before anything of the credentials file is used.
         std::thread::scope(|scope| {
-            let thread = (parallel && threads == Threads::Two)
+            // A thread only when there is something for it to do.
+            let work = split.is_some() || has_credentials;
+            let thread = (parallel && work && threads == Threads::Two)
                 .then(|| {
                     std::thread::Builder::new()
                         .spawn_scoped(scope, elsewhere)
@@ -338,16 +342,9 @@ impl ProfileSet {
             let mut sections = ConfigSections::default();
             let head = config.map(|text| {
                 let end = split.unwrap_or(text.len());
-                let (file, error) = FileIndex::read_head(config_path.clone(), text, end);
-                // Sized once, for as many profiles as sections in the whole file (estimated from the part
-                // read, with a tenth to spare), not grown by doubling.
-                let estimate = file.len() * config_bytes / end.max(1);
-                set.entries = Entries::with_capacity(
-                    estimate + estimate / 10 * usize::from(end < config_bytes),
-                );
-                // The first part's profiles, while the other thread reads on.
-                sections.add(&mut set.entries, &file);
-                (file, error)
+                let head = FileIndex::read_head(config_path.clone(), text, end);
+                set.entries = sections.start(&head.0, end);
+                head
             });
             let (tail, indexed) = (take_tail(), take_credentials());
             let (indexed, tail) = match thread {
@@ -601,6 +598,18 @@ struct ConfigSections {
 }
 
 impl ConfigSections {
+    /// The profiles' table of a file whose first `end` bytes `file` has read, with their profiles added (while
+    /// the other thread reads on). It is sized once, for as many profiles as the whole file has sections
+    /// (estimated from the part read, with a tenth to spare), not grown by doubling.
+    fn start(&mut self, file: &FileIndex, end: usize) -> Entries {
+        let whole = file.text_len();
+        let estimate = file.len() * whole / end.max(1);
+        let mut entries =
+            Entries::with_capacity(estimate + estimate / 10 * usize::from(end < whole));
+        self.add(&mut entries, file);
+        entries
+    }
+
     /// Adds the sections of `file` not added yet.
     fn add(&mut self, entries: &mut Entries, file: &FileIndex) {
         while self.repeated.is_none() && self.next < file.len() {
@@ -902,19 +911,18 @@ fn shell_words(header: &str) -> Option<Vec<String>> {
 }
 
 /// The texts of the files at `paths`, read together (`amplify_fs::read_whole_capped`); a missing file is
-/// `None`. The first file's error comes first, as botocore reads the config file first.
+/// `None`. The first file's error comes first (read or UTF-8), whatever the next ones hold, as botocore reads
+/// the config file first.
 pub(crate) fn read_texts<const N: usize>(
     paths: [&Path; N],
 ) -> Result<[Option<FileText>; N], LoadError> {
-    let read =
-        amplify_fs::read_whole_capped(paths, amplify_fs::limits::AWS_FILE).map_err(
-            |e| match e {
-                amplify_fs::FsError::Read { path, source } => LoadError::Read { path, source },
-                other => LoadError::Fs(other),
-            },
-        )?;
+    let read = amplify_fs::read_whole_capped(paths, amplify_fs::limits::AWS_FILE);
     let mut texts = Vec::with_capacity(N);
     for (path, bytes) in paths.into_iter().zip(read) {
+        let bytes = bytes.map_err(|e| match e {
+            amplify_fs::FsError::Read { path, source } => LoadError::Read { path, source },
+            other => LoadError::Fs(other),
+        })?;
         let text = bytes.map(amplify_fs::FileBytes::into_text).transpose();
         texts.push(text.map_err(|line| LoadError::NotUtf8 {
             path: path.to_path_buf(),
@@ -1051,6 +1059,37 @@ mod tests {
         let s = set("", "[profile x]\naws_access_key_id=A\n");
         assert!(s.get("profile x").is_some());
         assert_eq!(s.warnings().len(), 1);
+    }
+
+    /// The config file's error is the one reported, whatever the credentials file holds, large or small: the
+    /// two files are read together, and botocore reads the config file first.
+    #[test]
+    fn the_config_files_error_comes_before_the_credentials_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = FileLocations {
+            config: dir.path().join("config"),
+            credentials: dir.path().join("credentials"),
+        };
+        std::fs::create_dir(&files.credentials).unwrap();
+        for filler in [0, 400 << 10] {
+            let mut config = b"[default]\nregion=\xff\n".to_vec();
+            config.extend(std::iter::repeat_n(b'#', filler));
+            std::fs::write(&files.config, config).unwrap();
+            let error = ProfileSet::load(&files).unwrap_err();
+            assert!(
+                matches!(error, LoadError::NotUtf8 { line: 2, .. }),
+                "{error}"
+            );
+        }
+        std::fs::remove_file(&files.config).unwrap();
+        std::fs::create_dir(&files.config).unwrap();
+        std::fs::remove_dir(&files.credentials).unwrap();
+        std::fs::write(&files.credentials, b"\xff").unwrap();
+        let error = ProfileSet::load(&files).unwrap_err();
+        assert!(
+            error.to_string().ends_with("config is not a regular file"),
+            "{error}"
+        );
     }
 
     #[test]
