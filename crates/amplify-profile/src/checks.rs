@@ -12,33 +12,38 @@ use crate::parse::is_py_space;
 /// What is wrong with `key = value`, for the keys STS reads (`None` at once for any other key: the reader
 /// asks for every value of the file, so the key is matched before anything is counted).
 pub(crate) fn check(key: &str, value: &str) -> Option<String> {
+    use role::{DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, ROLE_ARN, ROLE_SESSION_NAME};
+    if !matches!(
+        key,
+        ROLE_ARN | ROLE_SESSION_NAME | EXTERNAL_ID | MFA_SERIAL | DURATION_SECONDS
+    ) {
+        return None;
+    }
     // Characters, as STS counts them; bytes are the same count for the ASCII values nearly all are.
-    let length = || {
-        if value.is_ascii() {
-            value.len()
-        } else {
-            value.chars().count()
-        }
+    let length = if value.is_ascii() {
+        value.len()
+    } else {
+        value.chars().count()
     };
     match key {
         // Shorter values are refused by the AWS CLI itself: an error when the profile is used.
-        role::ROLE_ARN if length() >= 20 && !is_role_arn(value) => Some(format!(
+        ROLE_ARN if length >= 20 && !is_role_arn(value) => Some(format!(
             "role_arn = {value} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME); the AWS CLI sends it as it is and STS will refuse it"
         )),
-        role::ROLE_SESSION_NAME if length() >= 2 && !is_session_name(value) => Some(format!(
+        ROLE_SESSION_NAME if length >= 2 && !is_session_name(value) => Some(format!(
             "role_session_name = {value} is not 2 to 64 characters of letters, digits and _+=,.@-; STS will refuse it"
         )),
-        role::EXTERNAL_ID if length() >= 2 && (length() > 1224 || !only(value, &EXTERNAL_ID)) => {
+        EXTERNAL_ID if length >= 2 && (length > 1224 || !only(value, &EXTERNAL_ID_BYTES)) => {
             Some(format!(
                 "external_id = {value} is not 2 to 1224 characters of letters, digits and _+=,.@:/-; STS will refuse it"
             ))
         }
-        role::MFA_SERIAL if length() >= 9 && (length() > 256 || !only(value, &MFA_SERIAL)) => {
+        MFA_SERIAL if length >= 9 && (length > 256 || !only(value, &MFA_SERIAL_BYTES)) => {
             Some(format!(
                 "mfa_serial = {value} is not an MFA device's ARN or serial number; STS will refuse it"
             ))
         }
-        role::DURATION_SECONDS => match py_int(value) {
+        DURATION_SECONDS => match py_int(value) {
             None => Some(format!(
                 "duration_seconds = {value} is not a whole number, so the AWS CLI and amplify-rs ignore it: sessions last STS's default, 1 hour"
             )),
@@ -69,9 +74,9 @@ const fn allowed(punctuation: &[u8]) -> [bool; 256] {
     table
 }
 
-const EXTERNAL_ID: [bool; 256] = allowed(b"_+=,.@:/-");
-const MFA_SERIAL: [bool; 256] = allowed(b"_+=/:,.@-");
-const SESSION_NAME: [bool; 256] = allowed(b"_+=,.@-");
+const EXTERNAL_ID_BYTES: [bool; 256] = allowed(b"_+=,.@:/-");
+const MFA_SERIAL_BYTES: [bool; 256] = allowed(b"_+=/:,.@-");
+const SESSION_NAME_BYTES: [bool; 256] = allowed(b"_+=,.@-");
 
 /// Only bytes the table allows. Byte by byte: a non-ASCII character fails either way.
 fn only(value: &str, allowed: &[bool; 256]) -> bool {
@@ -105,7 +110,7 @@ fn is_role_arn(arn: &str) -> bool {
 
 /// STS's RoleSessionName: 2 to 64 of `[\w+=,.@-]`.
 fn is_session_name(name: &str) -> bool {
-    (2..=64).contains(&name.len()) && only(name, &SESSION_NAME)
+    (2..=64).contains(&name.len()) && only(name, &SESSION_NAME_BYTES)
 }
 
 /// Python 3.11's `int(text)`: white space around, an optional sign, then decimal digits of any script
@@ -203,5 +208,31 @@ mod tests {
         assert!(check("mfa_serial", "arn:aws:iam::123456789012:mfa/dev").is_none());
         assert!(check("mfa_serial", "arn:aws:iam::123456789012:mfa/my dev").is_some());
         assert!(check("region", "anything at all").is_none());
+    }
+
+    /// Each rule of a role ARN, as the warning a user sees: `arn:PARTITION:iam::ACCOUNT:role/NAME`, any
+    /// partition, twelve digits, a path and colons allowed in the name.
+    #[test]
+    fn a_role_arn_is_warned_about_for_each_rule_it_breaks() {
+        for arn in [
+            "arn:aws:iam::123456789012:role/RoleA",
+            "arn:aws-cn:iam::123456789012:role/path/RoleA",
+            "arn:aws:iam::123456789012:role/a:b",
+        ] {
+            assert!(check("role_arn", arn).is_none(), "{arn}");
+        }
+        for arn in [
+            "arn:aws:iam::123456789012:role/",
+            "arn::iam::123456789012:role/RoleA",
+            "arn:aws:sts::123456789012:role/RoleA",
+            "arn:aws:iam:us-east-1:123456789012:role/RoleA",
+            "arn:aws:iam::1234567890123:role/RoleA",
+            "arn:aws:iam::12345678901a:role/RoleA",
+            "arn:aws:iam::123456789012:user/RoleA",
+            "arn:aws:iam::123456789012",
+            "aws:iam::123456789012:role/RoleA",
+        ] {
+            assert!(check("role_arn", arn).is_some(), "{arn}");
+        }
     }
 }

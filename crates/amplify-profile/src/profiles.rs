@@ -1163,7 +1163,7 @@ mod tests {
     /// this one takes its work. The long config files are cut: a value to warn about, a section repeated and
     /// an error each come after the cut.
     #[test]
-    fn indexing_the_credentials_file_on_another_thread_changes_nothing() {
+    fn reading_on_two_threads_changes_nothing() {
         let good_config = "[default]\nregion=us-east-1\n[profile r]\nrole_arn=arn:aws:iam::111122223333:role/R\nsource_profile=k\nrole_session_name=x\n[profile k]\nregion=eu-west-1\n[sso-session s]\nsso_region=us-east-1\n";
         let good_credentials = "[k]\naws_access_key_id=AKIAK\naws_secret_access_key=s\n[only]\naws_access_key_id=A\naws_secret_access_key=B\n[default]\naws_access_key_id=D\naws_secret_access_key=E\n";
         let bad_config = "[profile a]\nregion=x\nregion=y\n";

@@ -596,8 +596,7 @@ impl FileIndex {
             // reserved and not touched: the table is not copied as it grows or as the rest of the file is
             // appended, and `shrink_to_fit` gives back what is left.
             reader.sections.reserve(text.len() / SECTION_BYTES);
-            let lines = Lines::new(&text[..end], bom(&text), 0);
-            let error = (reader.run(lines)).map_err(|(line, kind)| error(&path, line, kind));
+            let error = read_lines(&mut reader, &path, head_lines(&text, end));
             let defaults = std::mem::take(&mut reader.defaults);
             if end == text.len() {
                 reader.sections.shrink_to_fit();
@@ -775,7 +774,7 @@ impl Tail {
             .sections
             .reserve((text.len() - start) / SECTION_BYTES);
         let lines = Lines::new(text, start, lines_before(text, start));
-        let error = (reader.run(lines)).map_err(|(line, kind)| error(path, line, kind));
+        let error = read_lines(&mut reader, path, lines);
         debug_assert!(
             reader.defaults.is_empty(),
             "a split point has no [DEFAULT] after it"
@@ -799,13 +798,18 @@ fn lines_before(text: &str, at: usize) -> usize {
     }
 }
 
-/// Runs the first pass over a whole text (after its byte order mark).
-fn read_all<'t>(reader: &mut Reader<'t>, path: &Arc<Path>) -> Result<(), ParseError> {
-    let text = reader.text;
-    let lines = Lines::new(text, bom(text), 0);
-    reader
-        .run(lines)
-        .map_err(|(line, kind)| error(path, line, kind))
+/// Runs the reader over `lines`, its error located in the file at `path`.
+fn read_lines<'t>(
+    reader: &mut Reader<'t>,
+    path: &Arc<Path>,
+    lines: Lines<'t>,
+) -> Result<(), ParseError> {
+    (reader.run(lines)).map_err(|(line, kind)| error(path, line, kind))
+}
+
+/// The lines of `text` up to byte `end` (a [`split_point`] or its length), after its byte order mark.
+fn head_lines(text: &str, end: usize) -> Lines<'_> {
+    Lines::new(&text[..end], bom(text), 0)
 }
 
 fn duplicate(header: &str, first_line: usize) -> ParseErrorKind {
@@ -827,7 +831,7 @@ fn error(path: &Arc<Path>, line: usize, kind: ParseErrorKind) -> ParseError {
 pub(crate) fn parse_all(path: &Path, text: &str) -> Result<crate::parse::ParsedFile, ParseError> {
     let path: Arc<Path> = Arc::from(path);
     let mut reader = Reader::new(text, true, true);
-    read_all(&mut reader, &path)?;
+    read_lines(&mut reader, &path, head_lines(text, text.len()))?;
     let mut sections: Vec<crate::parse::RawSection> = (0..reader.sections.len())
         .map(|i| crate::parse::RawSection {
             header: reader.header_of(i).to_string(),
